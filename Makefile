@@ -1,0 +1,32 @@
+# The two commands: `make demo` and `make test`. Both set everything up first.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: demo test setup browser lint bench clean
+
+demo: setup browser
+	$(VENV)/bin/omniaudit demo
+
+test: setup browser
+	$(PY) -m pytest
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (set PYTHON=...)")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+# Finds a Chromium (OMNIAUDIT_CHROMIUM, Playwright's own, the system's); installs
+# Debian's chromium as root when there is none; otherwise says how to get one.
+browser: setup
+	$(PY) -m auditor.browser ensure
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) omniaudit-out .pytest_cache

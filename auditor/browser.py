@@ -1,0 +1,154 @@
+"""Finding and launching the Chromium that Playwright drives.
+
+Order of preference:
+
+1. an explicit setting: ``--browser PATH`` on the CLI or ``OMNIAUDIT_CHROMIUM``;
+2. Playwright's own managed browser, when its executable actually exists (Playwright
+   reports a path under its cache even when nothing was installed there);
+3. a system Chromium (Debian's ``/usr/lib/chromium/chromium``, then ``chromium`` /
+   ``chromium-browser`` / ``google-chrome`` on ``PATH``).
+
+When none is found, :func:`ensure_browser` (``python -m auditor.browser ensure``, run by the
+Makefile) installs Debian's ``chromium`` if the user is root and ``apt-get`` exists, and
+otherwise prints exactly how to get one. Elsewhere, ``resolve_browser`` returns ``None``
+and Playwright behaves as it normally does.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ENV_VAR = "OMNIAUDIT_CHROMIUM"
+
+#: Flags Playwright does not already pass that Chromium needs on headless CI machines.
+BASE_ARGS: tuple[str, ...] = ("--disable-gpu", "--disable-quic")
+
+#: Stops Chromium's background DNS look-ups of Google hosts when every target is loopback.
+#: Never used for real sites: it would break their name resolution.
+LOOPBACK_RESOLVER_RULE = (
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1"
+)
+
+# The Debian binary itself; /usr/bin/chromium is a shell wrapper that costs ~50 ms a launch.
+_SYSTEM_CANDIDATES = ("/usr/lib/chromium/chromium",)
+_PATH_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+@dataclass(frozen=True)
+class BrowserChoice:
+    """The Chromium to launch and where the choice came from."""
+
+    #: Executable path, or ``None`` to let Playwright pick its default.
+    path: str | None
+    #: ``"setting"``, ``"playwright"``, ``"system"`` or ``"playwright-default"``.
+    source: str
+
+    def describe(self) -> str:
+        return f"{self.path or 'Playwright default'} ({self.source})"
+
+
+def playwright_managed_path() -> str | None:
+    """Playwright's managed Chromium, only if the file exists."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - playwright is a hard dependency
+        return None
+    try:
+        with sync_playwright() as p:
+            path = p.chromium.executable_path
+    except Exception:  # noqa: BLE001 - a broken driver means "no managed browser"
+        return None
+    return path if path and Path(path).is_file() else None
+
+
+def system_chromium_path() -> str | None:
+    """A Chromium installed by the operating system, if any."""
+    for cand in _SYSTEM_CANDIDATES:
+        if Path(cand).is_file() and os.access(cand, os.X_OK):
+            return cand
+    for name in _PATH_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def resolve_browser(explicit: str | None = None) -> BrowserChoice:
+    """Choose the Chromium to launch, following the documented order."""
+    setting = explicit or os.environ.get(ENV_VAR)
+    if setting:
+        if not Path(setting).is_file():
+            raise FileNotFoundError(
+                f"the browser set by {'--browser' if explicit else ENV_VAR} does not exist: "
+                f"{setting}")
+        return BrowserChoice(setting, "setting")
+    managed = playwright_managed_path()
+    if managed:
+        return BrowserChoice(managed, "playwright")
+    system = system_chromium_path()
+    if system:
+        return BrowserChoice(system, "system")
+    return BrowserChoice(None, "playwright-default")
+
+
+def launch_args(urls: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """Chromium flags for a run whose targets are ``urls``."""
+    args = list(BASE_ARGS)
+    hosts = {urlsplit(u).hostname for u in urls}
+    if hosts and hosts <= {"127.0.0.1", "localhost"}:
+        args.append(LOOPBACK_RESOLVER_RULE)
+    return args
+
+
+HOW_TO_GET_ONE = f"""No Chromium was found for Playwright. Any one of these works:
+  * Debian/Ubuntu, as root:   apt-get update && apt-get install -y chromium
+  * with internet access:     python -m playwright install chromium
+  * an existing Chromium:     export {ENV_VAR}=/path/to/chromium
+"""
+
+
+def ensure_browser(*, install: bool = True, out=sys.stdout) -> BrowserChoice:
+    """Make sure a Chromium is available, installing Debian's package as root if needed."""
+    choice = resolve_browser()
+    if choice.path:
+        print(f"omniaudit: using Chromium {choice.describe()}", file=out)
+        return choice
+    apt = shutil.which("apt-get")
+    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if install and apt and is_root:
+        print("omniaudit: no Chromium found; installing Debian's 'chromium' package "
+              "(apt-get update && apt-get install -y chromium) ...", file=out, flush=True)
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run([apt, "update", "-qq"], check=True, env=env)
+        subprocess.run([apt, "install", "-y", "-qq", "chromium"], check=True, env=env,
+                       stdout=subprocess.DEVNULL)
+        choice = resolve_browser()
+        if choice.path:
+            print(f"omniaudit: installed Chromium {choice.describe()}", file=out)
+            return choice
+    print(HOW_TO_GET_ONE, file=out)
+    raise SystemExit(1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m auditor.browser [ensure|which]``."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    cmd = argv[0] if argv else "which"
+    if cmd == "ensure":
+        ensure_browser()
+        return 0
+    if cmd == "which":
+        print(resolve_browser().describe())
+        return 0
+    print("usage: python -m auditor.browser [ensure|which]", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

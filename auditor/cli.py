@@ -1,0 +1,314 @@
+"""The ``omniaudit`` command line (also ``python -m auditor``).
+
+Exit codes (DESIGN.md): ``0`` nothing at or above ``--fail-on``; ``1`` gating findings;
+``2`` usage or config error; ``3`` the audit is incomplete (a channel or page could not be
+captured) — an incomplete run never passes, whatever it found.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.padding import Padding
+from rich.table import Table
+
+from auditor import __version__
+from auditor.config import FAIL_ON_NONE, AuditConfig, ConfigError, load_config
+from auditor.model import Run, Severity, run_from_dict
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+DEFAULT_OUT = Path("omniaudit-out")
+SEVERITY_CHOICE = click.Choice([s.label for s in Severity] + [FAIL_ON_NONE],
+                               case_sensitive=False)
+_SEV_STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow",
+              "low": "cyan", "info": "dim"}
+
+err = Console(stderr=True, highlight=False)
+
+
+class OmniauditGroup(click.Group):
+    """Turns config errors anywhere into exit code 2 with a one-line message."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as e:
+            err.print(f"[bold red]config error:[/] {e}", markup=True, soft_wrap=True)
+            ctx.exit(EXIT_USAGE)
+
+
+@click.group(cls=OmniauditGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="omniaudit")
+def main() -> None:
+    """Audit whether a company tells customers the same thing in every channel."""
+
+
+def _load(config_path: str) -> AuditConfig:
+    return load_config(config_path)
+
+
+def _fail_on(value: str | None, config: AuditConfig) -> Severity | None:
+    if value is None:
+        return config.fail_on_severity()
+    return None if value.lower() == FAIL_ON_NONE else Severity.parse(value)
+
+
+def _progress(quiet: bool):
+    if quiet:
+        return lambda _msg: None
+    return lambda msg: err.print(f"[dim]·[/] {msg}", markup=True, soft_wrap=True)
+
+
+def _summary(run: Run, paths: dict[str, Path], fail_on: Severity | None, code: int) -> None:
+    from auditor.pipeline import gating_findings
+
+    out = Console(highlight=False)
+    table = Table(title=f"Omniaudit — {run.config_name}", title_justify="left")
+    table.add_column("channel")
+    table.add_column("kind")
+    table.add_column("read", justify="right")
+    table.add_column("failed", justify="right")
+    table.add_column("observations", justify="right")
+    for name, ch in run.channels.items():
+        failed = f"[red]{ch.pages_failed}[/]" if ch.pages_failed else "0"
+        table.add_row(name, f"{ch.kind} ({ch.device})" if ch.device else ch.kind,
+                      str(ch.pages_ok), failed, str(len(ch.observations)))
+    out.print(table)
+    counts = {s.label: 0 for s in reversed(Severity)}
+    for f in run.findings:
+        counts[f.severity.label] += 1
+    parts = [f"[{_SEV_STYLE[k]}]{v} {k}[/]" for k, v in counts.items() if v]
+    out.print(f"Findings: {len(run.findings)}" + (" (" + ", ".join(parts) + ")" if parts else "")
+              + f"; {len(run.unmatched)} unmatched observations")
+    if run.findings:
+        ft = Table(show_header=True, box=None, pad_edge=False)
+        for col in ("severity", "check", "subject", "finding"):
+            ft.add_column(col, overflow="fold")
+        for f in run.findings[:15]:
+            ft.add_row(f"[{_SEV_STYLE[f.severity.label]}]{f.severity.label}[/]", f.check,
+                       f.subject, f.message)
+        out.print(ft)
+        if len(run.findings) > 15:
+            out.print(f"  … and {len(run.findings) - 15} more in the report")
+    for ch in run.channels.values():
+        for e in ch.errors[:5]:
+            out.print(f"  [red]capture error[/] {e.channel}: {e.target}: {e.reason}",
+                      soft_wrap=True)
+    out.print(f"Report: {paths['html']}")
+    out.print(f"JSON:   {paths['json']}")
+    verdict = {
+        EXIT_OK: "[green]passed[/]" + (f" (nothing at or above {fail_on.label})" if fail_on
+                                        else " (no --fail-on gate)"),
+        EXIT_FINDINGS: f"[red]failed[/]: {len(gating_findings(run, fail_on))} finding(s) at or "
+                       f"above {fail_on.label if fail_on else '-'}",
+        EXIT_INCOMPLETE: "[red]incomplete[/]: a channel or page could not be captured (exit 3)",
+    }[code]
+    out.print(f"Result: {verdict}")
+
+
+def _execute(config: AuditConfig, out: Path | None, store_path: Path | None,
+             fail_on: Severity | None, quiet: bool, as_json: bool, browser: str | None,
+             today: date | None = None) -> int:
+    from auditor.browser import resolve_browser
+    from auditor.pipeline import execute, exit_code, new_run_id
+    from auditor.store import Store
+    from reports import findings_document, write_reports
+
+    run_id = new_run_id()
+    out_dir = out or (DEFAULT_OUT / run_id)
+    store = Store(store_path or (out_dir.parent if out is None else out_dir) / "omniaudit.sqlite")
+    try:
+        choice = resolve_browser(browser)
+    except FileNotFoundError as e:
+        raise click.UsageError(str(e)) from None
+    progress = _progress(quiet or as_json)
+    progress(f"browser: {choice.describe()}")
+    run, previous = execute(config, out_dir, store=store, browser=choice, today=today,
+                            run_id=run_id, progress=progress)
+    paths = write_reports(run, out_dir, previous=previous, fail_on=fail_on)
+    code = exit_code(run, fail_on)
+    if as_json:
+        click.echo(json.dumps(findings_document(run), ensure_ascii=False, indent=2))
+    elif not quiet:
+        _summary(run, paths, fail_on, code)
+    else:
+        click.echo(str(paths["html"]))
+    return code
+
+
+_common = [
+    click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+                 help="Output folder for this run [default: ./omniaudit-out/<run-id>/]."),
+    click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path),
+                 help="SQLite run store [default: omniaudit.sqlite beside the run folders]."),
+    click.option("--quiet", "-q", is_flag=True, help="Print only the report path."),
+    click.option("--json", "as_json", is_flag=True, help="Print findings.json to stdout."),
+    click.option("--browser", metavar="PATH", envvar="OMNIAUDIT_CHROMIUM",
+                 help="Chromium executable [env: OMNIAUDIT_CHROMIUM]."),
+]
+
+
+def _with_common(f: Any) -> Any:
+    for opt in reversed(_common):
+        f = opt(f)
+    return f
+
+
+@main.command()
+@click.argument("config", default="audit.yaml", type=click.Path(dir_okay=False))
+@_with_common
+@click.option("--fail-on", type=SEVERITY_CHOICE,
+              help="Exit 1 when a finding is at or above this severity [default: config "
+                   "'fail_on', else high].")
+@click.option("--base-url", help="Override the config's base_url (e.g. a staging host).")
+def run(config: str, out: Path | None, store_path: Path | None, quiet: bool, as_json: bool,
+        browser: str | None, fail_on: str | None, base_url: str | None) -> None:
+    """Capture every channel of CONFIG, check it and write the reports."""
+    cfg = _load(config)
+    if base_url:
+        cfg = cfg.with_base_url(base_url)
+    sys.exit(_execute(cfg, out, store_path, _fail_on(fail_on, cfg), quiet, as_json, browser))
+
+
+@main.command()
+@_with_common
+@click.option("--fail-on", type=SEVERITY_CHOICE, default=FAIL_ON_NONE, show_default=True,
+              help="Exit 1 when a finding is at or above this severity.")
+def demo(out: Path | None, store_path: Path | None, quiet: bool, as_json: bool,
+         browser: str | None, fail_on: str) -> None:
+    """Serve the bundled Nordtel shop on 127.0.0.1 and audit it with its bundled config.
+
+    The demo has seeded problems on purpose, so it does not gate unless --fail-on is given.
+    """
+    from auditor.demo import CONFIG_PATH, DemoServer
+
+    cfg = load_config(CONFIG_PATH)
+    with DemoServer() as server:
+        if not (quiet or as_json):
+            err.print(f"[dim]·[/] Nordtel demo shop serving at {server.url}", markup=True)
+        code = _execute(cfg.with_base_url(server.url), out, store_path,
+                        _fail_on(fail_on, cfg), quiet, as_json, browser)
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("config", type=click.Path(dir_okay=False))
+def validate(config: str) -> None:
+    """Validate CONFIG (exit 2 with file, line and key when it is wrong)."""
+    from checks import active_checks
+
+    cfg = _load(config)
+    checks = active_checks(cfg.checks, source=cfg.source)
+    click.echo(f"{config}: OK — {len(cfg.channels)} channels, {len(cfg.subjects)} subjects, "
+               f"{len(checks)} checks enabled")
+
+
+@main.command("checks")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable list.")
+def list_checks(as_json: bool) -> None:
+    """List every registered check with its rationale, options and defaults."""
+    from checks import REGISTRY
+
+    specs = list(REGISTRY)
+    if as_json:
+        click.echo(json.dumps([{
+            "id": s.id, "severity": s.severity.label, "origin": s.origin,
+            "rationale": s.rationale,
+            "options": {k: {"default": o.default, "help": o.help} for k, o in s.options.items()},
+        } for s in specs], ensure_ascii=False, indent=2, default=str))
+        return
+    out = Console(highlight=False)
+    for s in specs:
+        out.print(f"[bold]{s.id}[/]  [{_SEV_STYLE[s.severity.label]}]{s.severity.label}[/]"
+                  f"  [dim]{s.origin}[/]")
+        for para in s.rationale.split("\n\n"):
+            out.print(Padding(" ".join(para.split()), (0, 0, 0, 2)))
+        for k, o in s.options.items():
+            out.print(Padding(f"[cyan]{k}[/] = {o.default!r}: {o.help}", (0, 0, 0, 2)))
+        out.print()
+
+
+@main.command("check")
+@click.argument("run_ref")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config to check with [default: the run's own config file].")
+@click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=DEFAULT_OUT / "omniaudit.sqlite", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the re-checked reports here.")
+@click.option("--fail-on", type=SEVERITY_CHOICE)
+def check_stored(run_ref: str, config_path: str | None, store_path: Path, out: Path | None,
+                 fail_on: str | None) -> None:
+    """Re-run the checks on a stored run (RUN: a run id from the store, or a findings.json)."""
+    from auditor.pipeline import check_run, exit_code
+    from auditor.store import Store
+    from reports import write_reports
+
+    if run_ref.endswith(".json") and Path(run_ref).is_file():
+        original = run_from_dict(json.loads(Path(run_ref).read_text(encoding="utf-8")))
+    else:
+        try:
+            original = Store(store_path).load(run_ref)
+        except KeyError as e:
+            raise click.UsageError(str(e.args[0])) from None
+    path = config_path or original.config_path
+    if not path:
+        raise click.UsageError("the run does not name its config; pass --config")
+    cfg = _load(path)
+    rechecked = check_run(original, cfg)
+    gate = _fail_on(fail_on, cfg)
+    if out:
+        write_reports(rechecked, out, fail_on=gate)
+        click.echo(f"Report: {out / 'report.html'}")
+    for f in rechecked.findings:
+        click.echo(f"{f.severity.label:>8} {f.check:<18} {f.subject:<16} {f.message}")
+    sys.exit(exit_code(rechecked, gate))
+
+
+@main.command()
+@click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=DEFAULT_OUT / "omniaudit.sqlite", show_default=True)
+@click.option("--config-name", help="Only runs of this config name.")
+@click.option("--limit", default=20, show_default=True)
+def history(store_path: Path, config_name: str | None, limit: int) -> None:
+    """List stored runs, newest first."""
+    from auditor.store import Store
+
+    if not store_path.exists():
+        raise click.UsageError(f"no store at {store_path}")
+    for row in Store(store_path).history(config_name, limit):
+        state = "complete" if row["complete"] else "INCOMPLETE"
+        click.echo(f"{row['id']}  {row['started_at']}  {state:<10}  {row['findings']:>4} findings"
+                   f"  {row['config_name']}")
+
+
+@main.command()
+@click.argument("old", type=click.Path(exists=True, dir_okay=False))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable diff.")
+def diff(old: str, new: str, as_json: bool) -> None:
+    """Compare two findings.json files by fingerprint: new, resolved and persisting."""
+    a = {f["fingerprint"]: f for f in json.loads(Path(old).read_text("utf-8"))["findings"]}
+    b = {f["fingerprint"]: f for f in json.loads(Path(new).read_text("utf-8"))["findings"]}
+    result = {
+        "new": [b[k] for k in b if k not in a],
+        "resolved": [a[k] for k in a if k not in b],
+        "persisting": [b[k] for k in b if k in a],
+    }
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for label, items in result.items():
+        click.echo(f"{label}: {len(items)}")
+        for f in items:
+            click.echo(f"  {f['severity']:>8} {f['check']:<18} {f['subject']:<16} {f['message']}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

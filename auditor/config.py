@@ -1,0 +1,396 @@
+"""Loading and validating ``audit.yaml``.
+
+The config is parsed with PyYAML's node API so that every value keeps the line it came
+from, then validated with pydantic. Any problem is raised as :class:`ConfigError`, whose
+message names the file, the line and the dotted key and says what was expected::
+
+    audit.yaml:14: channels.desktop.max_pages: expected an integer, got 'ten'
+
+``${NAME}`` in a string is replaced by the environment variable ``NAME`` (so one config can
+audit staging and production); an unset variable is a config error, never an empty string.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urljoin, urlsplit
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from auditor.model import Severity
+
+_ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_HEX_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+_ID_RE = r"^[a-z0-9][a-z0-9_.-]*$"
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used, with where and why."""
+
+    def __init__(self, message: str, *, file: str | Path | None = None, line: int | None = None,
+                 key: str | None = None) -> None:
+        self.file = str(file) if file is not None else None
+        self.line = line
+        self.key = key
+        self.reason = message
+        where = self.file or "<config>"
+        if line is not None:
+            where += f":{line}"
+        prefix = f"{where}: " + (f"{key}: " if key else "")
+        super().__init__(prefix + message)
+
+
+class _Model(BaseModel):
+    # Unknown keys are errors: a typo such as `max_page:` must not be silently ignored.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BrandConfig(_Model):
+    """The brand the channels should all present."""
+
+    name: str
+    #: Former or wrong names that must no longer appear anywhere.
+    retired_names: list[str] = []
+    #: The reference logo (PNG/JPEG), relative to the config file.
+    logo: Path | None = None
+    #: The brand palette as ``#rrggbb``; the primary colour of every channel should be one of them.
+    colors: list[str] = []
+    #: CSS selector of the logo element, when the default heuristics pick the wrong one.
+    logo_selector: str | None = None
+
+    @field_validator("colors")
+    @classmethod
+    def _hex_colors(cls, v: list[str]) -> list[str]:
+        for c in v:
+            if not _HEX_RE.match(c):
+                raise ValueError(f"expected a colour like '#0050B4', got {c!r}")
+        return [c.upper() for c in v]
+
+
+class WebChannel(_Model):
+    """A site crawled with a real browser."""
+
+    kind: Literal["web"]
+    #: ``desktop`` or a Playwright device name such as ``"iPhone 13"`` or ``"Pixel 7"``.
+    device: str = "desktop"
+    start_urls: list[str] = Field(min_length=1)
+    #: URL prefixes (absolute, or paths on the start URLs' host) that are in scope.
+    #: Default: everything on the start URLs' hosts.
+    include: list[str] = []
+    #: URL prefixes that are never visited, even when included.
+    exclude: list[str] = []
+    max_pages: int = Field(50, ge=1)
+    max_depth: int = Field(5, ge=0)
+    #: Per-page navigation timeout in seconds.
+    timeout: float = Field(20.0, gt=0)
+    #: What "loaded" means before extraction starts.
+    wait: Literal["load", "domcontentloaded", "networkidle"] = "networkidle"
+    #: Extra CSS selectors of cookie-consent "accept" buttons (tried before the defaults).
+    consent_selectors: list[str] = []
+    #: Take element screenshots as evidence (one full-page screenshot per page, cropped).
+    screenshots: bool = True
+    #: Failed pages tolerated before the channel (and so the run) counts as incomplete.
+    #: A channel that read no page at all is incomplete whatever this says.
+    max_failures: int = Field(0, ge=0)
+    #: Browser locale and timezone for the pages.
+    locale: str = "fi-FI"
+    timezone: str = "Europe/Helsinki"
+    #: Pages visited at once in this channel.
+    concurrency: int = Field(4, ge=1, le=32)
+
+
+class TranscriptChannel(_Model):
+    """A folder (or file) of exported chat transcripts."""
+
+    kind: Literal["transcripts"]
+    #: A transcript file or a folder of them, relative to the config file.
+    path: Path
+    #: File name pattern inside a folder.
+    pattern: str = "*.json"
+    #: Transcript format; ``auto`` detects it from the content.
+    format: Literal["auto", "omniaudit"] = "auto"
+
+
+Channel = Annotated[WebChannel | TranscriptChannel, Field(discriminator="kind")]
+
+
+class SubjectConfig(_Model):
+    """One offer, plan or product of the catalogue, and the names channels use for it."""
+
+    id: str = Field(pattern=_ID_RE)
+    name: str
+    aliases: list[str] = []
+    #: Product codes (schema.org ``sku`` / ``gtin``) that identify the subject.
+    sku: list[str] = []
+
+
+class MatchingConfig(_Model):
+    """How observations are matched to catalogue subjects."""
+
+    #: Minimum rapidfuzz score (0-100) for a fuzzy name match.
+    fuzzy_threshold: float = Field(86.0, ge=0, le=100)
+
+
+class CheckSetting(_Model):
+    """A check's level and options, normalised from the forms the config accepts."""
+
+    level: Literal["off", "warn", "error"]
+    severity: Severity | None = None
+    channels: list[str] | None = None
+    subjects: list[str] | None = None
+    options: dict[str, Any] = {}
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _severity(cls, v: Any) -> Any:
+        return None if v is None else Severity.parse(v)
+
+
+FAIL_ON_NONE = "none"
+
+
+class AuditConfig(_Model):
+    """A validated ``audit.yaml``."""
+
+    version: Literal[1] = 1
+    name: str
+    #: Base URL that relative ``start_urls`` and ``include``/``exclude`` paths resolve against.
+    base_url: str | None = None
+    brand: BrandConfig | None = None
+    channels: dict[str, Channel] = Field(min_length=1)
+    subjects: list[SubjectConfig] = []
+    matching: MatchingConfig = MatchingConfig()
+    checks: dict[str, CheckSetting] = {}
+    #: Lowest severity that makes ``omniaudit run`` exit 1, or ``none``.
+    fail_on: str = "high"
+    #: Folder the config came from; relative paths resolve against it.
+    root: Path = Path(".")
+    #: The config file, for messages.
+    source: str | None = None
+
+    @field_validator("checks", mode="before")
+    @classmethod
+    def _normalise_checks(cls, v: Any) -> Any:
+        if not isinstance(v, Mapping):
+            return v
+        return {k: _normalise_check_setting(s) for k, s in v.items()}
+
+    @field_validator("fail_on")
+    @classmethod
+    def _fail_on(cls, v: str) -> str:
+        if v == FAIL_ON_NONE:
+            return v
+        return Severity.parse(v).label
+
+    @field_validator("channels")
+    @classmethod
+    def _channel_names(cls, v: dict[str, Any]) -> dict[str, Any]:
+        for name in v:
+            if not re.match(_ID_RE, name):
+                raise ValueError(f"channel name {name!r} must be lower-case letters, digits, - _ .")
+        return v
+
+    def resolve(self, relative: str | Path) -> Path:
+        """A path from the config, resolved against the config file's folder."""
+        p = Path(relative)
+        return p if p.is_absolute() else (self.root / p)
+
+    def absolute_url(self, url: str) -> str:
+        """A start URL or scope prefix, made absolute against ``base_url``."""
+        if urlsplit(url).scheme:
+            return url
+        if not self.base_url:
+            raise ConfigError(f"relative URL {url!r} needs 'base_url'", file=self.source,
+                              key="base_url")
+        return urljoin(self.base_url.rstrip("/") + "/", url.lstrip("/"))
+
+    def with_base_url(self, base_url: str) -> AuditConfig:
+        """A copy pointing at another base URL (used by ``omniaudit demo`` and ``--base-url``)."""
+        return self.model_copy(update={"base_url": base_url})
+
+    def fail_on_severity(self) -> Severity | None:
+        return None if self.fail_on == FAIL_ON_NONE else Severity.parse(self.fail_on)
+
+
+def _normalise_check_setting(raw: Any) -> Any:
+    """Accept ``"error"``, ``"high"``, ``["error", {options}]`` or ``{"level": ..., ...}``."""
+    if isinstance(raw, str):
+        # A bare severity ("high") is shorthand for an error-level check at that severity.
+        if raw.strip().upper() in Severity.__members__:
+            return {"level": "error", "severity": raw}
+        return {"level": raw}
+    if isinstance(raw, list | tuple) and len(raw) == 2 and isinstance(raw[1], Mapping):
+        level, opts = raw
+        return _split_options({"level": level, **opts})
+    if isinstance(raw, Mapping):
+        return _split_options(dict(raw))
+    return raw  # let pydantic report the type error
+
+
+def _split_options(d: dict[str, Any]) -> dict[str, Any]:
+    known = {"level", "severity", "channels", "subjects", "options"}
+    options = dict(d.pop("options", {}) or {})
+    for k in list(d):
+        if k not in known:
+            options[k] = d.pop(k)
+    d["options"] = options
+    return d
+
+
+# --- YAML with line numbers -------------------------------------------------------------
+
+def _construct(node: yaml.Node, path: tuple[str | int, ...], lines: dict[tuple, int],
+               source: str) -> Any:
+    """Build plain Python data from a YAML node, recording each path's line (1-based)."""
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for k_node, v_node in node.value:
+            key = k_node.value if isinstance(k_node, yaml.ScalarNode) else str(k_node.value)
+            if key in out:
+                raise ConfigError(f"duplicate key {key!r}", file=source,
+                                  line=k_node.start_mark.line + 1, key=_dotted(path + (key,)))
+            out[key] = _construct(v_node, path + (key,), lines, source)
+            lines[path + (key,)] = k_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(n, path + (i,), lines, source) for i, n in enumerate(node.value)]
+    value = _scalar(node)
+    if isinstance(value, str):
+        value = _expand_env(value, source, node.start_mark.line + 1, path)
+    return value
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_object(node, deep=True)
+    finally:
+        loader.dispose()
+
+
+def _expand_env(value: str, source: str, line: int, path: tuple) -> str:
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name not in os.environ:
+            raise ConfigError(f"environment variable {name} is not set", file=source, line=line,
+                              key=_dotted(path))
+        return os.environ[name]
+
+    return _ENV_RE.sub(sub, value)
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+def _line_for(loc: tuple, lines: Mapping[tuple, int]) -> int | None:
+    """The line of the deepest key of ``loc`` that the YAML had (a missing key: its parent)."""
+    parts = tuple(loc)
+    while parts:
+        if parts in lines:
+            return lines[parts]
+        parts = parts[:-1]
+    return lines.get(())
+
+
+def _describe(err: Mapping[str, Any]) -> str:
+    msg = str(err.get("msg", "invalid value"))
+    kind = err.get("type", "")
+    given = err.get("input")
+    if kind == "extra_forbidden":
+        return "unknown key (check the spelling; see the config reference in the README)"
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "union_tag_invalid":
+        ctx = err.get("ctx") or {}
+        return f"expected one of {ctx.get('expected_tags')}, got {ctx.get('tag')!r}"
+    if isinstance(given, (str, int, float, bool)) and kind not in {"value_error"}:
+        return f"{msg[0].lower() + msg[1:]}, got {given!r}"
+    return msg.removeprefix("Value error, ")
+
+
+def parse_config(text: str, *, source: str = "<config>", root: Path | None = None) -> AuditConfig:
+    """Validate config text; raise :class:`ConfigError` naming the line and key on problems."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else None
+        raise ConfigError(f"not valid YAML: {e.problem or e}", file=source, line=line) from None
+    if node is None:
+        raise ConfigError("the file is empty; expected a mapping with 'name' and 'channels'",
+                          file=source, line=1)
+    lines: dict[tuple, int] = {}
+    data = _construct(node, (), lines, source)
+    if not isinstance(data, dict):
+        raise ConfigError("expected a mapping at the top level", file=source, line=1)
+    data.setdefault("root", str(root or Path(".")))
+    data.setdefault("source", source)
+    try:
+        config = AuditConfig.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = tuple(p for p in err["loc"] if p not in ("web", "transcripts"))
+        if err.get("type") in ("union_tag_invalid", "union_tag_not_found"):
+            loc += ("kind",)  # pydantic reports a bad tag at the parent; point at the key
+        # A union tag error is reported at the parent key.
+        raise ConfigError(_describe(err), file=source, line=_line_for(loc, lines),
+                          key=_dotted(loc) or None) from None
+    _cross_check(config, lines, source)
+    return config
+
+
+def _cross_check(config: AuditConfig, lines: Mapping[tuple, int], source: str) -> None:
+    """Rules that span keys: unique subject ids, check scopes naming real channels."""
+    seen: dict[str, int] = {}
+    for i, s in enumerate(config.subjects):
+        if s.id in seen:
+            raise ConfigError(f"duplicate subject id {s.id!r} (first at item {seen[s.id]})",
+                              file=source, line=lines.get(("subjects", i, "id")),
+                              key=f"subjects[{i}].id")
+        seen[s.id] = i
+    for check_id, setting in config.checks.items():
+        for ch in setting.channels or []:
+            if ch not in config.channels:
+                raise ConfigError(
+                    f"unknown channel {ch!r}; channels are: {', '.join(config.channels)}",
+                    file=source, line=lines.get(("checks", check_id)), key=f"checks.{check_id}")
+    for name, ch in config.channels.items():
+        if isinstance(ch, WebChannel):
+            for url in ch.start_urls + ch.include + ch.exclude:
+                if not urlsplit(url).scheme and not config.base_url:
+                    raise ConfigError(f"relative URL {url!r} needs a top-level 'base_url'",
+                                      file=source, line=lines.get(("channels", name)),
+                                      key=f"channels.{name}")
+
+
+def load_config(path: str | Path) -> AuditConfig:
+    """Read and validate a config file; raise :class:`ConfigError` when it cannot be used."""
+    p = Path(path)
+    if not p.exists():
+        raise ConfigError("config file not found", file=p)
+    if p.is_dir():
+        raise ConfigError("expected a YAML file, got a folder", file=p)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"not UTF-8 text ({e.reason} at byte {e.start})", file=p) from None
+    return parse_config(text, source=str(p), root=p.resolve().parent)
+
+
+def config_lines(text: str) -> dict[tuple, int]:
+    """Line numbers of every key path in config text (used by check-option errors)."""
+    lines: dict[tuple, int] = {}
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    if node is not None:
+        _construct(node, (), lines, "<config>")
+    return lines

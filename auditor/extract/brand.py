@@ -1,0 +1,72 @@
+"""Finding the brand's name, and near-misses of it, in text.
+
+Finnish inflects proper nouns ("Nordtelin", "Nordtelille"), so a mention is *exact* when the
+word is the brand name plus a short case ending. A capitalised word that is close to the
+brand name but not it ("Nortel", "Nordtell") is *misspelt*; a configured former name
+("TeleNord") is *retired*. Both are what the ``brand_name`` check reports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+_WORD_RE = re.compile(r"\b[^\W\d_][^\W_]{2,}\b", re.UNICODE)
+# Finnish case endings and the English possessive: enough to accept "Nordtelin", "Nordtel's".
+_ENDINGS = ("", "n", "in", "iin", "ia", "ille", "illa", "ilta", "issa", "ista", "iksi", "lle",
+            "lla", "lta", "ssa", "sta", "ä", "a", "'s", "s")
+MISSPELLING_SCORE = 85.0
+
+
+@dataclass(frozen=True)
+class BrandMention:
+    """A brand-like word in text: ``kind`` is ``exact``, ``misspelt`` or ``retired``."""
+
+    word: str
+    kind: str
+    start: int
+    end: int
+    score: float
+
+
+def brand_mentions(text: str, brand: str, retired: Sequence[str] = ()) -> list[BrandMention]:
+    """Every mention of ``brand`` in ``text``, exact or not, and of its retired names."""
+    out: list[BrandMention] = []
+    taken: list[tuple[int, int]] = []
+    for old in retired:
+        for m in re.finditer(rf"(?<!\w){re.escape(old)}\w{{0,4}}", text, re.IGNORECASE):
+            out.append(BrandMention(m.group(0), "retired", m.start(), m.end(), 100.0))
+            taken.append((m.start(), m.end()))
+    b = brand.casefold()
+    for m in _WORD_RE.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        word = m.group(0)
+        w = word.casefold()
+        if w.startswith(b) and w[len(b):] in _ENDINGS:
+            out.append(BrandMention(word, "exact", m.start(), m.end(), 100.0))
+            continue
+        # Proper nouns only: a lower-case word that resembles the brand is ordinary language.
+        if not word[0].isupper() or len(w) < max(3, len(b) - 3):
+            continue
+        # Compare whole words, with and without a case ending: prefixes of words are too
+        # lenient ("Nordea" shares "Norde" with "Nordtel").
+        # One-letter endings other than the genitive -n would turn "Nordea" into "Norde".
+        stems = {w} | {w[: -len(e)] for e in _ENDINGS
+                       if (len(e) >= 2 or e == "n") and w.endswith(e) and len(w) > len(e)}
+        score = max(fuzz.ratio(b, s) for s in stems)
+        if score >= MISSPELLING_SCORE:
+            out.append(BrandMention(word, "misspelt", m.start(), m.end(), float(score)))
+    return sorted(out, key=lambda x: x.start)
+
+
+def brand_stem(word: str, brand: str) -> str:
+    """The word without a Finnish case ending, for display ("Nortelin" → "Nortel")."""
+    w = word
+    for e in sorted(_ENDINGS, key=len, reverse=True):
+        if e and w.casefold().endswith(e) and len(w) - len(e) >= len(brand) - 2:
+            return w[: len(w) - len(e)]
+    return w

@@ -1,0 +1,296 @@
+"""Observations from one rendered page.
+
+Input is what ``capture/page_script.js`` read from the rendered DOM (text units with how
+each was shown, subject hints, logo, colours) plus the page's HTML for schema.org data.
+This module is pure: no browser, no network, so it is tested on fixtures and re-runnable.
+
+* Text units → :func:`auditor.extract.text.extract_facts` → one observation per fact, with
+  the unit's subject hints (card title first, then the page's h1).
+* Units inside the page chrome (header, nav, footer) give no offer facts: they are site-wide
+  and would be attributed to whatever offer happens to precede them.
+* schema.org Product/Offer data (extruct: JSON-LD, microdata, RDFa) → ``source="structured"``
+  observations, hinted by ``sku`` and name.
+* Branding → ``brand`` observations: the brand name (logo alt text, og:site_name and text
+  mentions, including misspellings and retired names), the logo's perceptual hash (added by
+  the capture stage, which has the pixels) and the primary colour of the page chrome.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from coloraide import Color
+
+from auditor.extract.brand import brand_mentions, brand_stem
+from auditor.extract.text import extract_facts
+from auditor.model import BRAND_SUBJECT, Evidence, Observation, Shown, observation_id
+
+# Colours whose chroma (LCh) is below this are greys: backgrounds, not brand colours.
+_MIN_CHROMA = 20.0
+
+
+@dataclass(frozen=True)
+class Box:
+    """An element's box in page coordinates (CSS pixels)."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+@dataclass(frozen=True)
+class PageObservation:
+    """An observation plus the element box its screenshot crop comes from."""
+
+    observation: Observation
+    box: Box | None
+
+
+def _box(raw: Mapping[str, float] | None) -> Box | None:
+    if not raw or raw.get("w", 0) <= 0 or raw.get("h", 0) <= 0:
+        return None
+    return Box(raw["x"], raw["y"], raw["w"], raw["h"])
+
+
+def observations_from_page(
+    page: Mapping[str, Any],
+    html: str,
+    *,
+    channel: str,
+    viewport: str,
+    brand: str | None = None,
+    retired: Sequence[str] = (),
+    today: date | None = None,
+) -> list[PageObservation]:
+    """All observations of one page, in page order, de-duplicated by id."""
+    url = str(page.get("url", ""))
+    out: list[PageObservation] = []
+    out += _text_observations(page, channel=channel, url=url, viewport=viewport, today=today)
+    out += _structured_observations(html, channel=channel, url=url, today=today)
+    if brand:
+        out += _brand_observations(page, html, channel=channel, url=url, viewport=viewport,
+                                   brand=brand, retired=retired)
+    seen: set[str] = set()
+    unique = []
+    for po in out:
+        if po.observation.id not in seen:
+            seen.add(po.observation.id)
+            unique.append(po)
+    return unique
+
+
+def _text_observations(page: Mapping[str, Any], *, channel: str, url: str, viewport: str,
+                       today: date | None) -> Iterable[PageObservation]:
+    for unit in page.get("units", ()):
+        if unit.get("chrome"):
+            continue
+        text = unit.get("text", "")
+        facts = extract_facts(text, today=today)
+        if not facts:
+            continue
+        shown = Shown(
+            visible=bool(unit.get("visible")),
+            font_px=unit.get("font_px"),
+            contrast=unit.get("contrast"),
+            collapsed=bool(unit.get("collapsed")),
+            above_fold=unit.get("above_fold"),
+        )
+        evidence = Evidence(url=url, selector=unit.get("selector"), viewport=viewport,
+                            html=unit.get("html"))
+        hints = tuple(unit.get("hints") or ())
+        for f in facts:
+            obs = Observation(
+                id=observation_id(channel, f.attribute, f.value, url, unit.get("selector"),
+                                  f.span[0]),
+                channel=channel, attribute=f.attribute, value=f.value, text=text,
+                evidence=evidence, subject_hints=hints, currency=f.currency, period=f.period,
+                shown=shown, source="text",
+            )
+            yield PageObservation(obs, _box(unit.get("box")))
+
+
+# --- schema.org -----------------------------------------------------------------------
+
+def _as_list(v: Any) -> list[Any]:
+    if v is None:
+        return []
+    return v if isinstance(v, list) else [v]
+
+
+def _first_str(v: Any) -> str | None:
+    for item in _as_list(v):
+        if isinstance(item, str) and item.strip():
+            return item.strip()
+        if isinstance(item, Mapping):
+            s = _first_str(item.get("@value") or item.get("name"))
+            if s:
+                return s
+    return None
+
+
+def _decimal(v: Any) -> Decimal | None:
+    s = _first_str(v) if not isinstance(v, int | float) else str(v)
+    if s is None:
+        return None
+    try:
+        return Decimal(s.replace(",", ".").replace(" ", ""))
+    except InvalidOperation:
+        return None
+
+
+def _is_monthly(spec: Mapping[str, Any]) -> bool:
+    """UnitPriceSpecification billed per month (unitCode MON, referenceQuantity or duration)."""
+    codes = {str(spec.get("unitCode", "")).upper(), str(spec.get("unitText", "")).lower()}
+    for q in _as_list(spec.get("referenceQuantity")) + _as_list(spec.get("billingDuration")):
+        if isinstance(q, Mapping):
+            codes |= {str(q.get("unitCode", "")).upper(), str(q.get("unitText", "")).lower()}
+        elif isinstance(q, str):
+            codes.add(q.upper())
+    return bool(codes & {"MON", "month", "kk", "P1M", "kuukausi"})
+
+
+def _products(html: str, url: str) -> list[Mapping[str, Any]]:
+    import extruct  # imported lazily: it pulls in rdflib, which is slow to import
+
+    try:
+        data = extruct.extract(html, base_url=url, syntaxes=["json-ld", "microdata", "rdfa"],
+                               uniform=True, errors="ignore")
+    except Exception:  # noqa: BLE001 - malformed markup yields no structured data, not a crash
+        return []
+    found: list[Mapping[str, Any]] = []
+
+    def walk(item: Any) -> None:
+        if isinstance(item, list):
+            for i in item:
+                walk(i)
+        elif isinstance(item, Mapping):
+            types = {str(t).rsplit("/", 1)[-1] for t in _as_list(item.get("@type"))}
+            if types & {"Product", "Service", "IndividualProduct", "ProductModel"}:
+                found.append(item)
+            for key in ("@graph", "itemListElement", "item", "mainEntity"):
+                walk(item.get(key))
+
+    for syntax in ("json-ld", "microdata", "rdfa"):
+        walk(data.get(syntax, []))
+    return found
+
+
+def _structured_observations(html: str, *, channel: str, url: str,
+                             today: date | None) -> Iterable[PageObservation]:
+    if "schema.org" not in html and "application/ld+json" not in html:
+        return
+    for prod in _products(html, url):
+        name = _first_str(prod.get("name"))
+        sku = _first_str(prod.get("sku")) or _first_str(prod.get("gtin"))
+        hints = tuple(h for h in (f"sku:{sku}" if sku else None, name) if h)
+        for offer in _as_list(prod.get("offers")):
+            if not isinstance(offer, Mapping):
+                continue
+            currency = _first_str(offer.get("priceCurrency"))
+            specs = [s for s in _as_list(offer.get("priceSpecification"))
+                     if isinstance(s, Mapping)]
+            entries: list[tuple[str, Decimal, str | None, str | None]] = []
+            for spec in specs:
+                amount = _decimal(spec.get("price"))
+                if amount is None:
+                    continue
+                monthly = _is_monthly(spec)
+                entries.append(("monthly_price" if monthly else "price", amount,
+                                _first_str(spec.get("priceCurrency")) or currency,
+                                "month" if monthly else "once"))
+            if not entries:
+                amount = _decimal(offer.get("price"))
+                if amount is not None:
+                    entries.append(("price", amount, currency, "once"))
+            valid_until = _first_str(offer.get("priceValidUntil"))
+            evidence = Evidence(url=url, selector='script[type="application/ld+json"]',
+                                html=json.dumps(offer, ensure_ascii=False, default=str)[:600])
+            text = f"schema.org Offer of {name or sku or 'a product'}"
+            for attribute, amount, cur, period in entries:
+                obs = Observation(
+                    id=observation_id(channel, attribute, amount, url, "schema.org", sku, name),
+                    channel=channel, attribute=attribute, value=amount, text=text,
+                    evidence=evidence, subject_hints=hints, currency=cur, period=period,
+                    source="structured")
+                yield PageObservation(obs, None)
+            if valid_until:
+                iso = valid_until[:10]
+                obs = Observation(
+                    id=observation_id(channel, "offer_ends", iso, url, "schema.org", sku, name),
+                    channel=channel, attribute="offer_ends", value=iso,
+                    text=f"priceValidUntil {valid_until}", evidence=evidence,
+                    subject_hints=hints, source="structured")
+                yield PageObservation(obs, None)
+
+
+# --- branding -------------------------------------------------------------------------
+
+def primary_colour(colours: Sequence[Mapping[str, Any]]) -> tuple[str, str | None] | None:
+    """The most area-weighted saturated background colour of the page chrome, as ``#RRGGBB``."""
+    weight: dict[str, float] = defaultdict(float)
+    where: dict[str, str] = {}
+    for c in colours:
+        r, g, b = (int(round(v)) for v in c["rgb"][:3])
+        hexa = f"#{r:02X}{g:02X}{b:02X}"
+        if Color(hexa).convert("lch")["chroma"] < _MIN_CHROMA:
+            continue
+        weight[hexa] += float(c.get("area", 0))
+        where.setdefault(hexa, c.get("selector"))
+    if not weight:
+        return None
+    best = max(weight, key=weight.__getitem__)
+    return best, where.get(best)
+
+
+def _brand_observations(page: Mapping[str, Any], html: str, *, channel: str, url: str,
+                        viewport: str, brand: str,
+                        retired: Sequence[str]) -> Iterable[PageObservation]:
+    def brand_obs(attribute: str, value: Any, text: str, selector: str | None,
+                  box: Mapping[str, float] | None, shown: Shown | None = None) -> PageObservation:
+        obs = Observation(
+            id=observation_id(channel, attribute, value, url, selector),
+            channel=channel, attribute=attribute, value=value, text=text,
+            evidence=Evidence(url=url, selector=selector, viewport=viewport),
+            subject=BRAND_SUBJECT, match="brand", shown=shown or Shown(), source="page")
+        return PageObservation(obs, _box(box))
+
+    logo = page.get("logo")
+    if logo and logo.get("alt"):
+        for m in brand_mentions(logo["alt"], brand, retired) or ():
+            value = brand if m.kind == "exact" else brand_stem(m.word, brand)
+            yield brand_obs("brand_name", value, f"logo alt text: {logo['alt']}",
+                            logo.get("selector"), logo.get("box"))
+    for unit in page.get("units", ()):
+        text = unit.get("text", "")
+        for m in brand_mentions(text, brand, retired):
+            if m.kind == "exact":
+                continue  # correct mentions are counted once per page, from the logo
+            yield brand_obs("brand_name", brand_stem(m.word, brand) if m.kind == "misspelt"
+                            else m.word, text, unit.get("selector"), unit.get("box"),
+                            Shown(visible=bool(unit.get("visible"))))
+    colour = primary_colour(page.get("colours") or ())
+    if colour:
+        hexa, selector = colour
+        yield brand_obs("color_primary", hexa, f"background colour {hexa} of {selector}",
+                        selector, None)
+    elif page.get("theme_color"):
+        theme = str(page["theme_color"]).strip()
+        try:
+            hexa = Color(theme).convert("srgb").to_string(hex=True).upper()[:7]
+        except (ValueError, TypeError):
+            hexa = None
+        if hexa:
+            yield brand_obs("color_primary", hexa, f'<meta name="theme-color" content="{theme}">',
+                            'meta[name="theme-color"]', None)
+    fonts = page.get("fonts") or {}
+    if fonts:
+        family = max(fonts, key=fonts.__getitem__)
+        first = family.split(",")[0].strip().strip("'\"")
+        yield brand_obs("font_family", first, f"font-family: {family}", "body", None)

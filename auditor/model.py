@@ -1,0 +1,382 @@
+"""The plain, frozen records that flow between Omniaudit's stages.
+
+Capture produces :class:`Observation` records, matching fills in their ``subject``,
+checks turn them into :class:`Finding` records, and a finished :class:`Run` holds all of
+it for the reports and the store. Every record is a frozen dataclass that converts to and
+from JSON-compatible dicts (``to_dict`` / ``from_dict``) so that a run can be stored,
+re-checked offline and handed between processes unchanged.
+
+Money is always :class:`decimal.Decimal`; in JSON it is a decimal string.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import IntEnum
+from typing import Any
+
+#: The attribute vocabulary checks understand (DESIGN.md). Extractors may emit others;
+#: checks simply ignore attributes they do not know.
+ATTRIBUTES: tuple[str, ...] = (
+    "price",
+    "monthly_price",
+    "promo_price",
+    "promo_months",
+    "activation_fee",
+    "delivery_fee",
+    "cancellation_fee",
+    "contract_months",
+    "speed",
+    "offer",
+    "offer_ends",
+    "vat_included",
+    "brand_name",
+    "logo",
+    "color_primary",
+    "font_family",
+)
+
+#: Attributes whose value is an amount of money.
+MONEY_ATTRIBUTES: frozenset[str] = frozenset(
+    {"price", "monthly_price", "promo_price", "activation_fee", "delivery_fee", "cancellation_fee"}
+)
+
+#: Attributes that describe a fee, as opposed to a price.
+FEE_ATTRIBUTES: frozenset[str] = frozenset({"activation_fee", "delivery_fee", "cancellation_fee"})
+
+#: The subject id under which site-wide branding observations are recorded.
+BRAND_SUBJECT = "brand"
+
+
+class Severity(IntEnum):
+    """Finding severities, ordered so that ``Severity.HIGH > Severity.LOW``."""
+
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @classmethod
+    def parse(cls, value: str | Severity) -> Severity:
+        """Parse ``"high"`` (any case) into ``Severity.HIGH``; raise ``ValueError`` otherwise."""
+        if isinstance(value, Severity):
+            return value
+        try:
+            return cls[str(value).strip().upper()]
+        except KeyError:
+            names = ", ".join(s.label for s in cls)
+            raise ValueError(f"unknown severity {value!r}; expected one of: {names}") from None
+
+    @property
+    def label(self) -> str:
+        """The lower-case name used in config, JSON and reports."""
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where an observation was seen: a page element or a transcript line."""
+
+    url: str | None = None
+    selector: str | None = None
+    viewport: str | None = None
+    #: Path of the element screenshot, relative to the run's output folder.
+    screenshot: str | None = None
+    html: str | None = None
+    transcript: str | None = None
+    line: int | None = None
+    speaker: str | None = None
+    timestamp: str | None = None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How an observation was presented to a customer (web channels only)."""
+
+    visible: bool | None = None
+    font_px: float | None = None
+    contrast: float | None = None
+    collapsed: bool | None = None
+    above_fold: bool | None = None
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One channel said one attribute value about one subject.
+
+    ``value`` is a :class:`Decimal` for money and counts, a ``str`` otherwise (an ISO date
+    for ``offer_ends``, ``"#rrggbb"`` for colours, a perceptual hash for logos), ``True`` /
+    ``False`` for flags. ``subject`` is ``None`` until matching resolves it; observations
+    that stay ``None`` are reported as unmatched.
+    """
+
+    id: str
+    channel: str
+    attribute: str
+    value: Any
+    text: str
+    evidence: Evidence
+    subject: str | None = None
+    #: Candidate offer names as the channel wrote them, closest first (a card's title before
+    #: the page's h1; ``"sku:..."`` for product codes). Matching resolves them to ``subject``.
+    subject_hints: tuple[str, ...] = ()
+    #: Where the value came from: ``"text"`` (visible page text), ``"structured"`` (schema.org
+    #: data), ``"page"`` (logo, colours, meta) or ``"transcript"``.
+    source: str = "text"
+    currency: str | None = None
+    period: str | None = None
+    shown: Shown = field(default_factory=Shown)
+    #: How matching decided the subject: ``"alias"``, ``"fuzzy:93"``, ``"structured"`` ...
+    match: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "channel": self.channel,
+            "subject": self.subject,
+            "subject_hints": list(self.subject_hints),
+            "source": self.source,
+            "attribute": self.attribute,
+            "value": encode_value(self.value),
+            "currency": self.currency,
+            "period": self.period,
+            "text": self.text,
+            "match": self.match,
+            "evidence": dataclasses.asdict(self.evidence),
+            "shown": dataclasses.asdict(self.shown),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Observation:
+        return cls(
+            id=data["id"],
+            channel=data["channel"],
+            subject=data.get("subject"),
+            subject_hints=tuple(data.get("subject_hints") or ()),
+            source=data.get("source", "text"),
+            attribute=data["attribute"],
+            value=decode_value(data["attribute"], data.get("value")),
+            currency=data.get("currency"),
+            period=data.get("period"),
+            text=data.get("text", ""),
+            match=data.get("match"),
+            evidence=Evidence(**(data.get("evidence") or {})),
+            shown=Shown(**(data.get("shown") or {})),
+        )
+
+
+def observation_id(channel: str, attribute: str, value: Any, *where: object) -> str:
+    """A deterministic observation id: the same fact at the same place gets the same id.
+
+    Deterministic ids let a retried capture unit overwrite rather than duplicate, and keep
+    finding fingerprints stable across runs.
+    """
+    raw = "\x1f".join([channel, attribute, str(encode_value(value)), *map(str, where)])
+    return "o_" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
+
+
+def encode_value(value: Any) -> Any:
+    """JSON form of an observation value: decimals become strings, the rest is unchanged."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return value
+
+
+def decode_value(attribute: str, value: Any) -> Any:
+    """Inverse of :func:`encode_value` for a known attribute."""
+    if value is None:
+        return None
+    if attribute in MONEY_ATTRIBUTES or attribute in {"contract_months", "promo_months"}:
+        return Decimal(str(value))
+    return value
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A check's verdict about one subject and attribute."""
+
+    fingerprint: str
+    check: str
+    severity: Severity
+    subject: str
+    attribute: str
+    channels: tuple[str, ...]
+    observations: tuple[str, ...]
+    message: str
+    #: ``"error"`` findings can gate a run; ``"warn"`` findings are reported and never gate.
+    level: str = "error"
+    status: str = "new"
+    #: Values per channel as shown in the report (already formatted for humans).
+    values: Mapping[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "fingerprint": self.fingerprint,
+            "check": self.check,
+            "severity": self.severity.label,
+            "level": self.level,
+            "subject": self.subject,
+            "attribute": self.attribute,
+            "channels": list(self.channels),
+            "observations": list(self.observations),
+            "values": dict(self.values),
+            "message": self.message,
+            "status": self.status,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        return cls(
+            fingerprint=data["fingerprint"],
+            check=data["check"],
+            severity=Severity.parse(data["severity"]),
+            level=data.get("level", "error"),
+            subject=data["subject"],
+            attribute=data["attribute"],
+            channels=tuple(data.get("channels", ())),
+            observations=tuple(data.get("observations", ())),
+            values=dict(data.get("values") or {}),
+            message=data["message"],
+            status=data.get("status", "new"),
+        )
+
+
+def fingerprint(check: str, subject: str, attribute: str, *parts: str) -> str:
+    """A finding fingerprint from what identifies the problem, never from volatile details.
+
+    URLs, selectors, observation ids and timestamps are deliberately left out, so that the
+    same problem keeps its id across runs and edits to unrelated pages.
+    """
+    raw = "\x1f".join([check, subject, attribute, *parts])
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class CaptureError:
+    """A page, transcript or channel that could not be read, and why."""
+
+    channel: str
+    target: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class ChannelResult:
+    """What one channel's capture produced."""
+
+    name: str
+    kind: str
+    device: str | None
+    pages_ok: int
+    pages_failed: int
+    errors: tuple[CaptureError, ...]
+    observations: tuple[Observation, ...]
+    #: URLs (or transcript files) read successfully, in visiting order.
+    visited: tuple[str, ...] = ()
+    #: Responses that were not pages (images, XML, PDF): skipped and counted, not failed.
+    pages_skipped: int = 0
+    #: Failed pages tolerated before the channel counts as incomplete (``max_failures``).
+    max_failures: int = 0
+
+    @property
+    def complete(self) -> bool:
+        """Complete: something was read and failures stayed within the tolerance."""
+        return self.pages_ok > 0 and self.pages_failed <= self.max_failures
+
+    def stats_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "device": self.device,
+            "pages_ok": self.pages_ok,
+            "pages_failed": self.pages_failed,
+            "pages_skipped": self.pages_skipped,
+            "max_failures": self.max_failures,
+            "complete": self.complete,
+            "errors": [e.to_dict() for e in self.errors],
+            "visited": list(self.visited),
+        }
+
+
+@dataclass(frozen=True)
+class Run:
+    """One audit: its config, capture results, matched observations and findings."""
+
+    id: str
+    config_name: str
+    config_path: str | None
+    started_at: str
+    finished_at: str
+    channels: Mapping[str, ChannelResult]
+    observations: tuple[Observation, ...]
+    findings: tuple[Finding, ...]
+    #: Subject ids of the catalogue, in config order (the report's matrix rows).
+    subjects: tuple[str, ...] = ()
+    #: Display names of the subjects.
+    subject_names: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return all(c.complete for c in self.channels.values())
+
+    @property
+    def unmatched(self) -> tuple[Observation, ...]:
+        return tuple(o for o in self.observations if o.subject is None)
+
+    def observation(self, obs_id: str) -> Observation | None:
+        for o in self.observations:
+            if o.id == obs_id:
+                return o
+        return None
+
+
+def run_to_dict(run: Run) -> dict[str, Any]:
+    """A run as JSON-compatible data (the body of ``findings.json`` and of the store)."""
+    return {
+        "run": {
+            "id": run.id,
+            "name": run.config_name,
+            "config_path": run.config_path,
+            "started_at": run.started_at,
+            "finished_at": run.finished_at,
+            "complete": run.complete,
+            "channels": {name: c.stats_dict() for name, c in run.channels.items()},
+        },
+        "subjects": [{"id": s, "name": run.subject_names.get(s, s)} for s in run.subjects],
+        "observations": [o.to_dict() for o in run.observations],
+        "findings": [f.to_dict() for f in run.findings],
+        "unmatched": [o.id for o in run.unmatched],
+    }
+
+
+def run_from_dict(doc: Mapping[str, Any]) -> Run:
+    """Inverse of :func:`run_to_dict` (accepts a whole ``findings.json`` document)."""
+    meta = doc["run"]
+    observations = tuple(Observation.from_dict(o) for o in doc.get("observations", ()))
+    by_channel: dict[str, list[Observation]] = {}
+    for o in observations:
+        by_channel.setdefault(o.channel, []).append(o)
+    channels = {
+        name: ChannelResult(
+            name=name, kind=c["kind"], device=c.get("device"), pages_ok=c.get("pages_ok", 0),
+            pages_failed=c.get("pages_failed", 0),
+            errors=tuple(CaptureError(**e) for e in c.get("errors", ())),
+            observations=tuple(by_channel.get(name, ())), visited=tuple(c.get("visited", ())),
+            pages_skipped=c.get("pages_skipped", 0), max_failures=c.get("max_failures", 0))
+        for name, c in meta.get("channels", {}).items()
+    }
+    subjects = doc.get("subjects", ())
+    return Run(
+        id=meta["id"], config_name=meta.get("name", ""), config_path=meta.get("config_path"),
+        started_at=meta["started_at"], finished_at=meta["finished_at"], channels=channels,
+        observations=observations,
+        findings=tuple(Finding.from_dict(f) for f in doc.get("findings", ())),
+        subjects=tuple(s["id"] for s in subjects),
+        subject_names={s["id"]: s.get("name", s["id"]) for s in subjects})

@@ -1,0 +1,168 @@
+"""One audit, end to end: capture → match → check → store.
+
+Capture and checking are separate stages: :func:`capture_channels` touches browsers and
+files and returns plain :class:`~auditor.model.ChannelResult` records; :func:`check_run`
+only reads observations, so ``omniaudit check RUN`` re-runs it on a stored run offline.
+Reports are written by the caller from the finished :class:`~auditor.model.Run`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import secrets
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from auditor.browser import BrowserChoice, launch_args, resolve_browser
+from auditor.capture.transcripts import capture_transcripts_channel
+from auditor.capture.web import capture_web_channel, channel_scope
+from auditor.config import AuditConfig, ConfigError, TranscriptChannel, WebChannel
+from auditor.matching import Matcher
+from auditor.model import CaptureError, ChannelResult, Finding, Observation, Run, Severity
+from auditor.store import Store
+
+Progress = Callable[[str], None]
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """Sortable, unique run id: ``20261123T101500Z-3f9a``."""
+    now = now or datetime.now(UTC)
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+async def _capture_web(config: AuditConfig, channels: Mapping[str, WebChannel], out_dir: Path,
+                       browser_choice: BrowserChoice, today: date | None,
+                       progress: Progress) -> dict[str, ChannelResult]:
+    from playwright.async_api import async_playwright
+
+    urls = [config.absolute_url(u) for ch in channels.values() for u in ch.start_urls]
+    async with async_playwright() as p:
+        try:
+            browser = await p.chromium.launch(executable_path=browser_choice.path,
+                                              args=launch_args(urls))
+        except Exception as e:  # noqa: BLE001 - no browser means every web channel failed
+            first = str(e).splitlines()[0] if str(e) else type(e).__name__
+            reason = f"cannot launch Chromium ({browser_choice.describe()}): {first}"
+            return {n: ChannelResult(n, "web", ch.device, 0, 0,
+                                     (CaptureError(n, "browser", reason),), ())
+                    for n, ch in channels.items()}
+        try:
+            async def one(name: str, ch: WebChannel) -> ChannelResult:
+                starts = ", ".join(config.absolute_url(u) for u in ch.start_urls)
+                progress(f"{name}: crawling {starts} as {ch.device}")
+                result = await capture_web_channel(browser, p, name, ch, config, out_dir, today)
+                progress(f"{name}: {result.pages_ok} pages read, {result.pages_failed} failed, "
+                         f"{len(result.observations)} observations")
+                return result
+
+            results = await asyncio.gather(*(one(n, ch) for n, ch in channels.items()))
+        finally:
+            await browser.close()
+    return dict(zip(channels, results, strict=True))
+
+
+def capture_channels(config: AuditConfig, out_dir: Path, *, browser: BrowserChoice | None = None,
+                     today: date | None = None,
+                     progress: Progress = lambda _: None) -> dict[str, ChannelResult]:
+    """Capture every channel of the config: web channels share one browser."""
+    matcher = Matcher(config.subjects, config.matching.fuzzy_threshold)
+    web = {n: c for n, c in config.channels.items() if isinstance(c, WebChannel)}
+    results: dict[str, ChannelResult] = {}
+    for name, ch in config.channels.items():
+        if isinstance(ch, TranscriptChannel):
+            results[name] = capture_transcripts_channel(name, ch, config, matcher, today)
+            r = results[name]
+            progress(f"{name}: {r.pages_ok} transcripts read, {r.pages_failed} failed, "
+                     f"{len(r.observations)} observations")
+    if web:
+        for ch in web.values():
+            channel_scope(config, ch)  # relative URLs without base_url fail here, not mid-crawl
+        results.update(asyncio.run(_capture_web(config, web, out_dir,
+                                                browser or resolve_browser(), today, progress)))
+    return {n: results[n] for n in config.channels}
+
+
+def _brand_info(config: AuditConfig):  # -> checks.BrandInfo
+    from checks import BrandInfo
+
+    if not config.brand:
+        return None
+    logo_hash = None
+    if config.brand.logo:
+        path = config.resolve(config.brand.logo)
+        try:
+            import imagehash
+            from PIL import Image
+
+            with Image.open(path) as img:
+                logo_hash = str(imagehash.phash(img.convert("RGB")))
+        except (OSError, ValueError) as e:
+            raise ConfigError(f"cannot read the reference logo {path}: {e}", file=config.source,
+                              key="brand.logo") from None
+    return BrandInfo(name=config.brand.name, retired_names=tuple(config.brand.retired_names),
+                     colors=tuple(config.brand.colors), logo_hash=logo_hash)
+
+
+def check_run(run: Run, config: AuditConfig, *, today: date | None = None,
+              previous: Run | None = None) -> Run:
+    """Match and check a run's observations (offline); returns the run with findings set."""
+    from checks import ChannelInfo, active_checks, run_checks
+
+    matcher = Matcher(config.subjects, config.matching.fuzzy_threshold)
+    observations = tuple(matcher.match_observations(run.observations))
+    active = active_checks(config.checks, source=config.source)
+    channel_info = {n: ChannelInfo(n, c.kind, c.device, c.complete)
+                    for n, c in run.channels.items()}
+    findings = run_checks(observations, channel_info, checks=active,
+                          today=today or date.today(), brand=_brand_info(config),
+                          subject_names={s.id: s.name for s in config.subjects})
+    before = {f.fingerprint for f in previous.findings} if previous else set()
+    findings = [dataclasses.replace(f, status="persisting" if f.fingerprint in before else "new")
+                for f in findings]
+    return dataclasses.replace(
+        run, observations=observations, findings=tuple(findings),
+        subjects=tuple(s.id for s in config.subjects),
+        subject_names={s.id: s.name for s in config.subjects})
+
+
+def execute(config: AuditConfig, out_dir: Path, *, store: Store | None = None,
+            browser: BrowserChoice | None = None, today: date | None = None,
+            run_id: str | None = None,
+            progress: Progress = lambda _: None) -> tuple[Run, Run | None]:
+    """Capture, match, check and store one run; returns ``(run, previous_run)``."""
+    started = _now()
+    run_id = run_id or new_run_id()
+    _brand_info(config)  # a broken reference logo is a config error before any crawling
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results = capture_channels(config, out_dir, browser=browser, today=today, progress=progress)
+    observations: list[Observation] = [o for r in results.values() for o in r.observations]
+    run = Run(id=run_id, config_name=config.name, config_path=config.source, started_at=started,
+              finished_at=started, channels=results, observations=tuple(observations),
+              findings=())
+    previous = store.previous(config.name, started) if store else None
+    run = check_run(run, config, today=today, previous=previous)
+    run = dataclasses.replace(run, finished_at=_now())
+    if store:
+        store.save(run)
+    return run, previous
+
+
+def gating_findings(run: Run, fail_on: Severity | None) -> list[Finding]:
+    """Error-level findings at or above ``fail_on`` (none when ``fail_on`` is ``None``)."""
+    if fail_on is None:
+        return []
+    return [f for f in run.findings
+            if f.level == "error" and f.severity >= fail_on and f.status != "waived"]
+
+
+def exit_code(run: Run, fail_on: Severity | None) -> int:
+    """DESIGN.md's exit codes: 3 incomplete (fails closed first), 1 gating findings, else 0."""
+    if not run.complete:
+        return 3
+    return 1 if gating_findings(run, fail_on) else 0

@@ -1,0 +1,111 @@
+"""Checks that every channel presents the same brand: name, logo and colour."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from auditor.model import BRAND_SUBJECT, Observation
+from checks.context import CheckContext, Issue
+from checks.registry import Option, check
+
+
+@check("brand_name", severity="low")
+def brand_name(ctx: CheckContext) -> Iterable[Issue]:
+    """The brand name is misspelt, or a retired name is still used.
+
+    "Kiitos kun valitsit Nortelin!" in a chat reads as a different company — or as a
+    phishing attempt. The check reports every channel that writes a name close to the
+    configured brand name but not it (a misspelling), or any of the configured retired
+    names. Finnish case endings ("Nordtelin", "Nordtelille") are correct forms, not
+    misspellings.
+    """
+    if not ctx.brand:
+        return
+    wrong: dict[tuple[str, str], list[Observation]] = defaultdict(list)
+    for o in ctx.of("brand_name"):
+        if str(o.value).casefold() != ctx.brand.name.casefold():
+            wrong[(o.channel, str(o.value))].append(o)
+    for (channel, value), obs in sorted(wrong.items()):
+        retired = any(value.casefold().startswith(r.casefold()) for r in ctx.brand.retired_names)
+        kind = "a retired brand name" if retired else "a misspelling of the brand name"
+        yield Issue(
+            subject=BRAND_SUBJECT, attribute="brand_name", channels=(channel,),
+            observations=tuple(obs), key=(channel, value.casefold()),
+            message=f"{channel} writes {value!r}, {kind} {ctx.brand.name!r} "
+                    f"({len(obs)} time{'s' if len(obs) != 1 else ''}).",
+            values={channel: value})
+
+
+def _hamming(a: str, b: str) -> int:
+    return bin(int(a, 16) ^ int(b, 16)).count("1")
+
+
+@check("logo_drift", severity="medium", options={
+    "max_distance": Option(10, "Largest perceptual-hash (pHash, 64-bit) Hamming distance from "
+                               "the reference logo that still counts as the same logo."),
+})
+def logo_drift(ctx: CheckContext) -> Iterable[Issue]:
+    """A channel shows a logo that is not the brand's current logo.
+
+    Old logos linger on mobile sites, campaign pages and chat widgets long after a rebrand,
+    and make a channel look abandoned or fake. The logo each page shows is compared by
+    perceptual hash with the configured reference logo (or, without one, with the logo most
+    channels show), so scaling and compression do not matter but a different design does.
+    """
+    obs = ctx.of("logo")
+    if not obs:
+        return
+    reference = ctx.brand.logo_hash if ctx.brand else None
+    if reference is None:
+        reference = Counter(o.value for o in obs).most_common(1)[0][0]
+    limit = int(ctx.options["max_distance"])
+    by_channel: dict[str, list[Observation]] = defaultdict(list)
+    for o in obs:
+        if _hamming(str(o.value), reference) > limit:
+            by_channel[o.channel].append(o)
+    for channel, drifted in sorted(by_channel.items()):
+        dist = max(_hamming(str(o.value), reference) for o in drifted)
+        pages = len({o.evidence.url for o in drifted})
+        yield Issue(
+            subject=BRAND_SUBJECT, attribute="logo", channels=(channel,),
+            observations=tuple(drifted), key=(channel,),
+            message=f"{channel} shows a logo that differs from the brand's logo (perceptual "
+                    f"distance {dist} > {limit}) on {pages} page{'s' if pages != 1 else ''}.",
+            values={channel: f"different logo (distance {dist})"})
+
+
+@check("color_drift", severity="low", options={
+    "max_delta_e": Option(10.0, "Largest CIEDE2000 distance from the nearest brand colour that "
+                                "still counts as on-brand (about 2 is barely visible)."),
+})
+def color_drift(ctx: CheckContext) -> Iterable[Issue]:
+    """A channel's primary colour is not one of the brand's colours.
+
+    The colour of the header and the buttons is the first thing a customer recognises. The
+    primary colour of each page (the most prominent saturated colour of its header, navigation
+    and buttons) is compared with the configured palette by CIEDE2000 colour difference, which
+    follows human perception; without a palette, with the colour most channels use.
+    """
+    from coloraide import Color
+
+    obs = ctx.of("color_primary")
+    if not obs:
+        return
+    palette = list(ctx.brand.colors) if ctx.brand and ctx.brand.colors else [
+        Counter(o.value for o in obs).most_common(1)[0][0]]
+    limit = float(ctx.options["max_delta_e"])
+    by_channel: dict[str, list[tuple[Observation, float]]] = defaultdict(list)
+    for o in obs:
+        delta = min(Color(str(o.value)).delta_e(p, method="2000") for p in palette)
+        if delta > limit:
+            by_channel[o.channel].append((o, delta))
+    for channel, drifted in sorted(by_channel.items()):
+        colours = sorted({str(o.value) for o, _ in drifted})
+        worst = max(d for _, d in drifted)
+        yield Issue(
+            subject=BRAND_SUBJECT, attribute="color_primary", channels=(channel,),
+            observations=tuple(o for o, _ in drifted), key=(channel,),
+            message=f"{channel} uses {', '.join(colours)} as its primary colour, off the brand "
+                    f"palette {', '.join(palette)} (ΔE2000 {worst:.1f} > {limit:g}).",
+            values={channel: ", ".join(colours)})

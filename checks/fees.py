@@ -1,0 +1,114 @@
+"""Checks about fees customers meet late or cannot see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from auditor.model import FEE_ATTRIBUTES, Observation
+from checks.context import CheckContext, Issue, values_by_channel
+from checks.registry import Option, check
+
+_LABEL = {"activation_fee": "activation fee", "delivery_fee": "delivery fee",
+          "cancellation_fee": "cancellation fee"}
+_PRESENTING = ("monthly_price", "price", "promo_price")
+
+
+@check("hidden_fee", severity="high", options={
+    "attributes": Option(sorted(FEE_ATTRIBUTES), "Fee attributes to look for."),
+    "where": Option(["web"], "Kinds of channel expected to show every fee of an offer they "
+                             "present (a chat need not list every fee unprompted)."),
+})
+def hidden_fee(ctx: CheckContext) -> Iterable[Issue]:
+    """A fee is disclosed in one channel but absent where the offer is presented in another.
+
+    The story Omniaudit exists for: a customer reads the mobile-broadband offer on the
+    website, asks the chat about the modem, agrees to buy — and only at the very end learns
+    of a 4,90 € activation fee that the pages never showed. A channel that presents an offer
+    (states its price) must also state its fees; "Ei avausmaksua" counts as stating it. The
+    check reports each fee above zero that some channel discloses and a presenting web
+    channel does not mention at all.
+    """
+    kinds = ctx.options["where"]
+    expected = set(ctx.channels_of_kind(kinds))
+    for attribute in ctx.options["attributes"]:
+        for subject, per in sorted(ctx.by_subject(attribute).items()):
+            disclosed = {ch: [o for o in obs if isinstance(o.value, Decimal) and o.value > 0]
+                         for ch, obs in per.items()}
+            disclosed = {ch: obs for ch, obs in disclosed.items() if obs}
+            if not disclosed:
+                continue
+            presenting = ctx.presenting(subject, _PRESENTING) & expected
+            silent = sorted(presenting - set(per))
+            if not silent:
+                continue
+            values = values_by_channel(disclosed)
+            values.update({ch: "not shown" for ch in silent})
+            where = ", ".join(f"{ch} ({values[ch]})" for ch in sorted(disclosed))
+            label = _LABEL.get(attribute, attribute)
+            yield Issue(
+                subject=subject, attribute=attribute,
+                channels=tuple(sorted(set(disclosed) | set(silent))),
+                observations=tuple(o for obs in disclosed.values() for o in obs),
+                message=f"The {label} of {ctx.name_of(subject)} is disclosed in {where} but "
+                        f"not shown on {', '.join(silent)}, where the offer is presented. "
+                        f"Customers learn of it only late in the sale.",
+                values=values)
+
+
+def _prominent(o: Observation, min_font: float, min_contrast: float) -> bool:
+    s = o.shown
+    if not s.visible or s.collapsed:
+        return False
+    if s.font_px is not None and s.font_px < min_font:
+        return False
+    if s.contrast is not None and s.contrast < min_contrast:
+        return False
+    return True
+
+
+def _how(o: Observation) -> str:
+    s = o.shown
+    if s.collapsed:
+        return "inside a collapsed element"
+    if not s.visible:
+        return "hidden"
+    if s.font_px is not None:
+        return f"{s.font_px:g} px text" + (f", contrast {s.contrast:g}:1" if s.contrast else "")
+    return "barely visible"
+
+
+@check("fine_print", severity="medium", options={
+    "attributes": Option(sorted(FEE_ATTRIBUTES), "Fee attributes that must be shown plainly."),
+    "min_font_px": Option(11, "Smallest font size (CSS px) that counts as plainly shown."),
+    "min_contrast": Option(3.0, "Lowest text contrast ratio that counts as plainly shown "
+                                "(WCAG asks 4.5 for body text; 3 is the floor for large)."),
+})
+def fine_print(ctx: CheckContext) -> Iterable[Issue]:
+    """A fee is shown only in fine print: hidden, collapsed, tiny or low-contrast.
+
+    A fee that exists on the page but only inside a closed "Lisätiedot" section or in
+    9-pixel grey text is technically disclosed and practically hidden; consumer-protection
+    authorities treat it as such. For every web channel the check looks at where each fee
+    above zero appears and reports the channel when no appearance is plainly visible.
+    """
+    min_font = float(ctx.options["min_font_px"])
+    min_contrast = float(ctx.options["min_contrast"])
+    web = set(ctx.channels_of_kind(["web"]))
+    for attribute in ctx.options["attributes"]:
+        for subject, per in sorted(ctx.by_subject(attribute).items()):
+            for ch, obs in sorted(per.items()):
+                if ch not in web:
+                    continue
+                shown = [o for o in obs if o.source == "text" and isinstance(o.value, Decimal)
+                         and o.value > 0]
+                if not shown or any(_prominent(o, min_font, min_contrast) for o in shown):
+                    continue
+                label = _LABEL.get(attribute, attribute)
+                values = values_by_channel({ch: shown})
+                yield Issue(
+                    subject=subject, attribute=attribute, channels=(ch,),
+                    observations=tuple(shown), key=(ch,),
+                    message=f"On {ch}, the {label} of {ctx.name_of(subject)} ({values[ch]}) "
+                            f"appears only in fine print ({_how(shown[0])}).",
+                    values={ch: f"{values[ch]} — {_how(shown[0])}"})

@@ -1,0 +1,105 @@
+"""Checks about which offers and campaigns each channel shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from checks.context import CheckContext, Issue, values_by_channel
+from checks.registry import Option, check
+
+_PRESENTING = ("monthly_price", "price", "promo_price")
+
+
+def _ended(value: object, today: date) -> bool:
+    try:
+        return date.fromisoformat(str(value)) < today
+    except ValueError:
+        return False
+
+
+@check("missing_offer", severity="medium", options={
+    "where": Option(["web"], "Kinds of channel expected to show every offer and campaign."),
+})
+def missing_offer(ctx: CheckContext) -> Iterable[Issue]:
+    """An offer or a running campaign is shown in one channel and missing from another.
+
+    A customer who saw "3 kk 0 €/kk" on the desktop site and cannot find it on their phone
+    either buys without the campaign or gives up; an offer that exists on one site only
+    looks withdrawn on the other. The check compares the channels of the configured kinds:
+    a subject presented in one but absent from another, and a campaign (``offer``) shown for
+    a presented subject in one but not the other. Campaigns whose end date has passed are
+    left to ``stale_offer``.
+    """
+    channels = ctx.channels_of_kind(ctx.options["where"])
+    complete = [c for c in channels if ctx.channels[c].complete]
+    if len(channels) < 2:
+        return
+    subjects = sorted({o.subject for o in ctx.observations if o.subject and
+                       o.attribute in _PRESENTING and o.channel in channels})
+    for subject in subjects:
+        presenting = ctx.presenting(subject, _PRESENTING) & set(channels)
+        # Absence is evidence only when the channel was captured completely.
+        absent = sorted(c for c in complete if c not in presenting)
+        if absent:
+            obs = tuple(o for o in ctx.of(*_PRESENTING)
+                        if o.subject == subject and o.channel in presenting)
+            yield Issue(
+                subject=subject, attribute="offer",
+                channels=tuple(sorted(presenting | set(absent))),
+                observations=obs, key=("subject",),
+                message=f"{ctx.name_of(subject)} is offered on {', '.join(sorted(presenting))} "
+                        f"but not found on {', '.join(absent)}.",
+                values={**{c: "offered" for c in presenting}, **{c: "not found" for c in absent}})
+        campaigns = {ch: [o for o in obs if not _campaign_ended(ctx, subject, ch)]
+                     for ch, obs in ctx.by_subject("offer").get(subject, {}).items()
+                     if ch in channels}
+        campaigns = {ch: obs for ch, obs in campaigns.items() if obs}
+        if not campaigns:
+            continue
+        missing = sorted(c for c in presenting if c not in campaigns)
+        if missing:
+            values = values_by_channel(campaigns)
+            values.update({c: "no campaign shown" for c in missing})
+            yield Issue(
+                subject=subject, attribute="offer",
+                channels=tuple(sorted(set(campaigns) | set(missing))),
+                observations=tuple(o for obs in campaigns.values() for o in obs),
+                key=("campaign",),
+                message=f"The campaign for {ctx.name_of(subject)} shown on "
+                        f"{', '.join(sorted(campaigns))} is missing on {', '.join(missing)}.",
+                values=values)
+
+
+def _campaign_ended(ctx: CheckContext, subject: str, channel: str) -> bool:
+    ends = ctx.by_subject("offer_ends").get(subject, {}).get(channel, [])
+    return bool(ends) and all(_ended(o.value, ctx.today) for o in ends)
+
+
+@check("stale_offer", severity="high", options={
+    "grace_days": Option(0, "Days after the end date before a campaign still shown counts."),
+})
+def stale_offer(ctx: CheckContext) -> Iterable[Issue]:
+    """A campaign whose end date has passed is still shown.
+
+    "Syystarjous, voimassa 9.11. asti" on 23 November promises a price the shop no longer
+    gives — or, worse, one it must honour. End dates come from the visible text ("voimassa
+    … asti") and from schema.org ``priceValidUntil``. Every channel that still shows an
+    ended campaign is named.
+    """
+    from datetime import timedelta
+
+    cutoff = ctx.today - timedelta(days=int(ctx.options["grace_days"]))
+    for subject, per in sorted(ctx.by_subject("offer_ends").items()):
+        stale = {ch: [o for o in obs if _ended(o.value, cutoff)] for ch, obs in per.items()}
+        stale = {ch: obs for ch, obs in stale.items() if obs}
+        if not stale:
+            continue
+        values = values_by_channel(stale)
+        yield Issue(
+            subject=subject, attribute="offer_ends", channels=tuple(sorted(stale)),
+            observations=tuple(o for obs in stale.values() for o in obs),
+            message=f"A campaign for {ctx.name_of(subject)} ended "
+                    f"({'; '.join(f'{c}: {v}' for c, v in values.items())}) but is still shown "
+                    f"on {', '.join(sorted(stale))}.",
+            values={c: f"ended {v}" for c, v in values.items()})

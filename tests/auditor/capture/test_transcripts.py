@@ -1,0 +1,107 @@
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from auditor.capture.transcripts import (
+    TranscriptError,
+    capture_transcripts_channel,
+    load_transcript,
+    mask_pii,
+    observations_from_transcript,
+)
+from auditor.config import SubjectConfig, parse_config
+from auditor.matching import Matcher
+
+SUBJECTS = [SubjectConfig(id="mbb-100", name="Mobiililaajakaista 100M",
+                          aliases=["Mobiililaajakaista 100"]),
+            SubjectConfig(id="fiber-1000", name="Kuitu 1000M", aliases=["Kuitu 1000"])]
+
+
+def write_chat(path: Path, messages: list[dict]) -> Path:
+    lines = ['{"format": "omniaudit-transcript/1", "id": "t1", "messages": [']
+    lines += [json.dumps(m, ensure_ascii=False) + ("," if i < len(messages) - 1 else "")
+              for i, m in enumerate(messages)]
+    lines += ["]}"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def msg(role, name, text):
+    return {"role": role, "name": name, "timestamp": "2026-11-16T10:01:00+02:00", "text": text}
+
+
+@pytest.fixture
+def chat(tmp_path):
+    return write_chat(tmp_path / "chat.json", [
+        msg("bot", "Nordtel-botti", "Hei! Miten voin auttaa?"),
+        msg("customer", "Matti Virtanen",
+            "Kiinnostaa Mobiililaajakaista 100. Eikö se ollut 19,90 €/kk? matti.v@example.com, "
+            "puh. 040 123 4567"),
+        msg("agent", "Anna", "Hei Matti! Sen kuukausihinta on 24,90 €/kk."),
+        msg("customer", "Matti Virtanen", "Kuuluuko modeemi hintaan?"),
+        msg("agent", "Anna",
+            "Modeemi sisältyy. Avausmaksu on 4,90 €. Kiitos kun valitsit Nortelin!"),
+        msg("customer", "Matti Virtanen", "Entä Kuitu 1000?"),
+        msg("agent", "Anna", "Kuitu 1000M on 59,90 €/kk, ei avausmaksua."),
+    ])
+
+
+def test_claims_are_attributed_across_turns_and_customer_lines_ignored(chat):
+    t = load_transcript(chat)
+    assert [m.line for m in t.messages] == [2, 3, 4, 5, 6, 7, 8]
+    obs = observations_from_transcript(t, channel="chat", source="chats/chat.json",
+                                       matcher=Matcher(SUBJECTS), brand="Nordtel")
+    facts = {(o.subject, o.attribute, o.value, o.evidence.line) for o in obs
+             if o.attribute != "brand_name"}
+    assert facts == {
+        ("mbb-100", "monthly_price", Decimal("24.90"), 4),
+        ("mbb-100", "activation_fee", Decimal("4.90"), 6),
+        ("fiber-1000", "monthly_price", Decimal("59.90"), 8),
+        ("fiber-1000", "activation_fee", Decimal("0"), 8),
+    }
+    # The customer's wrong price (19,90) is a question, not a company claim.
+    assert not any(o.value == Decimal("19.90") for o in obs)
+    fee = next(o for o in obs if o.attribute == "activation_fee" and o.subject == "mbb-100")
+    assert "offer under discussion" in fee.match and fee.evidence.speaker == "agent: Anna"
+    brand = [o.value for o in obs if o.attribute == "brand_name"]
+    assert brand == ["Nortel"]
+
+
+def test_personal_data_is_masked_before_it_is_stored(chat):
+    obs = observations_from_transcript(load_transcript(chat), channel="chat", source="c",
+                                       matcher=Matcher(SUBJECTS))
+    texts = " ".join(o.text for o in obs)
+    assert "Matti" not in texts and "[customer]" in texts
+    assert mask_pii("Soita 040 123 4567 tai +358 40 765 4321, maili a.b@c.fi") == \
+        "Soita [phone] tai [phone], maili [email]"
+    # Prices, speeds and data amounts are not phone numbers.
+    assert mask_pii("24,90 €/kk, 1000 Mbit/s, 50 Gt") == "24,90 €/kk, 1000 Mbit/s, 50 Gt"
+    assert mask_pii("Kiitos Matille ja Virtaselle", ["Matti Virtanen"]) == \
+        "Kiitos [customer] ja [customer]"
+
+
+def test_broken_transcripts_are_errors_naming_file_and_line(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"messages": [\n {"role": "agent", "text": "x"},\n'
+                   ' {"role": "agent" "text"}\n]}',
+                   encoding="utf-8")
+    with pytest.raises(TranscriptError, match=r"bad.json:3: not valid JSON"):
+        load_transcript(bad)
+    role = write_chat(tmp_path / "role.json", [msg("agent", "A", "x"), msg("robot", "R", "y")])
+    with pytest.raises(TranscriptError, match=r"role.json:3: message 2 has unknown role 'robot'"):
+        load_transcript(role)
+
+
+def test_channel_records_failed_files_and_reads_the_rest(tmp_path, chat):
+    (tmp_path / "broken.json").write_text("{nope", encoding="utf-8")
+    (tmp_path / "latin1.json").write_bytes('{"messages": [{"text": "hintä"}]}'.encode("latin-1"))
+    cfg = parse_config(
+        f"name: t\nchannels:\n  chat:\n    kind: transcripts\n    path: {tmp_path}\n")
+    result = capture_transcripts_channel("chat", cfg.channels["chat"], cfg, Matcher(SUBJECTS))
+    assert result.pages_ok == 1 and result.pages_failed == 2
+    reasons = {Path(e.target).name: e.reason for e in result.errors}
+    assert reasons["broken.json"].startswith("line 1: not valid JSON")
+    assert "not UTF-8" in reasons["latin1.json"]
+    assert not result.complete

@@ -1,0 +1,95 @@
+"""The CLI's contracts: exit codes and messages, through the real command."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from auditor.demo import CONFIG_PATH
+
+
+def omniaudit(*args: str, cwd: Path | None = None,
+              timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "auditor", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=timeout)
+
+
+def test_run_with_a_missing_config_exits_2(tmp_path):
+    r = omniaudit("run", str(tmp_path / "missing.yaml"))
+    assert r.returncode == 2
+    assert "missing.yaml: config file not found" in r.stderr
+
+
+def test_run_with_a_broken_config_exits_2_naming_line_and_key(tmp_path):
+    cfg = tmp_path / "audit.yaml"
+    cfg.write_text("name: x\nchannels:\n  web:\n    kind: web\n    start_urls: [http://127.0.0.1:1/]\n"
+                   "    max_depth: deep\n", encoding="utf-8")
+    r = omniaudit("run", str(cfg))
+    assert r.returncode == 2
+    assert "audit.yaml:6: channels.web.max_depth" in r.stderr
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.browser
+def test_run_exits_3_when_a_channel_site_is_down(tmp_path, chromium):
+    port = _closed_port()
+    cfg = tmp_path / "audit.yaml"
+    cfg.write_text(f"name: down\nchannels:\n  desktop:\n    kind: web\n"
+                   f"    start_urls: ['http://127.0.0.1:{port}/']\n    timeout: 10\n",
+                   encoding="utf-8")
+    r = omniaudit("run", str(cfg), "--out", str(tmp_path / "out"), "--browser", chromium.path)
+    assert r.returncode == 3, r.stdout + r.stderr
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    assert doc["run"]["complete"] is False
+    [err] = doc["run"]["channels"]["desktop"]["errors"]
+    assert err["target"] == f"http://127.0.0.1:{port}/" and "refused" in err["reason"]
+    assert "incomplete" in r.stdout
+
+
+@pytest.mark.browser
+def test_demo_fails_on_high_with_exit_1(tmp_path, chromium):
+    r = omniaudit("demo", "--fail-on", "high", "--out", str(tmp_path / "o"), "--browser",
+                  chromium.path)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "Report:" in r.stdout and (tmp_path / "o" / "report.html").is_file()
+    for name in ("findings.json", "junit.xml", "summary.md"):
+        assert (tmp_path / "o" / name).is_file()
+
+
+@pytest.mark.browser
+def test_validate_checks_and_diff(tmp_path, demo_run):
+    r = omniaudit("validate", str(CONFIG_PATH))
+    assert r.returncode == 0 and "OK" in r.stdout
+    r = omniaudit("checks", "--json")
+    listed = {c["id"]: c for c in json.loads(r.stdout)}
+    assert {"hidden_fee", "price_mismatch", "logo_drift"} <= set(listed)
+    assert all(c["rationale"] for c in listed.values())
+    # diff: drop one finding from a copy of a real findings.json.
+    doc = demo_run.findings_doc
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(doc), encoding="utf-8")
+    trimmed = dict(doc, findings=doc["findings"][1:])
+    new = tmp_path / "new.json"
+    new.write_text(json.dumps(trimmed), encoding="utf-8")
+    r = omniaudit("diff", str(old), str(new), "--json")
+    result = json.loads(r.stdout)
+    assert [f["fingerprint"] for f in result["resolved"]] == [doc["findings"][0]["fingerprint"]]
+    assert result["new"] == [] and len(result["persisting"]) == len(doc["findings"]) - 1
+
+
+@pytest.mark.browser
+def test_check_reruns_a_stored_findings_json_offline(demo_run):
+    r = omniaudit("check", str(demo_run.paths["json"]), "--config", str(CONFIG_PATH),
+                  "--fail-on", "high")
+    assert r.returncode == 1
+    assert "hidden_fee" in r.stdout and "mbb-100" in r.stdout

@@ -1,0 +1,103 @@
+"""Shared fixtures: the real Nordtel demo server, the real browser, one real demo run.
+
+Everything here is real: an HTTP server on 127.0.0.1, Debian's (or Playwright's) Chromium
+driven by Playwright, SQLite files in temporary folders. Nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from auditor.browser import BrowserChoice, resolve_browser
+from auditor.config import AuditConfig, load_config
+from auditor.demo import ANSWER_KEY_PATH, CONFIG_PATH, DemoServer
+from auditor.model import Evidence, Observation, Run, Shown, observation_id
+
+
+@pytest.fixture(scope="session")
+def chromium() -> BrowserChoice:
+    """The Chromium the project would use; fails loudly when there is none."""
+    choice = resolve_browser()
+    if not choice.path:
+        pytest.fail("no Chromium found: run `make test` (it installs one) or set "
+                    "OMNIAUDIT_CHROMIUM")
+    return choice
+
+
+@pytest.fixture(scope="session")
+def demo_server() -> Iterator[DemoServer]:
+    """The Nordtel demo shop on a free port of 127.0.0.1."""
+    with DemoServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def demo_config(demo_server: DemoServer) -> AuditConfig:
+    return load_config(CONFIG_PATH).with_base_url(demo_server.url)
+
+
+@pytest.fixture(scope="session")
+def answer_key() -> dict[str, Any]:
+    return json.loads(Path(ANSWER_KEY_PATH).read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    run: Run
+    out_dir: Path
+    paths: dict[str, Path]
+    findings_doc: dict[str, Any]
+
+
+@pytest.fixture(scope="session")
+def demo_run(demo_config: AuditConfig, chromium: BrowserChoice,
+             tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    """One full audit of the demo through the real browser, shared by the e2e tests."""
+    from auditor.pipeline import execute
+    from auditor.store import Store
+    from reports import write_reports
+
+    out = tmp_path_factory.mktemp("demo-run")
+    store = Store(out / "store.sqlite")
+    run, previous = execute(demo_config, out / "run", store=store, browser=chromium)
+    paths = write_reports(run, out / "run", previous=previous)
+    doc = json.loads(paths["json"].read_text(encoding="utf-8"))
+    return DemoRun(run, out / "run", paths, doc)
+
+
+@pytest.fixture
+def make_obs():
+    """Build an Observation with sensible defaults: ``make_obs("desktop", "mbb-100", ...)``."""
+    counter = iter(range(10**6))
+
+    def build(channel: str, subject: str | None, attribute: str, value: Any, *,
+              text: str | None = None, source: str = "text", period: str | None = None,
+              shown: Shown | None = None, url: str | None = None) -> Observation:
+        if isinstance(value, (int, float, str)) and attribute in {
+                "monthly_price", "price", "promo_price", "activation_fee", "delivery_fee",
+                "cancellation_fee", "contract_months", "promo_months"}:
+            value = Decimal(str(value))
+        n = next(counter)
+        return Observation(
+            id=observation_id(channel, attribute, value, n), channel=channel, subject=subject,
+            attribute=attribute, value=value, text=text or f"{attribute} {value}",
+            evidence=Evidence(url=url or f"http://127.0.0.1/{channel}/{n}"), source=source,
+            period=period or ("month" if attribute == "monthly_price" else None),
+            currency="EUR" if attribute.endswith(("price", "fee")) else None,
+            shown=shown or Shown(visible=True, font_px=16, contrast=12.0, collapsed=False,
+                                 above_fold=True))
+
+    return build
+
+
+@pytest.fixture
+def today() -> date:
+    return date(2026, 11, 23)
