@@ -246,6 +246,16 @@ class Finding:
         )
 
 
+def is_gating(finding: Finding, fail_on: Severity | None) -> bool:
+    """Whether a finding fails the run (exit code 1): the one gating rule every output uses.
+
+    Error-level, not waived, at or above ``fail_on``. With no ``fail_on`` nothing gates;
+    ``warn``-level findings never gate.
+    """
+    return (fail_on is not None and finding.level == "error" and finding.status != "waived"
+            and finding.severity >= fail_on)
+
+
 def fingerprint(check: str, subject: str, attribute: str, *parts: str) -> str:
     """A finding fingerprint from what identifies the problem, never from volatile details.
 
@@ -306,6 +316,28 @@ class ChannelResult:
 
 
 @dataclass(frozen=True)
+class CheckInfo:
+    """What a report needs to know about a check that ran."""
+
+    id: str
+    severity: Severity
+    level: str
+    #: The first paragraph of the check's docstring: what it found, in one sentence.
+    title: str
+    #: The whole docstring: why it matters.
+    rationale: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"id": self.id, "severity": self.severity.label, "level": self.level,
+                "title": self.title, "rationale": self.rationale}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CheckInfo:
+        return cls(data["id"], Severity.parse(data["severity"]), data.get("level", "error"),
+                   data.get("title", ""), data.get("rationale", ""))
+
+
+@dataclass(frozen=True)
 class Run:
     """One audit: its config, capture results, matched observations and findings."""
 
@@ -321,6 +353,9 @@ class Run:
     subjects: tuple[str, ...] = ()
     #: Display names of the subjects.
     subject_names: Mapping[str, str] = field(default_factory=dict)
+    #: The checks that ran: ``{id: CheckInfo}``, so reports can say why a finding matters
+    #: without importing the checks.
+    checks: Mapping[str, CheckInfo] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -353,6 +388,7 @@ def run_to_dict(run: Run) -> dict[str, Any]:
         "observations": [o.to_dict() for o in run.observations],
         "findings": [f.to_dict() for f in run.findings],
         "unmatched": [o.id for o in run.unmatched],
+        "checks": [c.to_dict() for c in run.checks.values()],
     }
 
 
@@ -379,4 +415,5 @@ def run_from_dict(doc: Mapping[str, Any]) -> Run:
         observations=observations,
         findings=tuple(Finding.from_dict(f) for f in doc.get("findings", ())),
         subjects=tuple(s["id"] for s in subjects),
-        subject_names={s["id"]: s.get("name", s["id"]) for s in subjects})
+        subject_names={s["id"]: s.get("name", s["id"]) for s in subjects},
+        checks={c["id"]: CheckInfo.from_dict(c) for c in doc.get("checks", ())})

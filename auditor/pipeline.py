@@ -20,7 +20,16 @@ from auditor.capture.transcripts import capture_transcripts_channel
 from auditor.capture.web import capture_web_channel, channel_scope
 from auditor.config import AuditConfig, ConfigError, TranscriptChannel, WebChannel
 from auditor.matching import Matcher
-from auditor.model import CaptureError, ChannelResult, Finding, Observation, Run, Severity
+from auditor.model import (
+    CaptureError,
+    ChannelResult,
+    CheckInfo,
+    Finding,
+    Observation,
+    Run,
+    Severity,
+    is_gating,
+)
 from auditor.store import Store
 
 Progress = Callable[[str], None]
@@ -128,7 +137,9 @@ def check_run(run: Run, config: AuditConfig, *, today: date | None = None,
     return dataclasses.replace(
         run, observations=observations, findings=tuple(findings),
         subjects=tuple(s.id for s in config.subjects),
-        subject_names={s.id: s.name for s in config.subjects})
+        subject_names={s.id: s.name for s in config.subjects},
+        checks={a.spec.id: CheckInfo(a.spec.id, a.severity, a.level, a.spec.title,
+                                     a.spec.rationale) for a in active})
 
 
 def execute(config: AuditConfig, out_dir: Path, *, store: Store | None = None,
@@ -155,10 +166,7 @@ def execute(config: AuditConfig, out_dir: Path, *, store: Store | None = None,
 
 def gating_findings(run: Run, fail_on: Severity | None) -> list[Finding]:
     """Error-level findings at or above ``fail_on`` (none when ``fail_on`` is ``None``)."""
-    if fail_on is None:
-        return []
-    return [f for f in run.findings
-            if f.level == "error" and f.severity >= fail_on and f.status != "waived"]
+    return [f for f in run.findings if is_gating(f, fail_on)]
 
 
 def exit_code(run: Run, fail_on: Severity | None) -> int:

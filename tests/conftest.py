@@ -101,3 +101,53 @@ def make_obs():
 @pytest.fixture
 def today() -> date:
     return date(2026, 11, 23)
+
+
+class _Site:
+    """A tiny real HTTP server on 127.0.0.1 serving a dict of ``path -> (status, type, body)``."""
+
+    def __init__(self, pages: dict[str, tuple[int, str, str]]) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        site = self
+        self.pages = pages
+        self.hits: list[str] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                site.hits.append(self.path)
+                status, ctype, body = site.pages.get(self.path, (404, "text/html", "<h1>404</h1>"))
+                data = body.encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def serve_pages():
+    """Start loopback sites for a test: ``site = serve_pages({"/": (200, "text/html", html)})``."""
+    sites: list[_Site] = []
+
+    def start(pages: dict[str, tuple[int, str, str]]) -> _Site:
+        s = _Site(pages)
+        sites.append(s)
+        return s
+
+    yield start
+    for s in sites:
+        s.close()

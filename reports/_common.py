@@ -1,0 +1,156 @@
+"""Helpers shared by the renderers: gating (the model's rule), counts, run comparison,
+value formatting.
+
+Everything here only reads a finished :class:`auditor.model.Run`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from auditor.model import BRAND_SUBJECT, Finding, Run, Severity, is_gating
+
+#: Severities from the most to the least serious, the order reports list them in.
+SEVERITIES_DESC: tuple[Severity, ...] = tuple(sorted(Severity, reverse=True))
+
+
+def is_failure(finding: Finding, fail_on: Severity | None) -> bool:
+    """Whether a finding is listed among the error-level ones in the HTML and Markdown.
+
+    Error-level, not waived, and at or above ``fail_on``; every such finding when there is
+    no ``fail_on`` (so an ungated run still shows what would fail). Gating itself is
+    :func:`auditor.model.is_gating`.
+    """
+    if finding.level != "error" or finding.status == "waived":
+        return False
+    return fail_on is None or finding.severity >= fail_on
+
+
+def gating_findings(run: Run, fail_on: Severity | None) -> list[Finding]:
+    """The gating findings of a run, most severe first."""
+    return sort_findings(f for f in run.findings if is_gating(f, fail_on))
+
+
+def failing_findings(run: Run, fail_on: Severity | None) -> list[Finding]:
+    """The findings :func:`is_failure` selects, most severe first."""
+    return sort_findings(f for f in run.findings if is_failure(f, fail_on))
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Most severe first; within a severity by check, subject and attribute."""
+    return sorted(findings, key=lambda f: (-int(f.severity), f.check, f.subject, f.attribute))
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """``{"info": n, ..., "critical": n}`` in ascending order, zeros included."""
+    counts = {s.label: 0 for s in Severity}
+    for f in findings:
+        counts[f.severity.label] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Fingerprints of this run compared with the previous run of the same config."""
+
+    new: tuple[str, ...]
+    persisting: tuple[str, ...]
+    resolved: tuple[Finding, ...]
+
+
+def compare_runs(run: Run, previous: Run | None) -> Comparison | None:
+    """New / persisting fingerprints and the previous run's findings that are gone."""
+    if previous is None:
+        return None
+    before = {f.fingerprint for f in previous.findings}
+    now = {f.fingerprint for f in run.findings}
+    return Comparison(
+        new=tuple(f.fingerprint for f in run.findings if f.fingerprint not in before),
+        persisting=tuple(f.fingerprint for f in run.findings if f.fingerprint in before),
+        resolved=tuple(f for f in previous.findings if f.fingerprint not in now),
+    )
+
+
+def subject_name(run: Run, subject: str | None) -> str:
+    """The display name of a subject id."""
+    if subject is None:
+        return "(unmatched)"
+    if subject in run.subject_names:
+        return run.subject_names[subject]
+    if subject == BRAND_SUBJECT:
+        return "Brand (site-wide)"
+    return subject
+
+
+def attribute_label(attribute: str) -> str:
+    """``"monthly_price"`` → ``"monthly price"``."""
+    return attribute.replace("_", " ")
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def format_time(value: str | None) -> str:
+    dt = parse_time(value)
+    return dt.isoformat(sep=" ", timespec="seconds") if dt else (value or "—")
+
+
+def duration_seconds(run: Run) -> float | None:
+    start, end = parse_time(run.started_at), parse_time(run.finished_at)
+    if start is None or end is None or (start.tzinfo is None) != (end.tzinfo is None):
+        return None
+    return max((end - start).total_seconds(), 0.0)
+
+
+def format_duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "unknown"
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    if minutes:
+        return f"{minutes} min {secs} s"
+    return f"{seconds:.1f} s" if seconds < 10 else f"{secs} s"
+
+
+_XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Drop characters XML 1.0 cannot hold (NUL, most C0 controls, lone surrogates)."""
+    return _XML_INVALID.sub("\ufffd", text)
+
+
+def write_text_atomic(path: Path, text: str) -> Path:
+    """Write ``text`` as UTF-8 through a temporary file, so a retry overwrites cleanly."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="replace", newline="\n") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
