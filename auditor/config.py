@@ -339,7 +339,10 @@ def parse_config(text: str, *, source: str = "<config>", root: Path | None = Non
         config = AuditConfig.model_validate(data)
     except ValidationError as e:
         err = e.errors()[0]
-        loc = tuple(p for p in err["loc"] if p not in ("web", "transcripts"))
+        loc = tuple(err["loc"])
+        # pydantic puts the union tag after the channel name: channels.NAME.web.max_pages.
+        if len(loc) >= 3 and loc[0] == "channels" and loc[2] in ("web", "transcripts"):
+            loc = loc[:2] + loc[3:]
         if err.get("type") in ("union_tag_invalid", "union_tag_not_found"):
             loc += ("kind",)  # pydantic reports a bad tag at the parent; point at the key
         # A union tag error is reported at the parent key.

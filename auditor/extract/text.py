@@ -1,0 +1,1144 @@
+"""Facts stated in one short unit of text: prices, fees, terms, campaigns.
+
+A *text unit* is what a person reads as one piece: a paragraph, a list item, a table row
+("Avausmaksu 29,00 €"), a product card, one chat message. :func:`extract_facts` returns
+every fact the unit states, in text order, each with the exact substring and offsets that
+carried it, so that reports can show and highlight the evidence.
+
+How it works, and why this way:
+
+* Every language's words live in one :class:`Lexicon` table below. The extractor joins all
+  languages into one compiled pattern per job, so a Swedish page and a Finnish chat are read
+  by the same code, and adding a language is adding a table.
+* An amount is money only with a currency marker ("€", "e", "EUR", "euroa") or a price/fee
+  label right before it. That one rule keeps percentages, phone numbers, dates, times,
+  speeds and data amounts out of money without a list of everything that is *not* money.
+* A label binds to the nearest amount after it with no other amount in between ("Kuukausimaksu
+  24,90 €/kk ja avausmaksu on 4,90 €"); a period after the amount ("/kk", "a month") makes it
+  monthly; a count of months right before a monthly amount is a campaign ("3 kk 0 €/kk").
+* Nothing here may raise on untrusted text: regexes avoid nested unbounded repetition, work is
+  bounded per text, and the only third-party calls (price-parser, dateparser) are guarded.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import functools
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from auditor.extract.money import currency_code, parse_amount
+
+__all__ = ["Fact", "LEXICONS", "Lexicon", "extract_facts"]
+
+
+# =========================================================================== vocabulary
+# Fragments are case-insensitive regular expressions. Keep them free of unbounded nested
+# repetition: they run on untrusted text of any size.
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The words of one language that the extractor understands.
+
+    Every field is a tuple of regex alternatives (fee fields map an attribute to them). All
+    languages' alternatives are merged into one pattern per job at import time.
+    """
+
+    #: Labels naming a fee right before (or, for fees, right after) its amount.
+    fee_labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Short nouns for a fee after a "free" word: "free *activation*", "ilmainen *toimitus*".
+    fee_nouns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Single words that mean "without this fee": "avausmaksuton".
+    fee_free_forms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    monthly_labels: tuple[str, ...] = ()
+    price_labels: tuple[str, ...] = ()
+    free_words: tuple[str, ...] = ()
+    #: Before a fee, up to three words away: "*ei* avausmaksua", "*eikä* siinä ole avausmaksua".
+    negations: tuple[str, ...] = ()
+    #: Words that undo a negation: "ei *sisällä* avausmaksua" means the fee is extra.
+    include_words: tuple[str, ...] = ()
+    #: After a fee, saying it is not charged: "avausmaksua *ei ole*", "setup fee *is waived*".
+    fee_absent_after: tuple[str, ...] = ()
+    #: Units after a count of months: "3 *kk*", "24 *months*".
+    month_units: tuple[str, ...] = ()
+    year_units: tuple[str, ...] = ()
+    #: After "/" following an amount: "€/*kk*", "/*mo*", "/*mån*".
+    per_month_slash: tuple[str, ...] = ()
+    per_year_slash: tuple[str, ...] = ()
+    #: Words joining an amount to a period noun: "*per* month", "*a* month".
+    per_words: tuple[str, ...] = ()
+    month_nouns: tuple[str, ...] = ()
+    year_nouns: tuple[str, ...] = ()
+    #: Words after an amount that are a period on their own: "*kuukaudessa*", "*monthly*".
+    monthly_words: tuple[str, ...] = ()
+    yearly_words: tuple[str, ...] = ()
+    #: Per-use prices ("0,84 €/min"): still a price, but neither monthly nor one-off.
+    per_unit_slash: tuple[str, ...] = ()
+    from_before: tuple[str, ...] = ()
+    from_after: tuple[str, ...] = ()
+    #: Before a struck-through regular price: "19,90 €/kk (*norm.* 29,90 €/kk)".
+    regular_before: tuple[str, ...] = ()
+    #: Before a count of months in a campaign: "*ensimmäiset* 3 kk", "*first* 3 months".
+    promo_first: tuple[str, ...] = ()
+    #: Between the months and the campaign amount: "3 kk *hintaan* 0 €".
+    promo_connectors: tuple[str, ...] = ()
+    #: Before a duration after the amount: "9,90 €/kk *for* 3 months".
+    promo_for_before: tuple[str, ...] = ()
+    #: After a duration after the amount: "0 €/kk 3 kk *ajan*".
+    promo_for_after: tuple[str, ...] = ()
+    contract_words: tuple[str, ...] = ()
+    #: Between a contract word and its months: "sopimuksen *kesto on* 24 kk".
+    contract_fillers: tuple[str, ...] = ()
+    #: Between the months and a contract word: "24 kk *mittainen* sopimus".
+    contract_adjectives: tuple[str, ...] = ()
+    open_ended: tuple[str, ...] = ()
+    offer_words: tuple[str, ...] = ()
+    #: Verbs after which an offer word means a quote: "*lähetin* tarjouksen", "*send* an offer".
+    quote_verbs: tuple[str, ...] = ()
+    #: After a percentage, making it a campaign: "30 % *alennus*", "20% *off*". After an
+    #: amount they make it a reduction rather than a price: "5 € *alennus*", "€5 *off*".
+    discount_words: tuple[str, ...] = ()
+    #: Before an amount that is a saving, not a price: "*säästä* 60 €", "*save* €60".
+    saving_words: tuple[str, ...] = ()
+    vat_included: tuple[str, ...] = ()
+    #: Matched before ``vat_included`` so that "ei sis. alv" is not read as "sis. alv".
+    vat_excluded_first: tuple[str, ...] = ()
+    vat_excluded: tuple[str, ...] = ()
+    #: Words before an end date: "voimassa 31.12.", "valid until".
+    ends_before: tuple[str, ...] = ()
+    #: Words after an end date: "31.12. *asti*".
+    ends_after: tuple[str, ...] = ()
+    speed_words: tuple[str, ...] = ()
+
+
+FINNISH = Lexicon(
+    fee_labels={
+        "activation_fee": (
+            r"(?:avaus|aktivointi|aktivoimis|liittymis|käyttöönotto|perustamis)maks\w*",
+            r"liittymän\s+avaus(?:maks\w*)?",
+        ),
+        "delivery_fee": (
+            r"toimitusmaks\w*", r"toimituskulu\w*", r"toimitus(?:hinta)?\b", r"postikulu\w*",
+            r"postitusmaks\w*", r"lähetyskulu\w*", r"rahtimaks\w*",
+        ),
+        "cancellation_fee": (r"irtisanomismaks\w*", r"irtisanomiskulu\w*", r"purkumaks\w*"),
+    },
+    fee_nouns={
+        "activation_fee": (r"avaus", r"aktivointi", r"liittymän\s+avaus", r"käyttöönotto"),
+        "delivery_fee": (r"toimitus", r"kotiinkuljetus", r"postitus"),
+        "cancellation_fee": (r"irtisanominen",),
+    },
+    fee_free_forms={
+        "activation_fee": (r"(?:avaus|aktivointi|liittymis)maksu(?:ton\w*|tto\w*|tta)",),
+        "delivery_fee": (r"toimitusmaksu(?:ton\w*|tto\w*|tta)", r"toimituskuluit\w*"),
+        "cancellation_fee": (r"irtisanomismaksu(?:ton\w*|tto\w*|tta)",),
+    },
+    monthly_labels=(r"kuukausi(?:maks|hin|veloit)\w*", r"kk-(?:hin|maks)\w*"),
+    price_labels=(r"hinta\w*", r"hinnal\w*", r"hinnat", r"maksaa", r"kertamaks\w*"),
+    free_words=(r"ilmai\w*", r"veloitukse(?:tta|ton)", r"maksut(?:ta|on)"),
+    negations=(r"ei", r"eikä", r"ilman"),
+    include_words=(r"sisäl\w*",),
+    fee_absent_after=(r"ei\s+(?:ole|peritä|veloiteta|tule|makseta)",),
+    month_units=(r"kk", r"kuukau\w*", r"kuukaude\w*", r"kuukausi"),
+    year_units=(r"vuo\w*",),
+    per_month_slash=(r"kk", r"kuukausi", r"kuukaus", r"kuukaudessa"),
+    per_year_slash=(r"v", r"vuosi", r"vuodessa", r"vuos"),
+    monthly_words=(r"kk", r"kuukaudessa", r"kuussa", r"kuukausittain", r"kuukaudelta"),
+    yearly_words=(r"vuodessa", r"vuosittain", r"vuodelta"),
+    per_unit_slash=(r"min", r"minuutti", r"kpl", r"gt", r"viesti", r"tunti", r"alkava\s+min"),
+    from_before=(r"alk\.?", r"alkaen", r"alkaen\s+vain"),
+    from_after=(r"alkaen", r"alk\.?"),
+    regular_before=(r"norm\.?", r"normaalisti", r"normaalihin\w*", r"ovh\.?", r"ennen"),
+    promo_first=(r"ensimmäiset", r"ensimmäisten", r"ensimmäiseksi", r"ensimmäisen"),
+    promo_connectors=(r"hintaan", r"hinnalla", r"vain", r"nyt", r"ajan"),
+    promo_for_after=(r"ajan",),
+    contract_words=(r"määräaik\w*", r"sopimu\w*", r"sitoutu\w*"),
+    contract_fillers=(r"kesto", r"pituus", r"aika", r"on", r"kausi", r"vähintään"),
+    contract_adjectives=(r"mittai\w*", r"pitui\w*", r"määräaikai\w*"),
+    open_ended=(
+        r"toistaiseksi\s+voimassa(?:\s+olev\w*)?(?:\s+sopimu\w*)?",
+        r"(?:ei|ilman)\s+määräaikaa",
+        r"(?:ei|ilman)\s+(?:sitoutumis\w*|sopimuskautta|määräaikaista\s+sopimusta)",
+    ),
+    offer_words=(r"\w*kampanj\w*", r"\w*tarjou(?:s|ks)\w*", r"\w*alennu\w*"),
+    quote_verbs=(r"lähet\w*", r"tein", r"teen", r"teemme", r"tehdä", r"teki\w*", r"pyydä\w*",
+                 r"pyysi\w*", r"pyytää", r"laadi\w*", r"laati\w*"),
+    discount_words=(r"alennus\w*", r"ale\b"),
+    saving_words=(r"säästä\w*", r"hyvitys\w*", r"hyvitämme"),
+    vat_included=(
+        r"sis(?:ältä\w*|\.)?\s*(?:alv|arvonlisäver\w*)(?::n)?\.?(?:\s*[0-9]+(?:[,.][0-9]+)?\s*%)?",
+        r"(?:alv|arvonlisäver\w*)(?::n)?\s+sisältäv\w*",
+    ),
+    vat_excluded_first=(
+        r"ei\s+sis(?:ällä|ällä\s+|\.)?\s*(?:alv|arvonlisäver\w*)(?::a|:ta)?\.?",
+        r"ilman\s+(?:alv\w*|arvonlisäver\w*)",
+    ),
+    vat_excluded=(
+        r"alv\s*0\s*%", r"\+\s*alv\.?", r"alv\.(?!\s*[0-9])", r"alv(?:ton\w*|itto\w*)",
+        r"arvonlisäveroton\w*", r"veroton\w*",
+    ),
+    ends_before=(r"voimassa(?:\s+(?:vielä|vain))?", r"päättyy", r"päättyen", r"loppuu",
+                 r"viimeinen\s+(?:voimassaolo|tilaus)?päivä", r"tilaa\s+viimeistään"),
+    ends_after=(r"asti", r"saakka", r"mennessä"),
+    speed_words=(r"megaa", r"megan", r"megainen"),
+)
+
+ENGLISH = Lexicon(
+    fee_labels={
+        "activation_fee": (
+            r"(?:one[- ]time\s+)?(?:activation|connection|set[- ]?up|opening|start[- ]?up"
+            r"|installation)\s+(?:fee|charge|cost)s?",
+        ),
+        "delivery_fee": (r"(?:delivery|shipping|postage)(?:\s+(?:fee|charge|cost)s?)?",),
+        "cancellation_fee": (
+            r"(?:early\s+)?(?:cancellation|termination|exit)\s+(?:fee|charge|cost)s?",
+        ),
+    },
+    fee_nouns={
+        "activation_fee": (r"activation", r"connection", r"set[- ]?up", r"installation"),
+        "delivery_fee": (r"delivery", r"shipping", r"postage"),
+        "cancellation_fee": (r"cancellation", r"termination"),
+    },
+    monthly_labels=(r"monthly\s+(?:fee|price|charge|cost|payment)s?",),
+    price_labels=(r"price[sd]?(?:\s+at)?", r"costs?", r"one[- ]off\s+(?:fee|price)"),
+    free_words=(r"free(?:\s+of\s+charge)?", r"at\s+no\s+(?:extra\s+)?(?:cost|charge)"),
+    negations=(r"no", r"not", r"without", r"zero"),
+    include_words=(r"includ\w*",),
+    fee_absent_after=(r"(?:is|are)\s+waived", r"(?:is|are)\s+not\s+charged"),
+    month_units=(r"months?", r"mo", r"mths?"),
+    year_units=(r"years?", r"yrs?"),
+    per_month_slash=(r"mo", r"mon", r"month", r"mth"),
+    per_year_slash=(r"yr", r"year"),
+    per_words=(r"per", r"a", r"an", r"each", r"every"),
+    month_nouns=(r"month", r"mo"),
+    year_nouns=(r"year", r"annum"),
+    monthly_words=(r"monthly", r"pcm", r"p/m"),
+    yearly_words=(r"yearly", r"annually"),
+    per_unit_slash=(r"min", r"minute", r"gb", r"sms", r"text", r"unit", r"pcs", r"hour"),
+    from_before=(r"from", r"starting\s+(?:at|from)", r"as\s+low\s+as"),
+    from_after=(r"onwards",),
+    regular_before=(r"regular(?:ly)?(?:\s+price)?", r"normally", r"was", r"usual(?:ly)?",
+                    r"instead\s+of"),
+    promo_first=(r"(?:for\s+)?(?:the\s+)?first",),
+    promo_connectors=(r"for", r"at", r"only", r"just", r"now"),
+    promo_for_before=(r"for",),
+    contract_words=(r"contract\w*", r"(?<!long-)(?<!short-)term\b", r"commitment",
+                    r"binding\s+period", r"tie-in"),
+    contract_fillers=(r"term", r"length", r"period", r"duration", r"is", r"of", r"minimum"),
+    contract_adjectives=(r"minimum", r"fixed(?:-term)?", r"initial"),
+    open_ended=(
+        r"no\s+fixed[- ]term(?:\s+contract)?",
+        r"no\s+(?:minimum\s+)?(?:contract|commitment)(?:\s+(?:term|period))?",
+        r"without\s+(?:an?\s+)?(?:fixed[- ]term\s+)?contract",
+        r"(?:rolling|open[- ]ended)\s+(?:monthly\s+)?contract",
+        r"cancel\s+(?:at\s+)?any\s*time",
+    ),
+    offer_words=(r"campaigns?", r"(?<!we )(?<!i )(?<!can )(?<!also )(?<!to )offers?",
+                 r"deals?", r"promotions?", r"promo"),
+    quote_verbs=(r"send", r"sent", r"email\w*", r"request\w*", r"make", r"made"),
+    discount_words=(r"off\b", r"discount\w*"),
+    saving_words=(r"save", r"saving", r"credit"),
+    vat_included=(
+        r"incl(?:\.|uding|usive\s+of|udes)?\s+(?:[0-9]+(?:[.,][0-9]+)?\s*%\s+)?VAT",
+        r"VAT\s+incl(?:\.|uded)?",
+    ),
+    vat_excluded=(
+        r"excl(?:\.|uding|usive\s+of)?\s+VAT", r"VAT\s+excl(?:\.|uded)?", r"ex\.?\s+VAT",
+        r"\+\s*VAT", r"plus\s+VAT",
+    ),
+    ends_before=(r"valid\s+(?:until|till|through|thru|to)", r"until", r"till", r"through",
+                 r"thru", r"ends?(?:\s+on)?", r"ending(?:\s+on)?", r"expires?(?:\s+on)?",
+                 r"last\s+day"),
+    speed_words=(),
+)
+
+SWEDISH = Lexicon(
+    fee_labels={
+        "activation_fee": (r"(?:öppnings|aktiverings|start|anslutnings)avgift\w*",),
+        "delivery_fee": (r"fraktavgift\w*", r"frakt\b", r"leveransavgift\w*"),
+        "cancellation_fee": (r"uppsägningsavgift\w*",),
+    },
+    fee_nouns={"delivery_fee": (r"frakt",)},
+    monthly_labels=(r"månadsavgift\w*", r"månadskostnad\w*"),
+    price_labels=(r"pris\b", r"kostar"),
+    free_words=(r"gratis", r"kostnadsfri\w*", r"fri\b"),
+    negations=(r"ingen", r"inget", r"utan"),
+    include_words=(r"ingår", r"inkl\w*"),
+    month_units=(r"månader", r"månad", r"mån"),
+    year_units=(r"år",),
+    per_month_slash=(r"mån", r"månad"),
+    per_year_slash=(r"år",),
+    per_words=(r"i", r"per"),
+    month_nouns=(r"månaden", r"månad"),
+    year_nouns=(r"året", r"år"),
+    from_before=(r"från",),
+    regular_before=(r"ord\.?(?:\s+pris)?", r"ordinarie(?:\s+pris)?"),
+    promo_first=(r"de\s+första", r"första"),
+    promo_connectors=(r"för",),
+    contract_words=(r"bindningstid\w*", r"avtal\w*"),
+    open_ended=(r"tillsvidare\w*", r"(?:ingen|utan)\s+bindningstid"),
+    offer_words=(r"kampanj\w*", r"erbjudande\w*", r"rea\b"),
+    discount_words=(r"rabatt",),
+    saving_words=(r"spara", r"spar"),
+    vat_included=(r"inkl\.?\s+moms", r"moms\s+ingår"),
+    vat_excluded=(r"exkl\.?\s+moms", r"\+\s*moms"),
+    ends_before=(r"t\.?\s?o\.?\s?m\.?", r"till\s+och\s+med", r"gäller\s+till"),
+)
+
+GERMAN = Lexicon(
+    fee_labels={
+        "activation_fee": (
+            r"(?:anschluss|aktivierungs|einrichtungs|bereitstellungs)(?:gebühr|preis)\w*",
+        ),
+        "delivery_fee": (r"versandkosten", r"liefergebühr\w*", r"versand\b"),
+        "cancellation_fee": (r"kündigungsgebühr\w*",),
+    },
+    fee_nouns={"delivery_fee": (r"versand", r"lieferung")},
+    monthly_labels=(r"grundgebühr\w*", r"monatliche\s+gebühr\w*", r"monatspreis\w*"),
+    price_labels=(r"preis\b", r"kostet"),
+    free_words=(r"kostenlos\w*", r"gratis", r"entfällt"),
+    negations=(r"keine?", r"ohne"),
+    include_words=(r"enthalt\w*", r"inklusive"),
+    fee_absent_after=(r"entfällt",),
+    month_units=(r"monate?n?", r"mon\."),
+    year_units=(r"jahre?n?",),
+    per_month_slash=(r"monat", r"mon", r"mtl"),
+    per_year_slash=(r"jahr",),
+    per_words=(r"pro", r"im"),
+    month_nouns=(r"monat",),
+    year_nouns=(r"jahr",),
+    monthly_words=(r"monatlich", r"mtl\."),
+    yearly_words=(r"jährlich",),
+    from_before=(r"ab",),
+    regular_before=(r"statt", r"regulär"),
+    promo_first=(r"(?:in\s+)?(?:den\s+)?ersten",),
+    promo_for_before=(r"für",),
+    contract_words=(r"vertrag\w*", r"mindestlaufzeit", r"laufzeit"),
+    open_ended=(r"ohne\s+(?:mindest)?(?:vertrags)?laufzeit", r"keine\s+mindestlaufzeit",
+                r"monatlich\s+kündbar"),
+    offer_words=(r"angebot\w*", r"aktion\w*"),
+    discount_words=(r"rabatt",),
+    saving_words=(r"sparen", r"spare", r"sie\s+sparen"),
+    vat_included=(r"inkl\.?\s+(?:[0-9]+\s*%\s+)?mwst\.?", r"mwst\.?\s+inklusive"),
+    vat_excluded=(r"zzgl\.?\s+mwst\.?", r"exkl\.?\s+mwst\.?"),
+    ends_before=(r"(?:gültig\s+)?bis(?:\s+zum)?", r"endet(?:\s+am)?"),
+)
+
+FRENCH = Lexicon(
+    fee_labels={
+        "activation_fee": (r"frais\s+(?:de\s+mise\s+en\s+service|d['’]activation|d['’]ouverture"
+                           r"|de\s+raccordement)",),
+        "delivery_fee": (r"frais\s+de\s+(?:livraison|port)",),
+        "cancellation_fee": (r"frais\s+de\s+résiliation",),
+    },
+    fee_nouns={"delivery_fee": (r"livraison",)},
+    monthly_labels=(r"mensualité\w*", r"abonnement\s+mensuel"),
+    price_labels=(r"prix",),
+    free_words=(r"gratuit\w*", r"offert\w*"),
+    negations=(r"sans", r"pas\s+de", r"aucuns?"),
+    include_words=(r"compris\w*", r"inclu\w*"),
+    month_units=(r"mois",),
+    year_units=(r"ans?",),
+    per_month_slash=(r"mois",),
+    per_year_slash=(r"an",),
+    per_words=(r"par",),
+    month_nouns=(r"mois",),
+    year_nouns=(r"an",),
+    from_before=(r"à\s+partir\s+de", r"dès"),
+    regular_before=(r"au\s+lieu\s+de", r"prix\s+normal"),
+    promo_first=(r"les", r"les\s+premiers"),
+    promo_for_before=(r"pendant",),
+    contract_words=(r"engagement", r"contrat"),
+    open_ended=(r"sans\s+engagement",),
+    offer_words=(r"offre\w*", r"promotion\w*"),
+    discount_words=(r"de\s+(?:réduction|remise)",),
+    saving_words=(r"économisez",),
+    vat_included=(r"(?-i:TTC)\b", r"TVA\s+comprise"),
+    vat_excluded=(r"(?-i:HT)\b", r"hors\s+taxes?"),
+    ends_before=(r"jusqu['’]?\s?(?:au|à)", r"se\s+termine(?:\s+le)?", r"valable\s+jusqu['’]au"),
+)
+
+#: The languages read, in priority order. Add a Lexicon here to read another language.
+LEXICONS: dict[str, Lexicon] = {
+    "fi": FINNISH, "en": ENGLISH, "sv": SWEDISH, "de": GERMAN, "fr": FRENCH,
+}
+
+#: Languages handed to dateparser for written-out dates ("31 December 2026").
+DATE_LANGUAGES: list[str] = list(LEXICONS)
+
+FEES: tuple[str, ...] = ("activation_fee", "delivery_fee", "cancellation_fee")
+
+#: Words that end in "-etu" but are no benefit ("hetu" is a Finnish personal id).
+NOT_BENEFIT_WORDS: frozenset[str] = frozenset({"hetu", "vetu", "ketu"})
+
+#: The most written-out dates handed to dateparser per text; it is slow, text is untrusted.
+MAX_DATEPARSER_CALLS = 8
+OFFER_TEXT_LIMIT = 200
+
+
+# =========================================================================== patterns
+
+
+def _alts(*groups: Iterable[str]) -> str:
+    """One non-capturing alternation of every fragment, longest first (most specific wins)."""
+    seen: dict[str, None] = {}
+    for group in groups:
+        for frag in group:
+            seen.setdefault(frag, None)
+    return "(?:" + "|".join(sorted(seen, key=len, reverse=True)) + ")"
+
+
+def _field(name: str) -> str:
+    """All languages' alternatives for one Lexicon field."""
+    return _alts(*(getattr(lex, name) for lex in LEXICONS.values()))
+
+
+def _fee_field(name: str, attribute: str) -> str:
+    """All languages' alternatives for one fee attribute of a Lexicon mapping field."""
+    return _alts(*(getattr(lex, name).get(attribute, ()) for lex in LEXICONS.values()))
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+_SP = r"[ \t\u00a0\u202f]"  # spaces inside one line, including no-break and narrow no-break
+# A number as prices are written: "24,90", "24.90", "1 234,50", "1.234,50", "1,234.50", "29,-".
+# ASCII digits only: other scripts' digits are not how these sites write prices.
+_NUMBER = (
+    r"(?<![0-9])(?<![0-9][.,])(?<![^\W\d_])(?!0[0-9])"
+    r"(?:[0-9]{1,3}(?:(?:[ \u00a0\u202f.,])(?=[0-9]{3}(?![0-9]))[0-9]{3})+|[0-9]+)"
+    r"(?:[.,][0-9]{1,2}|,-)?(?![0-9])(?![.,][0-9])"
+)
+_CUR_BEFORE = r"(?:€|\$|£|\b(?:EUR|USD|GBP|SEK|NOK|DKK|CHF)\b\.?)"
+_CUR_AFTER = (
+    r"(?:€|\$|£|\b(?:EUR|USD|GBP|SEK|NOK|DKK|CHF)\b|euro(?:a|n|on|lla|lle|ja|t|s)?\b"
+    r"|e(?![\w-])(?!\.\w)|kr\b|:-)"
+)
+MONEY_RE = _compile(
+    rf"(?:(?P<pre>{_CUR_BEFORE}){_SP}{{0,2}})?(?P<num>{_NUMBER})"
+    rf"(?:{_SP}{{0,2}}(?P<post>{_CUR_AFTER}))?"
+)
+BARE_NUMBER_RE = _compile(_NUMBER)
+# What a bare number named by a label may be followed by: the end, punctuation, a joining
+# word. Anything else means it counts something other than money: a percent, a unit
+# ("hinta 24 kk", "50 Gt"), a range ("toimitus 1–3 arkipäivässä"), a time ("12:30"), or
+# the rest of a phone number.
+_BARE_MONEY_AFTER_RE = _compile(
+    r"[ \t\u00a0\u202f]*(?:$|[,;:!?)\]](?![0-9])|\.(?![0-9])|\+|(?:ja|sekä|tai|and|or|och|und"
+    r"|et|sis|incl|inkl|alv|vat|moms|mwst)\b)"
+)
+
+PERIOD_RE = _compile(
+    rf"(?:{_SP}*/{_SP}*(?:(?P<m1>{_field('per_month_slash')})|(?P<y1>{_field('per_year_slash')})"
+    rf"|(?P<u1>{_field('per_unit_slash')}))\b"
+    rf"|{_SP}+{_field('per_words')}{_SP}+(?:(?P<m2>{_field('month_nouns')})"
+    rf"|(?P<y2>{_field('year_nouns')}))\b"
+    rf"|{_SP}+(?:(?P<m3>{_field('monthly_words')})|(?P<y3>{_field('yearly_words')}))(?![\w-]))"
+)
+
+_LABEL_PARTS = {
+    **{attr: _fee_field("fee_labels", attr) for attr in FEES},
+    "monthly_price": _field("monthly_labels"),
+    "price": _field("price_labels"),
+}
+LABEL_RE = _compile(
+    r"(?<![\w-])(?:" + "|".join(f"(?P<{a}>{p})" for a, p in _LABEL_PARTS.items()) + r")(?![\w-])"
+)
+#: How far (in characters) a label may stand from the amount it names.
+LABEL_REACH = 40
+
+
+def _free_pattern(attribute: str) -> str:
+    """A "no such fee" phrase: "Ei avausmaksua", "free delivery", "avausmaksuton"."""
+    label = _fee_field("fee_labels", attribute)
+    noun = _fee_field("fee_nouns", attribute)
+    free = _field("free_words")
+    forms = _fee_field("fee_free_forms", attribute)
+    include = _field("include_words")
+    parts = [
+        rf"{_field('negations')}\s+(?:(?!{include})[^\W\d_]+\s+){{0,3}}?{label}",
+        rf"{label}{_SP}*(?::|-|–|on|is|are|ist|est|är)?{_SP}*{free}",
+        rf"{free}{_SP}+{noun}\w*",
+    ]
+    absent = _field("fee_absent_after")
+    if absent != "(?:)":
+        parts.append(rf"{label}\s+{absent}")
+    if forms != "(?:)":
+        parts.insert(0, forms)
+    return "(?:" + "|".join(parts) + ")"
+
+
+FREE_FEE_RE = _compile(
+    r"(?<![\w-])(?:" + "|".join(f"(?P<{a}>{_free_pattern(a)})" for a in FEES) + r")(?![\w-])"
+)
+
+_MONTHS_UNIT = rf"(?:(?P<mu>{_field('month_units')})|(?P<yu>{_field('year_units')}))"
+_COUNT = r"(?<![0-9.,])(?P<n>[0-9]{1,2})(?![0-9.,])"
+
+
+def _count(name: str) -> str:
+    """A count of months (1-99) captured under ``name``."""
+    return _COUNT.replace("(?P<n>", f"(?P<{name}>")
+
+
+# "ensimmäiset 6 kk" / "first 3 months" / "3 kk hintaan" right before the campaign amount.
+PROMO_BEFORE_RE = _compile(
+    rf"(?P<months>(?:\b{_field('promo_first')}\s+)?(?<![0-9.,])(?P<n>[0-9]{{1,2}})[\s-]*"
+    rf"{_field('month_units')}\b(?::\w+)?(?:\s+{_field('promo_for_after')}\b)?)"
+    rf"{_SP}*[:\-–]?{_SP}*(?:(?P<conn>{_field('promo_connectors')}){_SP}+)?$"
+)
+# "9,90 €/kk ensimmäiset 3 kk" / "€9.90/mo for the first 3 months" / "0 €/kk 3 kk ajan".
+PROMO_AFTER_RE = _compile(
+    rf"{_SP}*,?{_SP}*(?P<months>"
+    rf"(?:\b{_field('promo_for_before')}\s+)?\b{_field('promo_first')}\s+{_count('n1')}\s*"
+    rf"{_field('month_units')}\b(?:\s+{_field('promo_for_after')}\b)?"
+    rf"|\b{_field('promo_for_before')}\s+{_count('n2')}\s*{_field('month_units')}\b"
+    rf"|{_count('n3')}\s*{_field('month_units')}(?::\w+)?\s+{_field('promo_for_after')}\b)"
+)
+# "3 kk ilmaiseksi" / "first 3 months free".
+PROMO_FREE_RE = _compile(
+    rf"(?P<months>(?:\b{_field('promo_first')}\s+)?{_COUNT}\s*{_field('month_units')}\b)"
+    rf"{_SP}+(?P<free>{_field('free_words')})(?![\w-])"
+)
+
+_CONTRACT = _field("contract_words")
+CONTRACT_NUM_FIRST_RE = _compile(
+    rf"{_COUNT}[\s-]*{_MONTHS_UNIT}\b(?::\w+)?(?:\s+{_field('contract_adjectives')})?"
+    rf"[\s-]+\b{_CONTRACT}(?:\s+{_CONTRACT})?"
+)
+CONTRACT_WORD_FIRST_RE = _compile(
+    rf"\b{_CONTRACT}(?:{_SP}+(?:{_CONTRACT}|{_field('contract_fillers')})\b){{0,3}}"
+    rf"{_SP}*[:=\-–]?{_SP}*{_COUNT}[\s-]*{_MONTHS_UNIT}\b"
+)
+OPEN_ENDED_RE = _compile(rf"(?<![\w-]){_field('open_ended')}(?![\w-])")
+
+SPEED_RE = _compile(
+    r"(?<![0-9.,])(?P<n>[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?![0-9])|[0-9]+(?:[.,][0-9]+)?)"
+    r"(?:\s*/\s*[0-9]+(?:[.,][0-9]+)?)?\s*"
+    r"(?:(?P<unit>[MG])(?:bit/s|bit/sek|b/s|bps|bit\b)"
+    + (rf"|(?P<mega>{_field('speed_words')})\b" if _field("speed_words") != "(?:)" else "")
+    + ")"
+)
+
+VAT_RE = _compile(
+    rf"(?<![\w-])(?:(?P<excl1>{_field('vat_excluded_first')})|(?P<incl>{_field('vat_included')})"
+    rf"|(?P<excl>{_field('vat_excluded')}))"
+)
+
+# Hyphenated compounds count too: "Kampanja-aika", "Black Friday -tarjous".
+OFFER_RE = _compile(
+    rf"(?<!\w)(?:{_field('offer_words')}|etu|[^\W\d_]+etu)(?:-[^\W\d_]+)*(?![\w-])"
+    rf"|[0-9]+(?:[,.][0-9]+)?{_SP}*%{_SP}*{_field('discount_words')}"
+)
+
+DISCOUNT_AFTER_RE = _compile(rf"{_SP}*{_field('discount_words')}")
+SAVING_BEFORE_RE = _compile(
+    rf"(?<![\w-]){_field('saving_words')}(?:{_SP}+[^\W\d_]+){{0,2}}{_SP}*:?{_SP}*$"
+)
+_DOTTED_DATE_RE = re.compile(r"(?:[12]?[0-9]|3[01])\.(?:0?[1-9]|1[0-2])")
+QUOTE_BEFORE_RE = _compile(
+    rf"(?<![\w-]){_field('quote_verbs')}(?:\s+[^\W\d_]+){{0,2}}\s+$"
+)
+REGULAR_BEFORE_RE = _compile(rf"(?<![\w-]){_field('regular_before')}{_SP}*:?{_SP}*$")
+FROM_BEFORE_RE = _compile(rf"(?<![\w-]){_field('from_before')}{_SP}*:?{_SP}*$")
+FROM_AFTER_RE = _compile(rf"{_SP}*,?{_SP}*{_field('from_after')}(?![\w-])")
+
+_NUM_DATE = (
+    r"(?<![0-9.,])(?:(?P<d>[0-9]{1,2})\.\s?(?P<m>[0-9]{1,2})\.(?:(?P<y>[0-9]{4})|(?P<yy>[0-9]{2}))?"
+    r"|(?P<Y>[0-9]{4})-(?P<M>[0-9]{1,2})-(?P<D>[0-9]{1,2})"
+    r"|(?P<d2>[0-9]{1,2})/(?P<m2>[0-9]{1,2})/(?P<y2>[0-9]{4}))(?![0-9])"
+)
+NUM_DATE_RE = _compile(_NUM_DATE)
+DATE_RANGE_RE = _compile(
+    r"(?<![0-9.,])[0-9]{1,2}\.(?:[0-9]{1,2}\.(?:[0-9]{4})?)?\s*[–—-]\s*(?P<end>" + _NUM_DATE + ")"
+)
+ENDS_BEFORE_RE = _compile(rf"(?<![\w-]){_field('ends_before')}(?![\w-])")
+ENDS_AFTER_RE = _compile(rf"(?<![\w-]){_field('ends_after')}(?![\w-])")
+_DIGIT_RE = re.compile(r"[0-9]")
+# A sentence ends at ". " before a capital, or at ";" or a line break; "alk. 19,90" goes on.
+_SENTENCE_END_RE = re.compile(r"[.!?]\s+(?=[A-ZÅÄÖ])|[;\n]")
+_WS_RE = re.compile(r"\s+")
+_WORD_RE = re.compile(r"\S+")
+_TIME_BEFORE_RE = _compile(r"\b(?:klo|kello|kl)\.?\s*$")
+_ENDS_WINDOW = 30  # how far from an end word its date may start
+_LONGEST_DATE = 30  # "31st of September, 2026" and the like
+_LOOKBACK = 60
+
+
+# =========================================================================== records
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One thing a text unit states: an attribute, its value and where it was written."""
+
+    attribute: str
+    value: Decimal | str | bool
+    raw: str
+    span: tuple[int, int]
+    currency: str | None = None
+    period: str | None = None
+    from_price: bool = False
+
+
+@dataclass
+class _Amount:
+    """An amount found in the text, before it is classified."""
+
+    start: int
+    end: int  # includes the currency marker and the period, if any
+    value: Decimal
+    currency: str | None
+    period: str | None  # "month" | "year" | "unit" | None
+    from_price: bool = False
+    label: str | None = None
+    regular: bool = False  # marked as the usual price a campaign is compared with
+
+
+@dataclass
+class _Label:
+    """A price or fee label ("Avausmaksu", "monthly fee") and whether it named an amount."""
+
+    start: int
+    end: int
+    attribute: str
+    bound: bool = False
+
+
+# =========================================================================== extraction
+
+
+def extract_facts(text: str, *, today: date | None = None) -> list[Fact]:
+    """Every fact one text unit states, in text order.
+
+    ``today`` resolves end dates written without a year ("voimassa 31.12. asti" is the next
+    31 December on or after ``today``). Never raises on any string.
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    today = today or date.today()
+    # Amounts, counts, speeds and dates all need a digit; many units (chat small talk,
+    # descriptions) have none, and skipping those patterns halves their cost.
+    digits = _DIGIT_RE.search(text) is not None
+    free_fees = list(_free_fees(text))
+    contracts = list(_contracts(text, digits=digits))
+    facts = free_fees + contracts
+    if digits:
+        facts += _money_facts(text, _Spans(f.span for f in free_fees),
+                              _Spans(f.span for f in contracts))
+        facts += _speeds(text)
+    facts += _vat(text)
+    offer = _offer(text, concrete=digits or bool(facts))
+    if offer:
+        facts.append(offer)
+    if digits:
+        facts += _offer_ends(text, today, has_offer=offer is not None)
+    facts.sort(key=lambda f: (f.span[0], f.span[1]))
+    return facts
+
+
+# --- money ------------------------------------------------------------------------------
+
+
+def _money_facts(text: str, free_fees: _Spans, contracts: _Spans) -> list[Fact]:
+    """Amounts with their meaning: fee, monthly price, campaign price or plain price.
+
+    Labels inside a "no fee" phrase ("Ei avausmaksua") are spent: they must not name the
+    next amount. Months inside a contract phrase are not a campaign's months.
+    """
+    labels = [lab for lab in _labels(text) if not free_fees.overlaps((lab.start, lab.end))]
+    amounts = [a for a in _currency_amounts(text) if not free_fees.overlaps((a.start, a.end))]
+    amounts += _labelled_bare_amounts(text, labels, amounts)
+    amounts.sort(key=lambda a: a.start)
+    for a in amounts:
+        _read_period(text, a)
+    _bind_labels(text, labels, amounts)
+    promos = _Spans()
+    facts: list[Fact] = []
+    for a in amounts:
+        facts += _classify(text, a, contracts, promos)
+    facts += _free_promos(text, contracts, promos)
+    return _campaign_against_regular(facts, amounts)
+
+
+def _campaign_against_regular(facts: list[Fact], amounts: list[_Amount]) -> list[Fact]:
+    """"19,90 €/kk (norm. 29,90 €/kk)": the marked price is the regular monthly price and
+    the other monthly price in the unit is the campaign's, so they are not two rival prices.
+    """
+    regular = {(a.start, a.end) for a in amounts if a.regular and a.period == "month"}
+    if not regular:
+        return facts
+    return [
+        dataclasses.replace(f, attribute="promo_price")
+        if f.attribute == "monthly_price" and f.span not in regular else f
+        for f in facts
+    ]
+
+
+def _labels(text: str) -> list[_Label]:
+    return [_Label(m.start(), m.end(), m.lastgroup or "price") for m in LABEL_RE.finditer(text)]
+
+
+def _currency_amounts(text: str) -> list[_Amount]:
+    """Numbers written with a currency marker; discounts ("-10 €") are not prices."""
+    out: list[_Amount] = []
+    for m in MONEY_RE.finditer(text):
+        marker = m.group("pre") or m.group("post")
+        if not marker or _is_discount(text, m.start(), m.end()):
+            continue
+        value = _number_value(m.group("num"))
+        if value is not None:
+            out.append(_Amount(m.start(), m.end(), value, currency_code(marker), None))
+    return out
+
+
+def _labelled_bare_amounts(text: str, labels: list[_Label],
+                           amounts: list[_Amount]) -> list[_Amount]:
+    """Numbers without a currency that a fee or price label names ("Avausmaksu: 4,90").
+
+    Only the first number after a label counts, and only when nothing after it makes it a
+    percentage, a count of months, a data amount or part of a date, time or phone number.
+    """
+    written = _Spans((a.start, a.end) for a in amounts)
+    out: list[_Amount] = []
+    for lab in labels:
+        m = BARE_NUMBER_RE.search(text, lab.end, lab.end + LABEL_REACH)
+        if not m or written.overlaps(m.span()) or not _gap_ok(text, lab.end, m.start()):
+            continue
+        if not _slash_period(text, m.end()) and not _BARE_MONEY_AFTER_RE.match(text, m.end()):
+            continue
+        if _DOTTED_DATE_RE.fullmatch(m.group(0)) and text[m.end():m.end() + 1] == ".":
+            continue  # "Avausmaksu 31.12." is a date: prices are not written "4.90."
+        if _TIME_BEFORE_RE.search(text, max(0, m.start() - 8), m.start()):
+            continue
+        value = _number_value(m.group(0))
+        if value is not None:
+            out.append(_Amount(m.start(), m.end(), value, None, None))
+    return out
+
+
+def _slash_period(text: str, pos: int) -> bool:
+    """"24,90/kk": a period written with a slash makes a bare number a price after all."""
+    m = PERIOD_RE.match(text, pos)
+    return m is not None and "/" in m.group(0)
+
+
+def _number_value(number: str) -> Decimal | None:
+    """The value of a number the money pattern matched, read by price-parser."""
+    parsed = parse_amount(number)
+    return parsed[0] if parsed else None
+
+
+def _is_discount(text: str, start: int, end: int) -> bool:
+    """A reduction, not a price: "-10 €", "5 € alennus", "€5 off", "säästä 60 €".
+
+    Reductions have no attribute of their own; the campaign they belong to is an ``offer``.
+    """
+    if start > 0 and text[start - 1] in "-−–" and (start == 1 or not text[start - 2].isalnum()):
+        return True
+    if DISCOUNT_AFTER_RE.match(text, end):
+        return True
+    return SAVING_BEFORE_RE.search(text, max(0, start - 30), start) is not None
+
+
+def _read_period(text: str, a: _Amount) -> None:
+    """Extend an amount over its period ("/kk", "a month") and note "from" words."""
+    m = PERIOD_RE.match(text, a.end)
+    if m:
+        groups = m.groupdict()
+        if groups["m1"] or groups["m2"] or groups["m3"]:
+            a.period = "month"
+        elif groups["y1"] or groups["y2"] or groups["y3"]:
+            a.period = "year"
+        else:
+            a.period = "unit"
+        a.end = m.end()
+    a.from_price = bool(
+        FROM_BEFORE_RE.search(text, max(0, a.start - 25), a.start)
+        or FROM_AFTER_RE.match(text, a.end)
+    )
+    a.regular = REGULAR_BEFORE_RE.search(text, max(0, a.start - 25), a.start) is not None
+
+
+def _bind_labels(text: str, labels: list[_Label], amounts: list[_Amount]) -> None:
+    """Give each amount the nearest label before it with no other amount in between.
+
+    A fee label that names no amount after it may instead name the amount right before it
+    ("4,90 € avausmaksu"), when only spaces separate them.
+    """
+    events: list[tuple[int, int, _Label | _Amount]] = [(lab.start, 0, lab) for lab in labels]
+    events += [(a.start, 1, a) for a in amounts]
+    events.sort(key=lambda e: (e[0], e[1]))
+    pending: _Label | None = None
+    for _, _, item in events:
+        if isinstance(item, _Label):
+            pending = item
+            continue
+        if pending and pending.end <= item.start and _gap_ok(text, pending.end, item.start):
+            item.label = pending.attribute
+            pending.bound = True
+        pending = None
+    starts = [a.start for a in amounts]
+    for lab in labels:
+        if lab.bound or lab.attribute not in FEES:
+            continue
+        i = bisect.bisect_right(starts, lab.start) - 1
+        if i < 0:
+            continue
+        prev = amounts[i]
+        if prev.label is None and prev.end <= lab.start and _only_spaces(text, prev.end, lab.start):
+            prev.label = lab.attribute
+            lab.bound = True
+
+
+def _only_spaces(text: str, start: int, end: int) -> bool:
+    """Whether an amount and the fee label right after it are one phrase ("4,90 € (avaus...")."""
+    return text[start:end].strip(" \t\u00a0\u202f(") == "" and end - start <= 3
+
+
+def _gap_ok(text: str, start: int, end: int) -> bool:
+    """Whether a label ending at ``start`` may still name an amount at ``end``.
+
+    A few words may come between ("avausmaksu on vain 4,90 €"), but no number and no
+    sentence end: past those the label is talking about something else.
+    """
+    if end - start > LABEL_REACH:
+        return False
+    gap = text[start:end]
+    if _DIGIT_RE.search(gap) or _SENTENCE_END_RE.search(gap):
+        return False
+    return len(gap.split()) <= 4
+
+
+def _classify(text: str, a: _Amount, contracts: _Spans, promos: _Spans) -> list[Fact]:
+    """Turn one amount into facts: a fee, a campaign (months + price) or a price."""
+    raw = text[a.start:a.end]
+
+    def money(attribute: str, period: str | None) -> Fact:
+        return Fact(attribute, a.value, raw, (a.start, a.end), a.currency, period, a.from_price)
+
+    if a.label in FEES:
+        return [money(a.label, "month" if a.period == "month" else "once")]
+    promo = _promo_months(text, a, contracts, promos)
+    if promo is not None:
+        months, span = promo
+        promos.add(span)
+        return [Fact("promo_months", months, text[span[0]:span[1]], span),
+                money("promo_price", "month")]
+    if a.period == "month" or (a.label == "monthly_price" and a.period is None):
+        return [money("monthly_price", "month")]
+    return [money("price", {"year": "year", "unit": None}.get(a.period or "", "once"))]
+
+
+def _promo_months(text: str, a: _Amount, contracts: _Spans,
+                  promos: _Spans) -> tuple[Decimal, tuple[int, int]] | None:
+    """The campaign duration next to an amount: "3 kk 0 €/kk", "€9.90/mo for 3 months".
+
+    Months right before count when the amount is monthly, joined by "hintaan"/"for", or a
+    free "0 €"; months after count only after a monthly amount and with "first"/"ajan".
+    Months already read as a contract length or another campaign are not reused.
+    """
+    m = PROMO_BEFORE_RE.search(text, max(0, a.start - _LOOKBACK), a.start)
+    if m and (a.period == "month" or m.group("conn") or (a.period is None and a.value == 0)):
+        span = m.span("months")
+        if not contracts.overlaps(span) and not promos.overlaps(span):
+            return Decimal(m.group("n")), span
+    if a.period == "month":
+        m = PROMO_AFTER_RE.match(text, a.end)
+        if m:
+            span = m.span("months")
+            if not contracts.overlaps(span) and not promos.overlaps(span):
+                return Decimal(m.group("n1") or m.group("n2") or m.group("n3")), span
+    return None
+
+
+def _free_promos(text: str, contracts: _Spans, promos: _Spans) -> Iterator[Fact]:
+    """Free first months: "3 kk ilmaiseksi", "first 3 months free"."""
+    for m in PROMO_FREE_RE.finditer(text):
+        span = m.span("months")
+        if contracts.overlaps(span) or promos.overlaps(span):
+            continue
+        promos.add(span)
+        yield Fact("promo_months", Decimal(m.group("n")), m.group("months"), span)
+        yield Fact("promo_price", Decimal("0"), m.group("free"), m.span("free"), None, "month")
+
+
+def _free_fees(text: str) -> Iterator[Fact]:
+    """Fees stated as absent or free: "Ei avausmaksua", "free delivery" → 0."""
+    for m in FREE_FEE_RE.finditer(text):
+        attribute = m.lastgroup or "activation_fee"
+        yield Fact(attribute, Decimal("0"), m.group(0), m.span(), None, "once")
+
+
+# --- terms ------------------------------------------------------------------------------
+
+
+def _contracts(text: str, *, digits: bool = True) -> Iterator[Fact]:
+    """Contract lengths in months ("24 kk määräaikainen", "2-year contract"); open-ended is 0."""
+    seen = _Spans()
+    matches: list[re.Match[str]] = []
+    if digits:
+        matches = [*CONTRACT_NUM_FIRST_RE.finditer(text), *CONTRACT_WORD_FIRST_RE.finditer(text)]
+    matches.sort(key=lambda m: m.start())
+    for m in matches:
+        if seen.overlaps(m.span()):
+            continue
+        seen.add(m.span())
+        months = Decimal(m.group("n")) * (12 if m.group("yu") else 1)
+        yield Fact("contract_months", months, m.group(0), m.span())
+    for m in OPEN_ENDED_RE.finditer(text):
+        if not seen.overlaps(m.span()):
+            yield Fact("contract_months", Decimal("0"), m.group(0), m.span())
+
+
+def _speeds(text: str) -> Iterator[Fact]:
+    """Connection speeds in Mbit/s; only with an explicit unit, never a bare "100M"."""
+    for m in SPEED_RE.finditer(text):
+        digits = _WS_RE.sub("", m.group("n")).replace(",", ".")
+        value = Decimal(digits)
+        if (m.group("unit") or "").upper() == "G":
+            value *= 1000
+        yield Fact("speed", _plain(value), m.group(0), m.span())
+
+
+def _vat(text: str) -> Iterator[Fact]:
+    """Whether prices include VAT: "sis. alv" → True, "alv 0 %" / "+ alv" → False."""
+    for m in VAT_RE.finditer(text):
+        yield Fact("vat_included", m.lastgroup == "incl", m.group(0), m.span())
+
+
+# The bare word for "offer" is also the label of buttons and links ("Katso tarjous", "Pyydä
+# tarjous", "See offer"): after a call-to-action verb, or alone, it announces no campaign.
+# Compounds ("Syystarjous") and campaign words ("kampanja") always do.
+_BARE_OFFER_WORDS = frozenset({"tarjous", "tarjouksen", "tarjoukset", "tarjouksia", "offer",
+                               "offers", "deal", "deals", "erbjudande", "angebot", "offre"})
+_CTA_BEFORE_RE = re.compile(
+    r"(?:katso|pyydä|näytä|lue|avaa|tutustu|vertaa|valitse|tilaa|see|view|get|request|show|"
+    r"compare|open|claim|se|visa|begär|ansehen|anfordern|voir|demander)\W+\w*\W*$",
+    re.IGNORECASE)
+
+
+def _offer(text: str, *, concrete: bool = True) -> Fact | None:
+    """The unit announces a campaign; its value is the unit's own text, tidied and capped.
+
+    ``concrete`` says whether the unit also carries a number or another fact: a bare offer
+    word after a call-to-action verb, or alone, without either, is a button or a link.
+    """
+    for m in OFFER_RE.finditer(text):
+        if m.group(0).lower() in NOT_BENEFIT_WORDS:
+            continue
+        if not concrete and m.group(0).lower() in _BARE_OFFER_WORDS and (
+                _CTA_BEFORE_RE.search(text, max(0, m.start() - 30), m.start())
+                or not text[:m.start()].strip() and not text[m.end():].strip(" .!:")):
+            continue
+        if QUOTE_BEFORE_RE.search(text, max(0, m.start() - 40), m.start()):
+            continue  # "lähetin tarjouksen sähköpostiisi": a quote, not a campaign
+        return Fact("offer", _collapsed_prefix(text, OFFER_TEXT_LIMIT), m.group(0), m.span())
+    return None
+
+
+def _collapsed_prefix(text: str, limit: int) -> str:
+    """The text with runs of whitespace collapsed to one space, cut to ``limit`` characters.
+
+    Reads words only until the limit is reached, so a huge unit costs no more than a short one.
+    """
+    words: list[str] = []
+    size = 0
+    for m in _WORD_RE.finditer(text):
+        words.append(m.group(0))
+        size += len(m.group(0)) + 1
+        if size > limit:
+            break
+    return " ".join(words)[:limit]
+
+
+# --- end dates --------------------------------------------------------------------------
+
+
+def _offer_ends(text: str, today: date, *, has_offer: bool) -> list[Fact]:
+    """End dates of a campaign: a date next to "voimassa", "asti", "until", "ends"...
+
+    Numeric dates are read here; written-out ones go to dateparser, imported only when a
+    text has an end-date word, because most text units have none.
+    """
+    found: dict[tuple[int, int], str] = {}
+    budget = _Budget(MAX_DATEPARSER_CALLS)
+    for trig in ENDS_BEFORE_RE.finditer(text):
+        hit = _date_after(text, trig.end(), today, budget)
+        if hit:
+            found.setdefault(hit[0], hit[1])
+    for trig in ENDS_AFTER_RE.finditer(text):
+        hit = _date_before(text, trig.start(), today)
+        if hit:
+            found.setdefault(hit[0], hit[1])
+    if has_offer:
+        for m in DATE_RANGE_RE.finditer(text):
+            iso = _numeric_date(m, today)
+            if iso:
+                found.setdefault(m.span("end"), iso)
+    return [Fact("offer_ends", iso, text[s:e], (s, e)) for (s, e), iso in sorted(found.items())]
+
+
+@dataclass
+class _Budget:
+    """How many more dateparser calls one text may make."""
+
+    left: int
+
+
+def _date_after(text: str, pos: int, today: date,
+                budget: _Budget) -> tuple[tuple[int, int], str] | None:
+    """The date that starts soon after an end word, with no other number in between."""
+    end = pos + _ENDS_WINDOW + _LONGEST_DATE
+    m = NUM_DATE_RE.search(text, pos, end)
+    if m and m.start() <= pos + _ENDS_WINDOW and not _DIGIT_RE.search(text, pos, m.start()):
+        iso = _numeric_date(m, today)
+        return (m.span(), iso) if iso else None
+    m = _word_date_re().search(text, pos, end)
+    if (m and m.start() <= pos + _ENDS_WINDOW and not _DIGIT_RE.search(text, pos, m.start())
+            and budget.left > 0):
+        budget.left -= 1
+        iso = _parse_word_date(m.group(0), today)
+        if iso:
+            return m.span(), iso
+    return None
+
+
+def _date_before(text: str, pos: int, today: date) -> tuple[tuple[int, int], str] | None:
+    """The numeric date right before "asti"/"saakka" ("31.12. asti")."""
+    start = max(0, pos - _ENDS_WINDOW)
+    last = None
+    for m in NUM_DATE_RE.finditer(text, start, pos):
+        last = m
+    if last and not text[last.end():pos].strip():
+        iso = _numeric_date(last, today)
+        return (last.span(), iso) if iso else None
+    return None
+
+
+def _numeric_date(m: re.Match[str], today: date) -> str | None:
+    """ISO date from a numeric date match; a missing year means the next such day."""
+    g = m.groupdict()
+    if g.get("d"):
+        day, month = int(g["d"]), int(g["m"])
+        year = int(g["y"]) if g.get("y") else (2000 + int(g["yy"]) if g.get("yy") else None)
+    elif g.get("Y"):
+        day, month, year = int(g["D"]), int(g["M"]), int(g["Y"])
+    elif g.get("d2"):
+        day, month, year = int(g["d2"]), int(g["m2"]), int(g["y2"])
+        if month > 12 >= day:  # written month first, as in the US
+            day, month = month, day
+    else:
+        return None
+    return _iso(year, month, day, today)
+
+
+def _iso(year: int | None, month: int, day: int, today: date) -> str | None:
+    """A valid ISO date, or None; without a year, the next such day on or after ``today``."""
+    if year is not None:
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            return None
+    for y in range(today.year, today.year + 8):  # 8 years always reaches the next 29 Feb
+        try:
+            d = date(y, month, day)
+        except ValueError:
+            if not (1 <= month <= 12 and 1 <= day <= 31):
+                return None
+            continue
+        if d >= today:
+            return d.isoformat()
+    return None
+
+
+@functools.cache
+def _word_date_re() -> re.Pattern[str]:
+    """A written-out date: "31 December 2026", "Dec 31, 2026", "31. joulukuuta 2026".
+
+    Month names come from babel's locale data for :data:`DATE_LANGUAGES`, so that only real
+    month names reach dateparser ("voimassa 12 kuukautta" is a duration, not a date). Built
+    on first use: most texts never need it.
+    """
+    from babel.dates import get_month_names
+
+    names: set[str] = set()
+    for language in DATE_LANGUAGES:
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                months = get_month_names(width, context, language).values()
+                names.update(m.lower().rstrip(".") for m in months)
+    # Short names are abbreviations ("Dec", "tammi"): whole words only. Long names may be
+    # inflected ("joulukuun", "joulukuuta").
+    short = [re.escape(n) for n in names if len(n) <= 4]
+    long = [re.escape(n) for n in names if len(n) > 4]
+    month = (rf"(?:(?:{'|'.join(sorted(long, key=len, reverse=True))})\w*"
+             rf"|(?:{'|'.join(sorted(short, key=len, reverse=True))})\.?(?![^\W\d_]))")
+    day = r"[0-9]{1,2}(?:st|nd|rd|th|\.)?"
+    year = r"(?:,?\s+[0-9]{4})?"
+    return _compile(
+        rf"(?<![0-9\w])(?:{day}\s+(?:of\s+)?{month}{year}|{month}\s+{day}{year})(?![0-9])"
+    )
+
+
+def _parse_word_date(candidate: str, today: date) -> str | None:
+    """A written-out date via dateparser ("31 December 2026", "Dec 31, 2026")."""
+    try:
+        import dateparser  # lazy: slow to import, and most text units have no dates
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    settings = {
+        "RELATIVE_BASE": datetime(today.year, today.month, today.day),
+        "REQUIRE_PARTS": ["day", "month"],
+        "PREFER_DAY_OF_MONTH": "first",
+    }
+    try:
+        parsed = dateparser.parse(candidate, languages=DATE_LANGUAGES, settings=settings)
+    except Exception:  # noqa: BLE001 - third-party parser on untrusted text must not crash us
+        return None
+    if parsed is None:
+        return None
+    has_year = re.search(r"[0-9]{4}", candidate) is not None
+    return _iso(parsed.year if has_year else None, parsed.month, parsed.day, today)
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+class _Spans:
+    """Non-overlapping spans kept sorted, so "does this overlap one?" costs log time.
+
+    Texts are untrusted and may be huge; a list scan per amount would make them quadratic.
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for span in spans:
+            self.add(span)
+
+    def overlaps(self, span: tuple[int, int]) -> bool:
+        # Spans do not overlap each other, so ends are sorted like starts: only the last
+        # span starting before ``span`` ends can reach into it.
+        i = bisect.bisect_left(self._starts, span[1])
+        return i > 0 and self._ends[i - 1] > span[0]
+
+    def add(self, span: tuple[int, int]) -> None:
+        """Add a span; one overlapping a kept span is ignored to keep the set disjoint."""
+        if self.overlaps(span):
+            return
+        i = bisect.bisect_left(self._starts, span[0])
+        self._starts.insert(i, span[0])
+        self._ends.insert(i, span[1])
+
+
+def _plain(value: Decimal) -> Decimal:
+    """``Decimal("1000.0")`` → ``Decimal("1000")``, so equal speeds print the same."""
+    integral = value.to_integral_value()
+    return integral if value == integral else value.normalize()
