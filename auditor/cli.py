@@ -24,6 +24,7 @@ from auditor.model import Run, Severity, run_from_dict
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 DEFAULT_OUT = Path("omniaudit-out")
+DEFAULT_STORE = DEFAULT_OUT / "omniaudit.sqlite"
 SEVERITY_CHOICE = click.Choice([s.label for s in Severity] + [FAIL_ON_NONE],
                                case_sensitive=False)
 _SEV_STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow",
@@ -122,7 +123,9 @@ def _execute(config: AuditConfig, out: Path | None, store_path: Path | None,
 
     run_id = new_run_id()
     out_dir = out or (DEFAULT_OUT / run_id)
-    store = Store(store_path or (out_dir.parent if out is None else out_dir) / "omniaudit.sqlite")
+    # One history per working folder, whatever --out says: scheduled runs that write their
+    # reports elsewhere still find the previous run of the same config.
+    store = Store(store_path or DEFAULT_STORE)
     try:
         choice = resolve_browser(browser)
     except FileNotFoundError as e:
@@ -146,7 +149,7 @@ _common = [
     click.option("--out", type=click.Path(file_okay=False, path_type=Path),
                  help="Output folder for this run [default: ./omniaudit-out/<run-id>/]."),
     click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path),
-                 help="SQLite run store [default: omniaudit.sqlite beside the run folders]."),
+                 help="SQLite run history [default: ./omniaudit-out/omniaudit.sqlite]."),
     click.option("--quiet", "-q", is_flag=True, help="Print only the report path."),
     click.option("--json", "as_json", is_flag=True, help="Print findings.json to stdout."),
     click.option("--browser", metavar="PATH", envvar="OMNIAUDIT_CHROMIUM",
@@ -239,7 +242,7 @@ def list_checks(as_json: bool) -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Config to check with [default: the run's own config file].")
 @click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=DEFAULT_OUT / "omniaudit.sqlite", show_default=True)
+              default=DEFAULT_STORE, show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Write the re-checked reports here.")
 @click.option("--fail-on", type=SEVERITY_CHOICE)
@@ -273,7 +276,7 @@ def check_stored(run_ref: str, config_path: str | None, store_path: Path, out: P
 
 @main.command()
 @click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=DEFAULT_OUT / "omniaudit.sqlite", show_default=True)
+              default=DEFAULT_STORE, show_default=True)
 @click.option("--config-name", help="Only runs of this config name.")
 @click.option("--limit", default=20, show_default=True)
 def history(store_path: Path, config_name: str | None, limit: int) -> None:
