@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test setup browser lint bench clean
+.PHONY: demo test setup browser lint bench bench-checks bench-accuracy bench-report clean
 
 demo: setup browser
 	$(VENV)/bin/omniaudit demo
@@ -24,6 +24,18 @@ $(STAMP): pyproject.toml
 # Debian's chromium as root when there is none; otherwise says how to get one.
 browser: setup
 	$(PY) -m auditor.browser ensure
+
+# The whole check catalogue on synthetic runs of 10k, 100k and 1M observations (bench/README.md).
+bench-checks: setup
+	$(PY) bench/checks_scale.py
+
+# Precision and recall of extraction on the labelled corpus in tests/corpus/ (bench/README.md).
+bench-accuracy: setup browser
+	$(PY) bench/accuracy.py
+
+# report.html with 10,000 findings and 2,000 screenshots in the real Chromium (bench/README.md).
+bench-report: setup browser
+	$(PY) bench/report_scale.py
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -66,7 +66,8 @@ def _progress(quiet: bool):
     return lambda msg: err.print(f"[dim]·[/] {msg}", markup=True, soft_wrap=True)
 
 
-def _summary(run: Run, paths: dict[str, Path], fail_on: Severity | None, code: int) -> None:
+def _summary(run: Run, paths: dict[str, Path], fail_on: Severity | None, code: int,
+             baseline: frozenset[str] = frozenset()) -> None:
     from auditor.pipeline import gating_findings
 
     out = Console(highlight=False)
@@ -106,8 +107,9 @@ def _summary(run: Run, paths: dict[str, Path], fail_on: Severity | None, code: i
     verdict = {
         EXIT_OK: "[green]passed[/]" + (f" (nothing at or above {fail_on.label})" if fail_on
                                         else " (no --fail-on gate)"),
-        EXIT_FINDINGS: f"[red]failed[/]: {len(gating_findings(run, fail_on))} finding(s) at or "
-                       f"above {fail_on.label if fail_on else '-'}",
+        EXIT_FINDINGS: f"[red]failed[/]: {len(gating_findings(run, fail_on, baseline))} "
+                       f"finding(s) at or above {fail_on.label if fail_on else '-'}"
+                       + (" not in the baseline" if baseline else ""),
         EXIT_INCOMPLETE: "[red]incomplete[/]: a channel or page could not be captured (exit 3)",
     }[code]
     out.print(f"Result: {verdict}")
@@ -115,12 +117,13 @@ def _summary(run: Run, paths: dict[str, Path], fail_on: Severity | None, code: i
 
 def _execute(config: AuditConfig, out: Path | None, store_path: Path | None,
              fail_on: Severity | None, quiet: bool, as_json: bool, browser: str | None,
-             today: date | None = None) -> int:
+             today: date | None = None, baseline: Path | None = None) -> int:
     from auditor.browser import resolve_browser
     from auditor.pipeline import execute, exit_code, new_run_id
     from auditor.store import Store
     from reports import findings_document, write_reports
 
+    known = _baseline(baseline)
     run_id = new_run_id()
     out_dir = out or (DEFAULT_OUT / run_id)
     # One history per working folder, whatever --out says: scheduled runs that write their
@@ -134,15 +137,46 @@ def _execute(config: AuditConfig, out: Path | None, store_path: Path | None,
     progress(f"browser: {choice.describe()}")
     run, previous = execute(config, out_dir, store=store, browser=choice, today=today,
                             run_id=run_id, progress=progress)
-    paths = write_reports(run, out_dir, previous=previous, fail_on=fail_on)
-    code = exit_code(run, fail_on)
+    paths = write_reports(run, out_dir, previous=previous, fail_on=fail_on,
+                          history=store.trend(run.config_name), baseline=known)
+    code = exit_code(run, fail_on, known or frozenset())
     if as_json:
-        click.echo(json.dumps(findings_document(run), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(findings_document(run, fail_on=fail_on, baseline=known),
+                              ensure_ascii=False, indent=2))
     elif not quiet:
-        _summary(run, paths, fail_on, code)
+        _summary(run, paths, fail_on, code, known or frozenset())
     else:
         click.echo(str(paths["html"]))
     return code
+
+
+def _baseline(path: Path | None) -> frozenset[str] | None:
+    """The fingerprints of a ``--baseline`` findings.json; a bad file is a usage error (2)."""
+    if path is None:
+        return None
+    from reports import FindingsFileError, load_baseline
+
+    try:
+        return load_baseline(path)
+    except FindingsFileError as e:
+        raise click.UsageError(f"--baseline: {e}") from None
+
+
+_baseline_option = click.option(
+    "--baseline", type=click.Path(dir_okay=False, path_type=Path),
+    help="A findings.json of known problems: findings whose fingerprint is in it never gate, "
+         "so only new problems fail the run.")
+
+_waivers_option = click.option(
+    "--waivers", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A waiver file of accepted findings [default: the config's 'waivers'] "
+         "(docs/rules.md#waivers).")
+
+
+def _with_waivers(config: AuditConfig, waivers: Path | None) -> AuditConfig:
+    """The config with ``--waivers`` in place of its own ``waivers`` key."""
+    return config if waivers is None else config.model_copy(
+        update={"waivers": waivers.resolve()})
 
 
 _common = [
@@ -169,34 +203,41 @@ def _with_common(f: Any) -> Any:
 @click.option("--fail-on", type=SEVERITY_CHOICE,
               help="Exit 1 when a finding is at or above this severity [default: config "
                    "'fail_on', else high].")
+@_baseline_option
+@_waivers_option
 @click.option("--base-url", help="Override the config's base_url (e.g. a staging host).")
 def run(config: str, out: Path | None, store_path: Path | None, quiet: bool, as_json: bool,
-        browser: str | None, fail_on: str | None, base_url: str | None) -> None:
+        browser: str | None, fail_on: str | None, baseline: Path | None,
+        waivers: Path | None, base_url: str | None) -> None:
     """Capture every channel of CONFIG, check it and write the reports."""
-    cfg = _load(config)
+    cfg = _with_waivers(_load(config), waivers)
     if base_url:
         cfg = cfg.with_base_url(base_url)
-    sys.exit(_execute(cfg, out, store_path, _fail_on(fail_on, cfg), quiet, as_json, browser))
+    sys.exit(_execute(cfg, out, store_path, _fail_on(fail_on, cfg), quiet, as_json, browser,
+                      baseline=baseline))
 
 
 @main.command()
 @_with_common
 @click.option("--fail-on", type=SEVERITY_CHOICE, default=FAIL_ON_NONE, show_default=True,
               help="Exit 1 when a finding is at or above this severity.")
+@_baseline_option
+@_waivers_option
 def demo(out: Path | None, store_path: Path | None, quiet: bool, as_json: bool,
-         browser: str | None, fail_on: str) -> None:
+         browser: str | None, fail_on: str, baseline: Path | None,
+         waivers: Path | None) -> None:
     """Serve the bundled Nordtel shop on 127.0.0.1 and audit it with its bundled config.
 
     The demo has seeded problems on purpose, so it does not gate unless --fail-on is given.
     """
     from auditor.demo import CONFIG_PATH, DemoServer
 
-    cfg = load_config(CONFIG_PATH)
+    cfg = _with_waivers(load_config(CONFIG_PATH), waivers)
     with DemoServer() as server:
         if not (quiet or as_json):
             err.print(f"[dim]·[/] Nordtel demo shop serving at {server.url}", markup=True)
         code = _execute(cfg.with_base_url(server.url), out, store_path,
-                        _fail_on(fail_on, cfg), quiet, as_json, browser)
+                        _fail_on(fail_on, cfg), quiet, as_json, browser, baseline=baseline)
     sys.exit(code)
 
 
@@ -204,10 +245,12 @@ def demo(out: Path | None, store_path: Path | None, quiet: bool, as_json: bool,
 @click.argument("config", type=click.Path(dir_okay=False))
 def validate(config: str) -> None:
     """Validate CONFIG (exit 2 with file, line and key when it is wrong)."""
-    from checks import active_checks
+    from auditor.pipeline import config_waivers
+    from checks import configured_checks
 
     cfg = _load(config)
-    checks = active_checks(cfg.checks, source=cfg.source)
+    checks = configured_checks(cfg)
+    config_waivers(cfg)  # a broken waiver file is a config error too
     click.echo(f"{config}: OK — {len(cfg.channels)} channels, {len(cfg.subjects)} subjects, "
                f"{len(checks)} checks enabled")
 
@@ -246,11 +289,14 @@ def list_checks(as_json: bool) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Write the re-checked reports here.")
 @click.option("--fail-on", type=SEVERITY_CHOICE)
+@_baseline_option
+@_waivers_option
 def check_stored(run_ref: str, config_path: str | None, store_path: Path, out: Path | None,
-                 fail_on: str | None) -> None:
+                 fail_on: str | None, baseline: Path | None, waivers: Path | None) -> None:
     """Re-run the checks on a stored run (RUN: a run id from the store, or a findings.json)."""
-    from auditor.pipeline import check_run, exit_code
+    from auditor.pipeline import check_run, config_waivers, exit_code
     from auditor.store import Store
+    from auditor.waivers import stale_waivers, stale_warning
     from reports import write_reports
 
     if run_ref.endswith(".json") and Path(run_ref).is_file():
@@ -263,15 +309,20 @@ def check_stored(run_ref: str, config_path: str | None, store_path: Path, out: P
     path = config_path or original.config_path
     if not path:
         raise click.UsageError("the run does not name its config; pass --config")
-    cfg = _load(path)
-    rechecked = check_run(original, cfg)
+    cfg = _with_waivers(_load(path), waivers)
+    accepted = config_waivers(cfg)
+    rechecked = check_run(original, cfg, waivers=accepted)
+    for w in stale_waivers(accepted, rechecked.findings):
+        err.print(f"[yellow]warning:[/] {stale_warning(w)}", markup=True, soft_wrap=True)
     gate = _fail_on(fail_on, cfg)
+    known = _baseline(baseline)
     if out:
-        write_reports(rechecked, out, fail_on=gate)
+        write_reports(rechecked, out, fail_on=gate, baseline=known)
         click.echo(f"Report: {out / 'report.html'}")
     for f in rechecked.findings:
-        click.echo(f"{f.severity.label:>8} {f.check:<18} {f.subject:<16} {f.message}")
-    sys.exit(exit_code(rechecked, gate))
+        status = f" [{f.status}]" if f.status == "waived" else ""
+        click.echo(f"{f.severity.label:>8} {f.check:<18} {f.subject:<16} {f.message}{status}")
+    sys.exit(exit_code(rechecked, gate, known or frozenset()))
 
 
 @main.command()
@@ -294,23 +345,75 @@ def history(store_path: Path, config_name: str | None, limit: int) -> None:
 @main.command()
 @click.argument("old", type=click.Path(exists=True, dir_okay=False))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable diff.")
-def diff(old: str, new: str, as_json: bool) -> None:
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+              show_default=True, help="text for terminals, json for machines, html for people.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the diff to this file instead of standard output.")
+def diff(old: str, new: str, fmt: str, as_json: bool, output: Path | None) -> None:
     """Compare two findings.json files by fingerprint: new, resolved and persisting."""
-    a = {f["fingerprint"]: f for f in json.loads(Path(old).read_text("utf-8"))["findings"]}
-    b = {f["fingerprint"]: f for f in json.loads(Path(new).read_text("utf-8"))["findings"]}
-    result = {
-        "new": [b[k] for k in b if k not in a],
-        "resolved": [a[k] for k in a if k not in b],
-        "persisting": [b[k] for k in b if k in a],
-    }
-    if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
-        return
-    for label, items in result.items():
-        click.echo(f"{label}: {len(items)}")
-        for f in items:
-            click.echo(f"  {f['severity']:>8} {f['check']:<18} {f['subject']:<16} {f['message']}")
+    from reports import FindingsFileError, load_findings
+    from reports.diff import diff_documents, render_diff_html, render_diff_text
+
+    try:
+        result = diff_documents(load_findings(Path(old)), load_findings(Path(new)))
+    except FindingsFileError as e:
+        raise click.UsageError(str(e)) from None
+    fmt = "json" if as_json else fmt
+    if fmt == "json":
+        text = json.dumps(result, ensure_ascii=False, indent=2)
+    elif fmt == "html":
+        text = render_diff_html(result)
+    else:
+        text = render_diff_text(result)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(str(output), err=True)
+    else:
+        click.echo(text)
+
+
+@main.command()
+@click.argument("subject")
+@click.argument("run_ref", required=False)
+@click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=DEFAULT_STORE, show_default=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config naming the subject's aliases [default: the run's own config].")
+def explain(subject: str, run_ref: str | None, store_path: Path,
+            config_path: str | None) -> None:
+    """Show the observations matched to SUBJECT, why, and the near misses.
+
+    RUN is a run id from the store or a findings.json [default: the latest stored run].
+    """
+    from auditor.config import SubjectConfig
+    from auditor.matching import explain as explain_subject
+    from auditor.store import Store
+
+    if run_ref and run_ref.endswith(".json") and Path(run_ref).is_file():
+        the_run = run_from_dict(json.loads(Path(run_ref).read_text(encoding="utf-8")))
+    else:
+        if not store_path.exists():
+            raise click.UsageError(f"no store at {store_path}; pass a findings.json")
+        store = Store(store_path)
+        ref = run_ref or next((str(r["id"]) for r in store.history(None, 1)), None)
+        if ref is None:
+            raise click.UsageError(f"no runs in {store_path}")
+        try:
+            the_run = store.load(ref)
+        except KeyError as e:
+            raise click.UsageError(str(e.args[0])) from None
+    path = config_path or the_run.config_path
+    subjects = {s.id: s for s in (_load(path).subjects if path and Path(path).is_file() else ())}
+    known = set(subjects) | set(the_run.subjects) | {o.subject for o in the_run.observations
+                                                      if o.subject}
+    if subject not in known:
+        raise click.UsageError(f"unknown subject {subject!r}; the run has: "
+                               f"{', '.join(sorted(known)) or 'none'}")
+    cfg = subjects.get(subject) or SubjectConfig(
+        id=subject, name=the_run.subject_names.get(subject, subject))
+    for line in explain_subject(the_run.observations, cfg).lines():
+        click.echo(line)
 
 
 if __name__ == "__main__":  # pragma: no cover

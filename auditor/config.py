@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from auditor.model import Severity
+from auditor.rules import Rule, check_rule_scope
 
 _ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _HEX_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -102,6 +103,24 @@ class WebChannel(_Model):
     timezone: str = "Europe/Helsinki"
     #: Pages visited at once in this channel.
     concurrency: int = Field(4, ge=1, le=32)
+    #: Where an attribute is on this channel's pages, overriding the extraction heuristics
+    #: for that attribute: ``{activation_fee: "css:.fees .activation"}`` or
+    #: ``{activation_fee: "xpath://dt[.='Avausmaksu']/following-sibling::dd"}`` (a bare
+    #: selector is CSS). See docs/extraction.md.
+    selectors: dict[str, str] = {}
+
+    @field_validator("selectors")
+    @classmethod
+    def _selector_syntax(cls, v: dict[str, str]) -> dict[str, str]:
+        for attribute, rule in v.items():
+            if not re.match(r"^[a-z_]+$", attribute):
+                raise ValueError(f"selector key {attribute!r} must be an attribute name "
+                                 "such as monthly_price or activation_fee")
+            body = rule.split(":", 1)[1] if re.match(r"^(css|xpath):", rule) else rule
+            if not body.strip():
+                raise ValueError(f"empty selector for {attribute!r}; expected 'css:...' or "
+                                 "'xpath:...'")
+        return v
 
 
 class TranscriptChannel(_Model):
@@ -112,8 +131,12 @@ class TranscriptChannel(_Model):
     path: Path
     #: File name pattern inside a folder.
     pattern: str = "*.json"
-    #: Transcript format; ``auto`` detects it from the content.
-    format: Literal["auto", "omniaudit"] = "auto"
+    #: Transcript format; ``auto`` detects it from the content (docs/transcripts.md).
+    format: Literal["auto", "omniaudit", "csv", "text", "whatsapp", "zendesk", "livechat",
+                    "intercom"] = "auto"
+    #: Speaker names that speak for the company in formats without roles (WhatsApp, plain
+    #: logs); a speaker whose name contains the brand name counts too.
+    agents: list[str] = []
 
 
 Channel = Annotated[WebChannel | TranscriptChannel, Field(discriminator="kind")]
@@ -127,6 +150,10 @@ class SubjectConfig(_Model):
     aliases: list[str] = []
     #: Product codes (schema.org ``sku`` / ``gtin``) that identify the subject.
     sku: list[str] = []
+    #: URLs of the subject's own pages, as paths or absolute URLs, ``*`` matching anything
+    #: (``/tuotteet/kuitu-100``, ``/m/tuote/123*``): observations there whose names match
+    #: nothing resolve to the subject (match method ``url``).
+    urls: list[str] = []
 
 
 class MatchingConfig(_Model):
@@ -134,6 +161,11 @@ class MatchingConfig(_Model):
 
     #: Minimum rapidfuzz score (0-100) for a fuzzy name match.
     fuzzy_threshold: float = Field(86.0, ge=0, le=100)
+    #: URL rules pairing the channels' pages of one offer, a pattern per channel name with
+    #: ``{placeholders}``: ``[{desktop: "/tuotteet/{slug}", mobile: "/m/tuote/{slug}"}]``.
+    #: The placeholder's value resolves like a name or sku, or takes the subject the other
+    #: channel's page with the same value was matched to (match method ``url``).
+    url_map: list[dict[str, str]] = []
 
 
 class CheckSetting(_Model):
@@ -166,6 +198,12 @@ class AuditConfig(_Model):
     subjects: list[SubjectConfig] = []
     matching: MatchingConfig = MatchingConfig()
     checks: dict[str, CheckSetting] = {}
+    #: Check defaults the ``checks`` settings apply over: ``recommended`` or ``strict``.
+    preset: Literal["recommended", "strict"] = "recommended"
+    #: Declarative custom rules (docs/rules.md); each runs as the check ``rule:<name>``.
+    rules: list[Rule] = []
+    #: A waiver file (docs/rules.md#waivers), relative to the config file.
+    waivers: Path | None = None
     #: Lowest severity that makes ``omniaudit run`` exit 1, or ``none``.
     fail_on: str = "high"
     #: Folder the config came from; relative paths resolve against it.
@@ -219,6 +257,8 @@ class AuditConfig(_Model):
 
 def _normalise_check_setting(raw: Any) -> Any:
     """Accept ``"error"``, ``"high"``, ``["error", {options}]`` or ``{"level": ..., ...}``."""
+    if raw is False:  # YAML 1.1 reads a bare `off` as false
+        return {"level": "off"}
     if isinstance(raw, str):
         # A bare severity ("high") is shorthand for an error-level check at that severity.
         if raw.strip().upper() in Severity.__members__:
@@ -367,6 +407,7 @@ def _cross_check(config: AuditConfig, lines: Mapping[tuple, int], source: str) -
                 raise ConfigError(
                     f"unknown channel {ch!r}; channels are: {', '.join(config.channels)}",
                     file=source, line=lines.get(("checks", check_id)), key=f"checks.{check_id}")
+    check_rule_scope(config.rules, config.channels, lines, source)
     for name, ch in config.channels.items():
         if isinstance(ch, WebChannel):
             for url in ch.start_urls + ch.include + ch.exclude:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import IntEnum
@@ -213,6 +214,9 @@ class Finding:
     status: str = "new"
     #: Values per channel as shown in the report (already formatted for humans).
     values: Mapping[str, str] = field(default_factory=dict)
+    #: The waiver that covers the finding (``status == "waived"``) or that covered it and
+    #: expired (``expired: true``): reason, owner, expires, expired, where (auditor.waivers).
+    waiver: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -227,6 +231,7 @@ class Finding:
             "values": dict(self.values),
             "message": self.message,
             "status": self.status,
+            "waiver": dict(self.waiver) if self.waiver is not None else None,
         }
 
     @classmethod
@@ -243,17 +248,21 @@ class Finding:
             values=dict(data.get("values") or {}),
             message=data["message"],
             status=data.get("status", "new"),
+            waiver=data.get("waiver"),
         )
 
 
-def is_gating(finding: Finding, fail_on: Severity | None) -> bool:
+def is_gating(finding: Finding, fail_on: Severity | None,
+              baseline: AbstractSet[str] = frozenset()) -> bool:
     """Whether a finding fails the run (exit code 1): the one gating rule every output uses.
 
-    Error-level, not waived, at or above ``fail_on``. With no ``fail_on`` nothing gates;
-    ``warn``-level findings never gate.
+    Error-level, not waived, at or above ``fail_on``, and not already known: a fingerprint in
+    ``baseline`` (the fingerprints of a ``--baseline findings.json``) never gates, so a team
+    can adopt a gate on a site with known problems and fail only on new ones. With no
+    ``fail_on`` nothing gates; ``warn``-level findings never gate.
     """
     return (fail_on is not None and finding.level == "error" and finding.status != "waived"
-            and finding.severity >= fail_on)
+            and finding.severity >= fail_on and finding.fingerprint not in baseline)
 
 
 def fingerprint(check: str, subject: str, attribute: str, *parts: str) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from auditor.model import (
     is_gating,
 )
 from auditor.store import Store
+from auditor.waivers import Waiver, apply_waivers, load_waivers, stale_waivers, stale_warning
 
 Progress = Callable[[str], None]
 
@@ -80,7 +82,7 @@ def capture_channels(config: AuditConfig, out_dir: Path, *, browser: BrowserChoi
                      today: date | None = None,
                      progress: Progress = lambda _: None) -> dict[str, ChannelResult]:
     """Capture every channel of the config: web channels share one browser."""
-    matcher = Matcher(config.subjects, config.matching.fuzzy_threshold)
+    matcher = Matcher.from_config(config)
     web = {n: c for n, c in config.channels.items() if isinstance(c, WebChannel)}
     results: dict[str, ChannelResult] = {}
     for name, ch in config.channels.items():
@@ -119,14 +121,19 @@ def _brand_info(config: AuditConfig):  # -> checks.BrandInfo
 
 
 def check_run(run: Run, config: AuditConfig, *, today: date | None = None,
-              previous: Run | None = None) -> Run:
-    """Match and check a run's observations (offline); returns the run with findings set."""
-    from checks import ChannelInfo, active_checks, run_checks
+              previous: Run | None = None, waivers: Sequence[Waiver] | None = None) -> Run:
+    """Match and check a run's observations (offline); returns the run with findings set.
 
-    matcher = Matcher(config.subjects, config.matching.fuzzy_threshold)
+    ``waivers`` (default: the config's ``waivers`` file, if any) are applied last, so a
+    waived finding keeps its fingerprint and is still compared with the previous run.
+    """
+    from checks import ChannelInfo, configured_checks, run_checks
+
+    matcher = Matcher.from_config(config)
     observations = tuple(matcher.match_observations(run.observations))
-    active = active_checks(config.checks, source=config.source)
-    channel_info = {n: ChannelInfo(n, c.kind, c.device, c.complete)
+    active = configured_checks(config)
+    channel_info = {n: ChannelInfo(n, c.kind, c.device, c.complete, c.pages_ok, c.pages_failed,
+                                   tuple((e.target, e.reason) for e in c.errors))
                     for n, c in run.channels.items()}
     findings = run_checks(observations, channel_info, checks=active,
                           today=today or date.today(), brand=_brand_info(config),
@@ -134,6 +141,9 @@ def check_run(run: Run, config: AuditConfig, *, today: date | None = None,
     before = {f.fingerprint for f in previous.findings} if previous else set()
     findings = [dataclasses.replace(f, status="persisting" if f.fingerprint in before else "new")
                 for f in findings]
+    if waivers is None:
+        waivers = config_waivers(config)
+    findings = list(apply_waivers(findings, waivers, today or date.today()).findings)
     return dataclasses.replace(
         run, observations=observations, findings=tuple(findings),
         subjects=tuple(s.id for s in config.subjects),
@@ -142,14 +152,20 @@ def check_run(run: Run, config: AuditConfig, *, today: date | None = None,
                                      a.spec.rationale) for a in active})
 
 
+def config_waivers(config: AuditConfig) -> list[Waiver]:
+    """The waivers of the config's ``waivers`` file (none without one)."""
+    return load_waivers(config.resolve(config.waivers)) if config.waivers else []
+
+
 def execute(config: AuditConfig, out_dir: Path, *, store: Store | None = None,
             browser: BrowserChoice | None = None, today: date | None = None,
-            run_id: str | None = None,
+            run_id: str | None = None, waivers: Sequence[Waiver] | None = None,
             progress: Progress = lambda _: None) -> tuple[Run, Run | None]:
     """Capture, match, check and store one run; returns ``(run, previous_run)``."""
     started = _now()
     run_id = run_id or new_run_id()
     _brand_info(config)  # a broken reference logo is a config error before any crawling
+    waivers = config_waivers(config) if waivers is None else waivers  # so is a bad waiver file
     out_dir.mkdir(parents=True, exist_ok=True)
     results = capture_channels(config, out_dir, browser=browser, today=today, progress=progress)
     observations: list[Observation] = [o for r in results.values() for o in r.observations]
@@ -157,20 +173,28 @@ def execute(config: AuditConfig, out_dir: Path, *, store: Store | None = None,
               finished_at=started, channels=results, observations=tuple(observations),
               findings=())
     previous = store.previous(config.name, started) if store else None
-    run = check_run(run, config, today=today, previous=previous)
+    run = check_run(run, config, today=today, previous=previous, waivers=waivers)
+    for w in stale_waivers(waivers, run.findings):
+        progress("warning: " + stale_warning(w))
     run = dataclasses.replace(run, finished_at=_now())
     if store:
         store.save(run)
     return run, previous
 
 
-def gating_findings(run: Run, fail_on: Severity | None) -> list[Finding]:
-    """Error-level findings at or above ``fail_on`` (none when ``fail_on`` is ``None``)."""
-    return [f for f in run.findings if is_gating(f, fail_on)]
+def gating_findings(run: Run, fail_on: Severity | None,
+                    baseline: AbstractSet[str] = frozenset()) -> list[Finding]:
+    """Error-level findings at or above ``fail_on`` (none when ``fail_on`` is ``None``),
+    leaving out those whose fingerprint is in ``baseline``."""
+    return [f for f in run.findings if is_gating(f, fail_on, baseline)]
 
 
-def exit_code(run: Run, fail_on: Severity | None) -> int:
-    """DESIGN.md's exit codes: 3 incomplete (fails closed first), 1 gating findings, else 0."""
+def exit_code(run: Run, fail_on: Severity | None,
+              baseline: AbstractSet[str] = frozenset()) -> int:
+    """DESIGN.md's exit codes: 3 incomplete (fails closed first), 1 gating findings, else 0.
+
+    A baseline never rescues an incomplete run: what was not captured cannot be compared.
+    """
     if not run.complete:
         return 3
-    return 1 if gating_findings(run, fail_on) else 0
+    return 1 if gating_findings(run, fail_on, baseline) else 0

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from auditor.model import Run, run_from_dict, run_to_dict
+from auditor.model import Run, Severity, run_from_dict, run_to_dict
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -109,3 +109,31 @@ class Store:
             rows = db.execute(sql, (*args, limit)).fetchall()
         return [{"id": r[0], "config_name": r[1], "started_at": r[2], "complete": bool(r[3]),
                  "findings": r[4]} for r in rows]
+
+    def trend(self, config_name: str, limit: int = 30) -> list[dict[str, object]]:
+        """Findings per severity of the last ``limit`` runs of a config, oldest first.
+
+        Read from the per-finding rows (not the documents), so a long history stays cheap;
+        this is what the report's trend chart draws. Waived findings are counted apart,
+        since they no longer need anyone's attention.
+        """
+        with self._connect() as db:
+            runs = db.execute(
+                "SELECT id, started_at, complete FROM runs WHERE config_name = ? "
+                "ORDER BY started_at DESC LIMIT ?", (config_name, limit)).fetchall()
+            ids = [r[0] for r in runs]
+            counts = db.execute(
+                "SELECT run_id, severity, status = 'waived', COUNT(*) FROM findings "
+                f"WHERE run_id IN ({','.join('?' * len(ids))}) "
+                "GROUP BY run_id, severity, status = 'waived'", ids).fetchall() if ids else []
+        rows: dict[str, dict[str, object]] = {
+            r[0]: {"id": r[0], "started_at": r[1], "complete": bool(r[2]), "waived": 0,
+                   "by_severity": {s.label: 0 for s in Severity}}
+            for r in runs}
+        for run_id, severity, waived, n in counts:
+            row = rows[run_id]
+            if waived:
+                row["waived"] = int(row["waived"]) + n  # type: ignore[call-overload]
+            else:
+                row["by_severity"][severity] += n  # type: ignore[index]
+        return [rows[r[0]] for r in reversed(runs)]

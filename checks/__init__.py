@@ -11,11 +11,11 @@ Importing the package registers the built-in checks, exactly as a plugin registe
 """
 
 from checks.context import BrandInfo, ChannelInfo, CheckContext, Issue
-from checks.engine import ActiveCheck, active_checks, run_checks
+from checks.engine import ActiveCheck, active_checks, configured_checks, run_checks
 from checks.registry import REGISTRY, CheckSpec, Option, RegistrationError, Registry, check
 
 # Built-in checks register themselves on import, like any plugin.
-from checks import prices, fees, offers, brand  # noqa: E402,F401,I001  isort: skip
+from checks import prices, fees, offers, totals, vat, brand, capture  # noqa: E402,F401,I001  isort: skip
 
 __all__ = [
     "REGISTRY",
@@ -30,5 +30,6 @@ __all__ = [
     "Registry",
     "active_checks",
     "check",
+    "configured_checks",
     "run_checks",
 ]

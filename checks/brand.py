@@ -96,8 +96,12 @@ def color_drift(ctx: CheckContext) -> Iterable[Issue]:
         Counter(o.value for o in obs).most_common(1)[0][0]]
     limit = float(ctx.options["max_delta_e"])
     by_channel: dict[str, list[tuple[Observation, float]]] = defaultdict(list)
+    deltas: dict[str, float] = {}  # pages share a few colours; CIEDE2000 once per colour
     for o in obs:
-        delta = min(Color(str(o.value)).delta_e(p, method="2000") for p in palette)
+        value = str(o.value)
+        if value not in deltas:
+            deltas[value] = min(Color(value).delta_e(p, method="2000") for p in palette)
+        delta = deltas[value]
         if delta > limit:
             by_channel[o.channel].append((o, delta))
     for channel, drifted in sorted(by_channel.items()):
@@ -109,3 +113,43 @@ def color_drift(ctx: CheckContext) -> Iterable[Issue]:
             message=f"{channel} uses {', '.join(colours)} as its primary colour, off the brand "
                     f"palette {', '.join(palette)} (ΔE2000 {worst:.1f} > {limit:g}).",
             values={channel: ", ".join(colours)})
+
+
+def font_name(family: str) -> str:
+    """The first family of a CSS font stack, unquoted and case-folded."""
+    first = family.split(",")[0].strip().strip("'\"")
+    return " ".join(first.split()).casefold()
+
+
+@check("font_drift", severity="low", options={
+    "fonts": Option([], "The brand's font families (first family of the CSS stack, any "
+                        "case); empty: the font most pages use."),
+})
+def font_drift(ctx: CheckContext) -> Iterable[Issue]:
+    """A channel sets its text in a font that is not the brand's.
+
+    Typography is part of what makes two channels feel like one company: a mobile site
+    still in the old typeface, or a chat widget in the browser's default serif, reads as a
+    different shop. The check takes the first family of each page's body font stack and
+    compares it with the configured brand fonts (or, without any, with the font most pages
+    of all channels use), reporting each channel whose pages use another.
+    """
+    obs = ctx.of("font_family")
+    if not obs:
+        return
+    expected = {font_name(f) for f in ctx.options["fonts"]}
+    if not expected:
+        expected = {Counter(font_name(str(o.value)) for o in obs).most_common(1)[0][0]}
+    by_channel: dict[str, list[Observation]] = defaultdict(list)
+    for o in obs:
+        if font_name(str(o.value)) not in expected:
+            by_channel[o.channel].append(o)
+    for channel, drifted in sorted(by_channel.items()):
+        fonts = sorted({font_name(str(o.value)) for o in drifted})
+        yield Issue(
+            subject=BRAND_SUBJECT, attribute="font_family", channels=(channel,),
+            observations=tuple(drifted), key=(channel,),
+            message=f"{channel} sets text in {', '.join(fonts)} instead of the brand font "
+                    f"{', '.join(sorted(expected))} on {len(drifted)} "
+                    f"page{'s' if len(drifted) != 1 else ''}.",
+            values={channel: ", ".join(fonts)})

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from auditor.display import display_value
@@ -25,6 +26,11 @@ class ChannelInfo:
     kind: str
     device: str | None
     complete: bool
+    #: Pages (or transcripts) read; ``None`` when the caller does not know.
+    pages_ok: int | None = None
+    pages_failed: int = 0
+    #: ``(target, reason)`` of every page, transcript or channel that could not be read.
+    errors: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,23 @@ class Issue:
     values: Mapping[str, str] = field(default_factory=dict)
 
 
+class ObservationIndex:
+    """Observations indexed once, so that a check asking about every subject stays linear
+    in the observations instead of scanning all of them per subject."""
+
+    def __init__(self, observations: Iterable[Observation]) -> None:
+        by_attribute: dict[str, list[Observation]] = defaultdict(list)
+        channels: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for o in observations:
+            if o.subject:
+                by_attribute[o.attribute].append(o)
+                channels[o.subject][o.attribute].add(o.channel)
+        self.by_attribute = dict(by_attribute)
+        self.channels_by_subject = {s: dict(per) for s, per in channels.items()}
+        #: ``{attribute: {subject: {channel: [observations]}}}``, filled on first use.
+        self.by_subject: dict[str, dict[str, dict[str, list[Observation]]]] = {}
+
+
 @dataclass(frozen=True)
 class CheckContext:
     """Everything a check may read."""
@@ -69,23 +92,57 @@ class CheckContext:
         """The subject's display name."""
         return self.subject_names.get(subject, subject)
 
+    #: The lookup tables below, shared between contexts over the same observations (the
+    #: engine builds them once per run and scope, not once per check). Internal.
+    index: ObservationIndex | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def _index(self) -> ObservationIndex:
+        return self.index if self.index is not None else ObservationIndex(self.observations)
+
+    @property
+    def _by_attribute(self) -> dict[str, list[Observation]]:
+        return self._index.by_attribute
+
+    @property
+    def _by_subject_cache(self) -> dict[str, dict[str, dict[str, list[Observation]]]]:
+        return self._index.by_subject
+
+    @property
+    def _channels_by_subject(self) -> dict[str, dict[str, set[str]]]:
+        return self._index.channels_by_subject
+
     def of(self, *attributes: str) -> list[Observation]:
         """Matched observations of these attributes."""
+        if len(attributes) == 1:
+            return list(self._by_attribute.get(attributes[0], ()))
         wanted = set(attributes)
         return [o for o in self.observations if o.attribute in wanted and o.subject]
 
-    def by_subject(self, attribute: str) -> dict[str, dict[str, list[Observation]]]:
-        """``{subject: {channel: [observations]}}`` for one attribute."""
-        out: dict[str, dict[str, list[Observation]]] = defaultdict(lambda: defaultdict(list))
-        for o in self.of(attribute):
-            out[o.subject][o.channel].append(o)  # type: ignore[index]
-        return out
+    def by_subject(self, attribute: str) -> Mapping[str, Mapping[str, list[Observation]]]:
+        """``{subject: {channel: [observations]}}`` for one attribute (computed once)."""
+        cached = self._by_subject_cache.get(attribute)
+        if cached is None:
+            out: dict[str, dict[str, list[Observation]]] = defaultdict(lambda: defaultdict(list))
+            for o in self._by_attribute.get(attribute, ()):
+                out[o.subject][o.channel].append(o)  # type: ignore[index]
+            cached = {s: dict(per) for s, per in out.items()}
+            self._by_subject_cache[attribute] = cached
+        return cached
 
     def presenting(self, subject: str, attributes: Iterable[str] | None = None) -> set[str]:
         """Channels that said anything (or any of ``attributes``) about ``subject``."""
-        wanted = set(attributes) if attributes is not None else None
-        return {o.channel for o in self.observations
-                if o.subject == subject and (wanted is None or o.attribute in wanted)}
+        per = self._channels_by_subject.get(subject, {})
+        wanted = per.keys() if attributes is None else attributes
+        out: set[str] = set()
+        for a in wanted:
+            out |= per.get(a, set())
+        return out
+
+    def of_subject(self, subject: str, *attributes: str) -> list[Observation]:
+        """Matched observations of ``subject`` for these attributes."""
+        return [o for a in attributes for ch in self.by_subject(a).get(subject, {}).values()
+                for o in ch]
 
     def channels_of_kind(self, kinds: Sequence[str]) -> list[str]:
         return [n for n, c in self.channels.items() if c.kind in kinds]

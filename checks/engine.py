@@ -1,9 +1,11 @@
 """Running the registered checks over a run's matched observations.
 
 Each check runs at the level the config gives it (``off``, ``warn`` — reported, never
-gates — or ``error``), with its severity and options merged over its defaults, and scoped
-to the configured channels and subjects. Checks the config does not mention run at
-``error`` with their default severity. Unknown check ids and options are config errors.
+gates — or ``error``), with its severity and options merged over its preset's and its
+defaults, and scoped to the configured channels and subjects (globs). Checks the config
+does not mention run as the preset says (``recommended``: ``error`` at their default
+severity, a few advisory ones at ``warn``). Custom rules from the config run here too, as
+checks ``rule:<name>``. Unknown check ids and options are config errors.
 """
 
 from __future__ import annotations
@@ -11,12 +13,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING, Any
 
 from auditor.config import CheckSetting, ConfigError
 from auditor.model import Finding, Observation, Severity, fingerprint
-from checks.context import BrandInfo, ChannelInfo, CheckContext
+from checks.context import BrandInfo, ChannelInfo, CheckContext, ObservationIndex
+from checks.presets import preset_setting
 from checks.registry import REGISTRY, CheckSpec, Registry
+
+if TYPE_CHECKING:
+    from auditor.config import AuditConfig
 
 
 @dataclass(frozen=True)
@@ -32,9 +39,12 @@ class ActiveCheck:
 
 
 def active_checks(settings: Mapping[str, CheckSetting], registry: Registry = REGISTRY,
-                  source: str | None = None) -> list[ActiveCheck]:
-    """Checks to run, in registration order, with config applied; validates the config."""
+                  source: str | None = None, *, preset: str = "recommended",
+                  extra: Sequence[CheckSpec] = ()) -> list[ActiveCheck]:
+    """Checks to run, in registration order (then ``extra``, the config's rules), with the
+    preset and the config applied; validates the config."""
     known = {spec.id: spec for spec in registry}
+    known.update({spec.id: spec for spec in extra})
     for check_id, setting in settings.items():
         if check_id not in known:
             raise ConfigError(f"unknown check; known checks: {', '.join(sorted(known))}",
@@ -48,19 +58,30 @@ def active_checks(settings: Mapping[str, CheckSetting], registry: Registry = REG
     out = []
     for spec in known.values():
         setting = settings.get(spec.id)
-        level = setting.level if setting else "error"
+        base = preset_setting(preset, spec.id, spec.severity)
+        level = setting.level if setting else base.level
         if level == "off":
             continue
         options = {k: o.default for k, o in spec.options.items()}
+        options.update({k: v for k, v in base.options.items() if k in spec.options})
         if setting:
             options.update(setting.options)
         out.append(ActiveCheck(
             spec=spec, level=level,
-            severity=setting.severity if setting and setting.severity else spec.severity,
+            severity=(setting.severity if setting and setting.severity
+                      else base.severity or spec.severity),
             options=options,
             channels=tuple(setting.channels) if setting and setting.channels else None,
             subjects=tuple(setting.subjects) if setting and setting.subjects else None))
     return out
+
+
+def configured_checks(config: AuditConfig, registry: Registry = REGISTRY) -> list[ActiveCheck]:
+    """The checks a config runs: registered checks and its rules, under its preset."""
+    from checks.rules import rule_specs
+
+    return active_checks(config.checks, registry, source=config.source, preset=config.preset,
+                         extra=rule_specs(config.rules, origin=config.source or "config"))
 
 
 def run_checks(observations: Sequence[Observation], channels: Mapping[str, ChannelInfo], *,
@@ -69,6 +90,8 @@ def run_checks(observations: Sequence[Observation], channels: Mapping[str, Chann
     """Findings of every active check, ordered by severity (highest first), then check."""
     matched = tuple(o for o in observations if o.subject)
     findings: dict[str, Finding] = {}
+    # One index per scope (usually just the unscoped one), shared by every check in it.
+    indexes: dict[tuple[Any, Any], ObservationIndex] = {}
     for active in checks:
         obs = matched
         chans = dict(channels)
@@ -76,9 +99,14 @@ def run_checks(observations: Sequence[Observation], channels: Mapping[str, Chann
             obs = tuple(o for o in obs if o.channel in active.channels)
             chans = {k: v for k, v in chans.items() if k in active.channels}
         if active.subjects:
-            obs = tuple(o for o in obs if o.subject in active.subjects)
+            subjects = active.subjects
+            obs = tuple(o for o in obs if any(fnmatchcase(o.subject or "", g) for g in subjects))
+        scope = (active.channels, active.subjects)
+        if scope not in indexes:
+            indexes[scope] = ObservationIndex(obs)
         ctx = CheckContext(observations=obs, channels=chans, options=active.options,
-                           today=today, brand=brand, subject_names=dict(subject_names or {}))
+                           today=today, brand=brand, subject_names=dict(subject_names or {}),
+                           index=indexes[scope])
         try:
             issues = list(active.spec.func(ctx))
         except Exception as e:

@@ -56,9 +56,12 @@ def hidden_fee(ctx: CheckContext) -> Iterable[Issue]:
                 values=values)
 
 
-def _prominent(o: Observation, min_font: float, min_contrast: float) -> bool:
+def _prominent(o: Observation, min_font: float, min_contrast: float,
+               below_fold: bool = False) -> bool:
     s = o.shown
     if not s.visible or s.collapsed:
+        return False
+    if below_fold and s.above_fold is False:
         return False
     if s.font_px is not None and s.font_px < min_font:
         return False
@@ -67,14 +70,19 @@ def _prominent(o: Observation, min_font: float, min_contrast: float) -> bool:
     return True
 
 
-def _how(o: Observation) -> str:
+def _how(o: Observation, min_font: float, min_contrast: float) -> str:
+    """Why an appearance is not plainly shown, in the order a reader would notice."""
     s = o.shown
     if s.collapsed:
         return "inside a collapsed element"
     if not s.visible:
         return "hidden"
-    if s.font_px is not None:
+    if s.font_px is not None and s.font_px < min_font:
         return f"{s.font_px:g} px text" + (f", contrast {s.contrast:g}:1" if s.contrast else "")
+    if s.contrast is not None and s.contrast < min_contrast:
+        return f"contrast {s.contrast:g}:1"
+    if s.above_fold is False:
+        return "below the fold"
     return "barely visible"
 
 
@@ -83,6 +91,8 @@ def _how(o: Observation) -> str:
     "min_font_px": Option(11, "Smallest font size (CSS px) that counts as plainly shown."),
     "min_contrast": Option(3.0, "Lowest text contrast ratio that counts as plainly shown "
                                 "(WCAG asks 4.5 for body text; 3 is the floor for large)."),
+    "below_fold": Option(False, "Also count a fee shown only below the fold (outside the "
+                                "first screen) as fine print; off by default, see rationale."),
 })
 def fine_print(ctx: CheckContext) -> Iterable[Issue]:
     """A fee is shown only in fine print: hidden, collapsed, tiny or low-contrast.
@@ -91,9 +101,15 @@ def fine_print(ctx: CheckContext) -> Iterable[Issue]:
     9-pixel grey text is technically disclosed and practically hidden; consumer-protection
     authorities treat it as such. For every web channel the check looks at where each fee
     above zero appears and reports the channel when no appearance is plainly visible.
+
+    Below the fold alone is not fine print by default: on a phone almost everything past
+    the headline is below the fold, and a fee in the normal flow of the page is read by a
+    customer who scrolls. Set ``below_fold: true`` for pages where the first screen is the
+    whole pitch (landing pages, campaign banners).
     """
     min_font = float(ctx.options["min_font_px"])
     min_contrast = float(ctx.options["min_contrast"])
+    below_fold = bool(ctx.options["below_fold"])
     web = set(ctx.channels_of_kind(["web"]))
     for attribute in ctx.options["attributes"]:
         for subject, per in sorted(ctx.by_subject(attribute).items()):
@@ -102,13 +118,15 @@ def fine_print(ctx: CheckContext) -> Iterable[Issue]:
                     continue
                 shown = [o for o in obs if o.source == "text" and isinstance(o.value, Decimal)
                          and o.value > 0]
-                if not shown or any(_prominent(o, min_font, min_contrast) for o in shown):
+                if not shown or any(_prominent(o, min_font, min_contrast, below_fold)
+                                    for o in shown):
                     continue
                 label = _LABEL.get(attribute, attribute)
                 values = values_by_channel({ch: shown})
+                how = _how(shown[0], min_font, min_contrast)
                 yield Issue(
                     subject=subject, attribute=attribute, channels=(ch,),
                     observations=tuple(shown), key=(ch,),
                     message=f"On {ch}, the {label} of {ctx.name_of(subject)} ({values[ch]}) "
-                            f"appears only in fine print ({_how(shown[0])}).",
-                    values={ch: f"{values[ch]} — {_how(shown[0])}"})
+                            f"appears only in fine print ({how}).",
+                    values={ch: f"{values[ch]} — {how}"})

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 from checks.context import CheckContext, Issue, values_by_channel
+from checks.prices import disagreements
 from checks.registry import Option, check
 
 _PRESENTING = ("monthly_price", "price", "promo_price")
@@ -42,8 +44,8 @@ def missing_offer(ctx: CheckContext) -> Iterable[Issue]:
         # Absence is evidence only when the channel was captured completely.
         absent = sorted(c for c in complete if c not in presenting)
         if absent:
-            obs = tuple(o for o in ctx.of(*_PRESENTING)
-                        if o.subject == subject and o.channel in presenting)
+            obs = tuple(o for o in ctx.of_subject(subject, *_PRESENTING)
+                        if o.channel in presenting)
             yield Issue(
                 subject=subject, attribute="offer",
                 channels=tuple(sorted(presenting | set(absent))),
@@ -87,8 +89,6 @@ def stale_offer(ctx: CheckContext) -> Iterable[Issue]:
     … asti") and from schema.org ``priceValidUntil``. Every channel that still shows an
     ended campaign is named.
     """
-    from datetime import timedelta
-
     cutoff = ctx.today - timedelta(days=int(ctx.options["grace_days"]))
     for subject, per in sorted(ctx.by_subject("offer_ends").items()):
         stale = {ch: [o for o in obs if _ended(o.value, cutoff)] for ch, obs in per.items()}
@@ -103,3 +103,44 @@ def stale_offer(ctx: CheckContext) -> Iterable[Issue]:
                     f"({'; '.join(f'{c}: {v}' for c, v in values.items())}) but is still shown "
                     f"on {', '.join(sorted(stale))}.",
             values={c: f"ended {v}" for c, v in values.items()})
+
+
+_TERMS = {"promo_price": "campaign price", "promo_months": "campaign length",
+          "offer_ends": "campaign end date"}
+
+
+@check("offer_terms_mismatch", severity="high", options={
+    "attributes": Option(sorted(_TERMS), "Campaign terms compared across channels."),
+    "tolerance": Option("0.00", "Largest absolute difference of a campaign price that still "
+                                "agrees."),
+})
+def offer_terms_mismatch(ctx: CheckContext) -> Iterable[Issue]:
+    """Channels state the same campaign with different terms: price, length or end date.
+
+    "3 kk 0 €/kk" on the website and "6 kk 0 €/kk" in the app are two different promises,
+    and the customer holds the shop to the better one. So is a campaign that ends on the
+    31st in one channel and on the 15th in another. The check compares the campaign price,
+    the number of campaign months and the end date of every subject across the channels
+    that state them; a channel that shows no campaign at all is ``missing_offer``'s
+    business, and a campaign that has ended is ``stale_offer``'s.
+    """
+    tolerance = Decimal(str(ctx.options["tolerance"]))
+    wanted = list(ctx.options["attributes"])
+    numeric = [a for a in wanted if a != "offer_ends"]
+    for subject, attribute, per in disagreements(ctx, numeric, absolute=tolerance):
+        yield _terms_issue(ctx, subject, attribute, per)
+    if "offer_ends" in wanted:
+        for subject, per in sorted(ctx.by_subject("offer_ends").items()):
+            if len({str(o.value) for obs in per.values() for o in obs}) > 1:
+                yield _terms_issue(ctx, subject, "offer_ends", per)
+
+
+def _terms_issue(ctx: CheckContext, subject: str, attribute: str, per) -> Issue:  # noqa: ANN001
+    values = values_by_channel(per)
+    said = "; ".join(f"{ch}: {v}" for ch, v in values.items())
+    return Issue(
+        subject=subject, attribute=attribute, channels=tuple(sorted(per)),
+        observations=tuple(o for obs in per.values() for o in obs),
+        message=f"The {_TERMS.get(attribute, attribute)} of the {ctx.name_of(subject)} "
+                f"campaign differs between channels ({said}).",
+        values=values)

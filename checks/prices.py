@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from auditor.model import Observation
 from checks.context import CheckContext, Issue, values_by_channel
 from checks.registry import Option, check
+from checks.vat import gross, place, vat_by_place
 
 _LABEL = {
     "monthly_price": "monthly price",
@@ -35,20 +36,26 @@ def _clusters(values: Iterable[Decimal], absolute: Decimal, relative: Decimal) -
     return out
 
 
+def _as_stated(o: Observation) -> Decimal:
+    return o.value
+
+
 def disagreements(ctx: CheckContext, attributes: Sequence[str], *, absolute: Decimal,
-                  relative: Decimal = Decimal("0"), exclude_sources: Sequence[str] = ()
+                  relative: Decimal = Decimal("0"), exclude_sources: Sequence[str] = (),
+                  value_of: Callable[[Observation], Decimal] = _as_stated,
                   ) -> Iterable[tuple[str, str, Mapping[str, list[Observation]]]]:
     """``(subject, attribute, per_channel)`` where two channels state different values.
 
     A channel that states several values itself (a listing and a detail page that disagree)
-    is a disagreement too: the customer meets both.
+    is a disagreement too: the customer meets both. ``value_of`` puts values on one footing
+    before comparing (VAT added to net prices).
     """
     for attribute in attributes:
         for subject, per_channel in sorted(ctx.by_subject(attribute).items()):
             per = {ch: [o for o in obs if o.source not in exclude_sources]
                    for ch, obs in per_channel.items()}
             per = {ch: obs for ch, obs in per.items() if obs}
-            values = [o.value for obs in per.values() for o in obs
+            values = [value_of(o) for obs in per.values() for o in obs
                       if isinstance(o.value, Decimal)]
             if len(_clusters(values, absolute, relative)) > 1:
                 yield subject, attribute, per
@@ -68,12 +75,15 @@ def _mismatch_issue(ctx: CheckContext, subject: str, attribute: str,
 
 
 @check("price_mismatch", severity="high", options={
-    "attributes": Option(["monthly_price", "promo_price", "price"],
-                         "Price attributes compared across channels."),
+    "attributes": Option(["monthly_price", "price"],
+                         "Price attributes compared across channels (campaign prices are "
+                         "offer_terms_mismatch's)."),
     "tolerance": Option("0.00", "Largest absolute difference (in the currency) that still "
                                 "counts as the same price, e.g. '0.01' for rounding."),
     "relative_tolerance": Option("0", "Largest relative difference that still agrees "
                                       "(0.01 = 1 %)."),
+    "vat_rate": Option("25.5", "VAT rate in percent added to prices on pages that say they "
+                               "exclude VAT ('alv 0 %') before comparing; '0' turns it off."),
 })
 def price_mismatch(ctx: CheckContext) -> Iterable[Issue]:
     """The same offer has a different price in different channels.
@@ -82,11 +92,19 @@ def price_mismatch(ctx: CheckContext) -> Iterable[Issue]:
     the customer's trust the moment they notice, and in the EU a price shown to consumers
     must be the price they pay. The check compares every price attribute of every subject
     across all channels, including schema.org data that search engines show, and reports a
-    finding when two channels state values further apart than the tolerance.
+    finding when two channels state values further apart than the tolerance. It is
+    VAT-aware: a price on a page that says it excludes VAT ("alv 0 %", "excl. VAT") is
+    compared with VAT added at ``vat_rate``, so 19,92 € + 25,5 % and 25,00 € agree.
     """
+    rate = Decimal(str(ctx.options["vat_rate"]))
+    vat = vat_by_place(ctx) if rate else {}
+
+    def comparable(o: Observation) -> Decimal:
+        return gross(o.value, rate) if vat.get(place(o)) is False else o.value
+
     for subject, attribute, per in disagreements(
             ctx, ctx.options["attributes"], absolute=Decimal(str(ctx.options["tolerance"])),
-            relative=Decimal(str(ctx.options["relative_tolerance"]))):
+            relative=Decimal(str(ctx.options["relative_tolerance"])), value_of=comparable):
         yield _mismatch_issue(ctx, subject, attribute, per)
 
 

@@ -5,13 +5,23 @@ Reports only read a finished :class:`auditor.model.Run`; they never capture or c
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
+from typing import Any
 
 from auditor.model import Run, Severity
 
 from ._common import write_text_atomic
 from .html import write_html
-from .json import SCHEMA_PATH, FindingsFileError, findings_document, load_findings, write_findings
+from .json import (
+    SCHEMA_PATH,
+    FindingsFileError,
+    findings_document,
+    load_baseline,
+    load_findings,
+    write_findings,
+)
 from .junit import write_junit
 from .markdown import render_summary, write_step_summary
 
@@ -19,6 +29,7 @@ __all__ = [
     "SCHEMA_PATH",
     "FindingsFileError",
     "findings_document",
+    "load_baseline",
     "load_findings",
     "write_reports",
     "write_step_summary",
@@ -39,21 +50,29 @@ def write_reports(
     *,
     previous: Run | None = None,
     fail_on: Severity | None = None,
+    history: Sequence[Mapping[str, Any]] | None = None,
+    baseline: AbstractSet[str] | None = None,
 ) -> dict[str, Path]:
     """Write report.html, findings.json, junit.xml and summary.md into ``out_dir``.
 
     ``previous`` is the previous run of the same config (for new / persisting / resolved
-    counts); ``fail_on`` is the ``--fail-on`` threshold that decides which findings gate.
+    counts); ``fail_on`` is the ``--fail-on`` threshold that decides which findings gate;
+    ``baseline`` the fingerprints of a ``--baseline`` file (known findings, never gating);
+    ``history`` the config's run history, oldest first, as
+    :meth:`auditor.store.Store.trend` returns it (the trend chart; none drawn without it).
+    Reports never open the store: the caller passes what they show.
     Screenshots are read from ``out_dir/evidence``. The Markdown summary is also appended
     to ``$GITHUB_STEP_SUMMARY`` when that variable is set. Returns the paths by kind.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    known = baseline if baseline is not None else frozenset()
     paths = {kind: out_dir / name for kind, name in FILE_NAMES.items()}
-    write_findings(run, paths["json"], fail_on=fail_on)
-    write_junit(run, paths["junit"], fail_on=fail_on)
-    summary = render_summary(run, fail_on=fail_on)
+    write_findings(run, paths["json"], fail_on=fail_on, baseline=baseline)
+    write_junit(run, paths["junit"], fail_on=fail_on, baseline=known)
+    summary = render_summary(run, fail_on=fail_on, baseline=known)
     write_text_atomic(paths["markdown"], summary + "\n")
-    write_html(run, paths["html"], previous=previous, fail_on=fail_on)
+    write_html(run, paths["html"], previous=previous, fail_on=fail_on, history=history,
+               baseline=known)
     write_step_summary(summary)
     return paths

@@ -10,6 +10,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,26 +21,35 @@ from auditor.model import BRAND_SUBJECT, Finding, Run, Severity, is_gating
 SEVERITIES_DESC: tuple[Severity, ...] = tuple(sorted(Severity, reverse=True))
 
 
-def is_failure(finding: Finding, fail_on: Severity | None) -> bool:
+#: No baseline: every finding can gate.
+NO_BASELINE: frozenset[str] = frozenset()
+
+
+def is_failure(finding: Finding, fail_on: Severity | None,
+               baseline: AbstractSet[str] = NO_BASELINE) -> bool:
     """Whether a finding is listed among the error-level ones in the HTML and Markdown.
 
-    Error-level, not waived, and at or above ``fail_on``; every such finding when there is
-    no ``fail_on`` (so an ungated run still shows what would fail). Gating itself is
-    :func:`auditor.model.is_gating`.
+    Error-level, not waived, not in the baseline and at or above ``fail_on``; every such
+    finding when there is no ``fail_on`` (so an ungated run still shows what would fail).
+    Gating itself is :func:`auditor.model.is_gating`.
     """
     if finding.level != "error" or finding.status == "waived":
+        return False
+    if finding.fingerprint in baseline:
         return False
     return fail_on is None or finding.severity >= fail_on
 
 
-def gating_findings(run: Run, fail_on: Severity | None) -> list[Finding]:
+def gating_findings(run: Run, fail_on: Severity | None,
+                    baseline: AbstractSet[str] = NO_BASELINE) -> list[Finding]:
     """The gating findings of a run, most severe first."""
-    return sort_findings(f for f in run.findings if is_gating(f, fail_on))
+    return sort_findings(f for f in run.findings if is_gating(f, fail_on, baseline))
 
 
-def failing_findings(run: Run, fail_on: Severity | None) -> list[Finding]:
+def failing_findings(run: Run, fail_on: Severity | None,
+                     baseline: AbstractSet[str] = NO_BASELINE) -> list[Finding]:
     """The findings :func:`is_failure` selects, most severe first."""
-    return sort_findings(f for f in run.findings if is_failure(f, fail_on))
+    return sort_findings(f for f in run.findings if is_failure(f, fail_on, baseline))
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -62,18 +72,28 @@ class Comparison:
     new: tuple[str, ...]
     persisting: tuple[str, ...]
     resolved: tuple[Finding, ...]
+    #: Gone from this run, but one of their channels failed to capture this time: nobody
+    #: looked, so they are not counted as resolved.
+    unverified: tuple[Finding, ...] = ()
 
 
 def compare_runs(run: Run, previous: Run | None) -> Comparison | None:
-    """New / persisting fingerprints and the previous run's findings that are gone."""
+    """New / persisting fingerprints and the previous run's findings that are gone.
+
+    A finding that disappeared only because its channel could not be captured this time is
+    *unverified*, not resolved: claiming a fix that nobody saw would be a silent pass.
+    """
     if previous is None:
         return None
     before = {f.fingerprint for f in previous.findings}
     now = {f.fingerprint for f in run.findings}
+    failed = {name for name, ch in run.channels.items() if not ch.complete}
+    gone = [f for f in previous.findings if f.fingerprint not in now]
     return Comparison(
         new=tuple(f.fingerprint for f in run.findings if f.fingerprint not in before),
         persisting=tuple(f.fingerprint for f in run.findings if f.fingerprint in before),
-        resolved=tuple(f for f in previous.findings if f.fingerprint not in now),
+        resolved=tuple(f for f in gone if not failed.intersection(f.channels)),
+        unverified=tuple(f for f in gone if failed.intersection(f.channels)),
     )
 
 

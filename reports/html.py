@@ -9,22 +9,26 @@ captured HTML is shown as text.
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import re
-from collections.abc import Iterable
-from functools import cache
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 import auditor
 from auditor.display import display_value
-from auditor.model import BRAND_SUBJECT, Finding, Observation, Run, Severity
+from auditor.model import BRAND_SUBJECT, Evidence, Finding, Observation, Run, Severity
 
 from ._common import (
+    NO_BASELINE,
     SEVERITIES_DESC,
     Comparison,
     attribute_label,
@@ -42,6 +46,7 @@ from ._common import (
     write_text_atomic,
 )
 from .json import SCHEMA_VERSION
+from .trend import build_trend
 
 #: Attributes listed in the offer-by-channel matrix, in this order.
 MATRIX_ATTRIBUTES: tuple[str, ...] = (
@@ -63,6 +68,12 @@ TEXT_PREVIEW_LIMIT = 600
 MAX_SCREENSHOT_BYTES = 8 * 1024 * 1024
 #: Font sizes below this are flagged as fine print.
 SMALL_FONT_PX = 12.0
+#: Above this many findings the report is "large": findings are rendered by our script a
+#: chunk at a time and screenshots are linked from the sibling evidence/ folder (lazily
+#: loaded) instead of embedded. Below it the report is one file, readable without script.
+LAZY_FINDINGS = 500
+#: Offers per matrix table; only the tables on screen are laid out (content-visibility).
+MATRIX_CHUNK = 50
 
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
@@ -84,6 +95,22 @@ def safe_href(url: str | None) -> str | None:
     return url if host and not host.startswith(("@", ":")) else None
 
 
+@lru_cache(maxsize=65536)
+def _display_cached(attribute: str, value: Any, currency: str | None, period: str | None) -> str:
+    return display_value(Observation(id="", channel="", attribute=attribute, value=value,
+                                     text="", evidence=Evidence(), currency=currency,
+                                     period=period))
+
+
+def _display(obs: Observation) -> str:
+    """:func:`auditor.display.display_value`, memoised on what it reads: babel's currency
+    formatting is the largest single cost of a 10,000-finding report."""
+    try:
+        return _display_cached(obs.attribute, obs.value, obs.currency, obs.period)
+    except TypeError:  # an unhashable value
+        return display_value(obs)
+
+
 def _swatch(attribute: str, value: Any) -> str | None:
     if attribute == "color_primary" and isinstance(value, str) and _COLOUR.fullmatch(value):
         return value
@@ -91,35 +118,46 @@ def _swatch(attribute: str, value: Any) -> str | None:
 
 
 class _Screenshots:
-    """Reads evidence screenshots under ``out_dir`` once each, as data: URIs."""
+    """Reads evidence screenshots under ``out_dir`` once each.
 
-    def __init__(self, out_dir: Path) -> None:
+    Embedded as data: URIs (the report is one file that can be mailed), or, for a large
+    report, linked by relative path into the sibling ``evidence/`` folder and loaded lazily:
+    2,000 crops referenced by 10,000 findings would otherwise be embedded many times over
+    and make the file too big to open (see bench/README.md).
+    """
+
+    def __init__(self, out_dir: Path, *, embed: bool = True) -> None:
         self.root = out_dir.resolve()
-        self.cache: dict[str, tuple[str | None, str | None]] = {}
+        self.embed = embed
+        self.cache: dict[str, tuple[str | None, str | None, tuple[int, int] | None]] = {}
 
-    def get(self, rel: str | None) -> tuple[str | None, str | None]:
-        """``(data_uri, note)``: the image, or ``None`` and why it is not shown."""
+    def get(self, rel: str | None) -> tuple[str | None, str | None, tuple[int, int] | None]:
+        """``(src, note, (width, height))``: the image, or ``None`` and why it is not shown."""
         if not rel:
-            return None, None
+            return None, None, None
         if rel not in self.cache:
             self.cache[rel] = self._load(rel)
         return self.cache[rel]
 
-    def _load(self, rel: str) -> tuple[str | None, str | None]:
+    def _load(self, rel: str) -> tuple[str | None, str | None, tuple[int, int] | None]:
         try:
             path = (self.root / rel).resolve()
             if not path.is_relative_to(self.root):
-                return None, "screenshot path outside the output folder; not embedded"
+                return None, "screenshot path outside the output folder; not embedded", None
             if not path.is_file():
-                return None, "screenshot file missing"
-            if path.stat().st_size > MAX_SCREENSHOT_BYTES:
-                return None, "screenshot too large to embed"
-            data = path.read_bytes()
+                return None, "screenshot file missing", None
+            if self.embed and path.stat().st_size > MAX_SCREENSHOT_BYTES:
+                return None, "screenshot too large to embed", None
+            with path.open("rb") as fh:
+                data = fh.read() if self.embed else fh.read(24)
         except (OSError, ValueError) as exc:  # unreadable file, NUL in the path
-            return None, f"screenshot not readable ({type(exc).__name__})"
-        if not data.startswith(_PNG_MAGIC):
-            return None, "screenshot is not a PNG file; not embedded"
-        return "data:image/png;base64," + base64.b64encode(data).decode("ascii"), None
+            return None, f"screenshot not readable ({type(exc).__name__})", None
+        if not data.startswith(_PNG_MAGIC) or len(data) < 24:
+            return None, "screenshot is not a PNG file; not embedded", None
+        size = (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big"))
+        if not self.embed:
+            return quote(path.relative_to(self.root).as_posix()), None, size
+        return "data:image/png;base64," + base64.b64encode(data).decode("ascii"), None, size
 
 
 def _text_view(text: str | None) -> dict[str, Any]:
@@ -157,12 +195,12 @@ def _shown_view(obs: Observation) -> list[dict[str, Any]]:
 
 def _evidence_view(obs: Observation, shots: _Screenshots) -> dict[str, Any]:
     ev = obs.evidence
-    data_uri, note = shots.get(ev.screenshot)
+    src, note, size = shots.get(ev.screenshot)
     return {
         "id": obs.id,
         "channel": obs.channel,
         "attribute": attribute_label(obs.attribute),
-        "value": display_value(obs),
+        "value": _display(obs),
         "text": _text_view(obs.text),
         "subject_hints": list(obs.subject_hints),
         "source": obs.source,
@@ -177,8 +215,10 @@ def _evidence_view(obs: Observation, shots: _Screenshots) -> dict[str, Any]:
         "line": ev.line,
         "speaker": ev.speaker,
         "timestamp": ev.timestamp,
-        "screenshot": data_uri,
+        "screenshot": src,
         "screenshot_note": note,
+        "screenshot_size": size,
+        "screenshot_lazy": not shots.embed,
     }
 
 
@@ -188,6 +228,7 @@ def _finding_view(
     observations: dict[str, Observation],
     shots: _Screenshots,
     fail_on: Severity | None,
+    baseline: AbstractSet[str] = NO_BASELINE,
 ) -> dict[str, Any]:
     evidence, missing = [], []
     for obs_id in finding.observations:
@@ -207,7 +248,8 @@ def _finding_view(
         "rank": int(finding.severity),
         "level": finding.level,
         "status": finding.status,
-        "gating": is_gating(finding, fail_on),
+        "gating": is_gating(finding, fail_on, baseline),
+        "baselined": finding.fingerprint in baseline,
         "subject": finding.subject,
         "subject_name": subject_name(run, finding.subject),
         "attribute": finding.attribute,
@@ -259,7 +301,7 @@ def _matrix(run: Run, columns: list[str]) -> list[dict[str, Any]]:
             for attr in attrs:
                 shown: list[dict[str, Any]] = []
                 for o in values.get((subject, channel, attr), []):
-                    text = shorten(display_value(o), MATRIX_VALUE_LIMIT)
+                    text = shorten(_display(o), MATRIX_VALUE_LIMIT)
                     if not any(v["text"] == text for v in shown):
                         shown.append({"text": text, "swatch": _swatch(attr, o.value)})
                 checks = flagged.get((subject, attr, channel), [])
@@ -304,24 +346,48 @@ def render_html(
     *,
     previous: Run | None = None,
     fail_on: Severity | None = None,
+    history: Sequence[Mapping[str, Any]] | None = None,
+    baseline: AbstractSet[str] = NO_BASELINE,
+    lazy: bool | None = None,
 ) -> str:
-    """The report.html text for ``run``; screenshots are read from ``out_dir``."""
-    shots = _Screenshots(Path(out_dir))
+    """The report.html text for ``run``; screenshots are read from ``out_dir``.
+
+    ``history`` is the run history of the same config, oldest first, as
+    :meth:`auditor.store.Store.trend` returns it (the trend chart); ``baseline`` the
+    fingerprints of a ``--baseline`` file, which are shown but do not gate. ``lazy``
+    forces the large-report mode on or off (default: more than :data:`LAZY_FINDINGS`).
+    """
+    if lazy is None:
+        lazy = len(run.findings) > LAZY_FINDINGS
+    shots = _Screenshots(Path(out_dir), embed=not lazy)
     observations = {o.id: o for o in run.observations}
     columns = list(dict.fromkeys([*run.channels, *(o.channel for o in run.observations)]))
 
     ordered = sort_findings(run.findings)
-    views = [_finding_view(run, f, observations, shots, fail_on) for f in ordered]
+    views = [_finding_view(run, f, observations, shots, fail_on, baseline) for f in ordered]
+    active = [v for v in views if v["status"] != "waived"]
     errors_by_sev = {
-        sev.label: [v for v in views if v["level"] != "warn" and v["severity"] == sev.label]
+        sev.label: [v for v in active if v["level"] != "warn" and v["severity"] == sev.label]
         for sev in SEVERITIES_DESC
     }
     comparison: Comparison | None = compare_runs(run, previous)
     statuses = {s: sum(1 for f in run.findings if f.status == s)
                 for s in ("new", "persisting", "waived")}
     script, script_hash = _script()
+    warn_findings = [v for v in active if v["level"] == "warn"]
+    waived_findings = [v for v in views if v["status"] == "waived"]
+    payload = None
+    if lazy:
+        payload = _lazy_payload([
+            *((f"sev-{sev}", v) for sev, items in errors_by_sev.items() for v in items),
+            *(("warnings", v) for v in warn_findings),
+            *(("waived", v) for v in waived_findings),
+        ])
 
     context = {
+        "lazy": lazy,
+        "matrix_chunk": MATRIX_CHUNK,
+        "lazy_payload": payload,
         "run": run,
         "started": format_time(run.started_at),
         "finished": format_time(run.finished_at),
@@ -337,8 +403,11 @@ def render_html(
         ],
         "severities": [(s.label, int(s)) for s in SEVERITIES_DESC],
         "counts": severity_counts(run.findings),
-        "gating": len(gating_findings(run, fail_on)),
-        "error_level": len(failing_findings(run, fail_on)),
+        "gating": len(gating_findings(run, fail_on, baseline)),
+        "error_level": len(failing_findings(run, fail_on, baseline)),
+        "baseline_size": len(baseline),
+        "baselined": sum(1 for f in run.findings if f.fingerprint in baseline),
+        "trend": build_trend(run, history),
         "fail_on": fail_on.label if fail_on is not None else None,
         "statuses": statuses,
         "comparison": comparison,
@@ -347,10 +416,17 @@ def render_html(
              "attribute": attribute_label(f.attribute), "severity": f.severity.label}
             for f in (comparison.resolved if comparison else ())
         ],
+        "unverified": [
+            {"check": f.check, "subject_name": subject_name(run, f.subject),
+             "attribute": attribute_label(f.attribute), "severity": f.severity.label,
+             "channels": ", ".join(f.channels)}
+            for f in (comparison.unverified if comparison else ())
+        ],
         "columns": columns,
         "matrix": _matrix(run, columns),
         "groups": [(sev, items) for sev, items in errors_by_sev.items() if items],
-        "warn_findings": [v for v in views if v["level"] == "warn"],
+        "warn_findings": warn_findings,
+        "waived_findings": waived_findings,
         "total_findings": len(views),
         "filter_checks": sorted({f.check for f in run.findings}),
         "filter_channels": [c for c in columns if any(c in f.channels for f in run.findings)],
@@ -366,14 +442,38 @@ def render_html(
     return _environment().get_template("report.html.j2").render(context)
 
 
+_INDENT = re.compile(r"\n\s+<")
+
+
+def _lazy_payload(grouped: Iterable[tuple[str, dict[str, Any]]]) -> Markup:
+    """The large report's findings as JSON rows for our script, safe inside ``<script>``.
+
+    Each row is ``[group, rank, check, subject, channels, html]``; the html is the finding
+    exactly as the template renders it (autoescaped; indentation dropped, which only ever
+    precedes a tag since captured ``<`` is escaped). The JSON is gzip-compressed and
+    base64-encoded: finding markup is repetitive, so the HTML parser reads a tenth of the
+    bytes (bench/README.md), and base64 has no character that could end the script element.
+    The browser never executes this block (a data type), and the CSP would refuse it anyway.
+    """
+    macro = _environment().get_template("macros.html.j2").module.finding_article  # type: ignore[attr-defined]
+    rows = [[group, view["rank"], view["check"], view["subject"], view["channels"],
+             _INDENT.sub("\n<", str(macro(view)))] for group, view in grouped]
+    data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    packed = base64.b64encode(gzip.compress(data, compresslevel=6, mtime=0))
+    return Markup(packed.decode("ascii"))
+
+
 def write_html(
     run: Run,
     path: Path,
     *,
     previous: Run | None = None,
     fail_on: Severity | None = None,
+    history: Sequence[Mapping[str, Any]] | None = None,
+    baseline: AbstractSet[str] = NO_BASELINE,
 ) -> Path:
     """Write report.html for ``run`` to ``path``; evidence is read from ``path``'s folder."""
     return write_text_atomic(
-        path, render_html(run, path.parent, previous=previous, fail_on=fail_on)
+        path, render_html(run, path.parent, previous=previous, fail_on=fail_on,
+                          history=history, baseline=baseline)
     )

@@ -7,6 +7,7 @@ The shape is fixed by DESIGN.md and may be extended, never renamed; the JSON Sch
 from __future__ import annotations
 
 import json
+from collections.abc import Set as AbstractSet
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,15 +27,18 @@ class FindingsFileError(ValueError):
     """A findings.json file that cannot be read or does not match the schema."""
 
 
-def findings_document(run: Run, *, fail_on: Severity | None = None) -> dict[str, Any]:
+def findings_document(run: Run, *, fail_on: Severity | None = None,
+                      baseline: AbstractSet[str] | None = None) -> dict[str, Any]:
     """The findings.json content of a finished run, as plain JSON-compatible data.
 
     The body is :func:`auditor.model.run_to_dict` (what the store keeps too); this adds the
     version, the generator and the summary counts.
 
     ``fail_on`` (the ``--fail-on`` threshold; ``None`` = no gate) only affects
-    ``summary.gating`` and is recorded as ``summary.fail_on``.
+    ``summary.gating`` and is recorded as ``summary.fail_on``; so does ``baseline`` (the
+    fingerprints of a ``--baseline`` file), recorded as counts in ``summary.baseline``.
     """
+    known = baseline if baseline is not None else frozenset()
     return {
         "schema_version": SCHEMA_VERSION,
         "generator": {"name": "omniaudit", "version": auditor.__version__},
@@ -45,9 +49,13 @@ def findings_document(run: Run, *, fail_on: Severity | None = None) -> dict[str,
                 level: sum(1 for f in run.findings if f.level == level)
                 for level in ("error", "warn")
             },
-            "gating": sum(1 for f in run.findings if is_gating(f, fail_on)),
+            "gating": sum(1 for f in run.findings if is_gating(f, fail_on, known)),
             "total": len(run.findings),
             "fail_on": fail_on.label if fail_on is not None else None,
+            "baseline": None if baseline is None else {
+                "fingerprints": len(baseline),
+                "matched": sum(1 for f in run.findings if f.fingerprint in baseline),
+            },
         },
     }
 
@@ -56,9 +64,20 @@ def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_findings(run: Run, path: Path, *, fail_on: Severity | None = None) -> Path:
+def write_findings(run: Run, path: Path, *, fail_on: Severity | None = None,
+                   baseline: AbstractSet[str] | None = None) -> Path:
     """Write findings.json for ``run`` to ``path``."""
-    return write_text_atomic(path, dumps(findings_document(run, fail_on=fail_on)))
+    return write_text_atomic(
+        path, dumps(findings_document(run, fail_on=fail_on, baseline=baseline)))
+
+
+def load_baseline(path: Path) -> frozenset[str]:
+    """The finding fingerprints of a ``--baseline`` findings.json (validated like any other).
+
+    Every finding of the file counts, whatever its status or level: the baseline says
+    "these problems are known", and a known problem must not fail the next build.
+    """
+    return frozenset(f["fingerprint"] for f in load_findings(path)["findings"])
 
 
 @cache

@@ -9,11 +9,13 @@ are ``<skipped>``; the rest carry their details in ``<system-out>``. Each channe
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from auditor.model import ChannelResult, Finding, Run, Severity
 
 from ._common import (
+    NO_BASELINE,
     duration_seconds,
     is_gating,
     shorten,
@@ -80,8 +82,9 @@ def _close_suite(suite: ET.Element) -> tuple[int, int, int, int]:
     return counts
 
 
-def junit_tree(run: Run, *, fail_on: Severity | None = None) -> ET.ElementTree:
-    """The JUnit XML document of a run."""
+def junit_tree(run: Run, *, fail_on: Severity | None = None,
+               baseline: AbstractSet[str] = NO_BASELINE) -> ET.ElementTree:
+    """The JUnit XML document of a run; findings in ``baseline`` pass (they are known)."""
     root = ET.Element("testsuites", {"name": xml_safe(f"omniaudit {run.config_name}")})
     duration = duration_seconds(run)
     if duration is not None:
@@ -115,12 +118,14 @@ def junit_tree(run: Run, *, fail_on: Severity | None = None) -> ET.ElementTree:
             name = f"{name} #{finding.fingerprint[:8]}"
         case = _el(suite, "testcase", classname=f"omniaudit.{finding.check}", name=name)
         body = _finding_body(finding)
-        if is_gating(finding, fail_on):
+        if is_gating(finding, fail_on, baseline):
             message = _failure_message(finding)
             _el(case, "failure", body, message=message, type=finding.severity.label)
         elif finding.status == "waived":
             _el(case, "skipped", message=shorten(f"waived: {finding.message}", MESSAGE_LIMIT))
             _el(case, "system-out", body)
+        elif finding.fingerprint in baseline:
+            _el(case, "system-out", "in the baseline (known; does not gate)\n" + body)
         else:
             _el(case, "system-out", body)
 
@@ -134,11 +139,13 @@ def junit_tree(run: Run, *, fail_on: Severity | None = None) -> ET.ElementTree:
     return ET.ElementTree(root)
 
 
-def render_junit(run: Run, *, fail_on: Severity | None = None) -> str:
-    tree = junit_tree(run, fail_on=fail_on)
+def render_junit(run: Run, *, fail_on: Severity | None = None,
+                 baseline: AbstractSet[str] = NO_BASELINE) -> str:
+    tree = junit_tree(run, fail_on=fail_on, baseline=baseline)
     return ET.tostring(tree.getroot(), encoding="unicode", xml_declaration=True) + "\n"
 
 
-def write_junit(run: Run, path: Path, *, fail_on: Severity | None = None) -> Path:
+def write_junit(run: Run, path: Path, *, fail_on: Severity | None = None,
+                baseline: AbstractSet[str] = NO_BASELINE) -> Path:
     """Write junit.xml for ``run`` to ``path``."""
-    return write_text_atomic(path, render_junit(run, fail_on=fail_on))
+    return write_text_atomic(path, render_junit(run, fail_on=fail_on, baseline=baseline))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from auditor.model import Run, Severity
 
 from ._common import (
+    NO_BASELINE,
     SEVERITIES_DESC,
     attribute_label,
     failing_findings,
@@ -41,12 +43,13 @@ def md_escape(text: object, limit: int = CELL_LIMIT) -> str:
     return text.replace("@", "@\u200b")
 
 
-def render_summary(run: Run, *, fail_on: Severity | None = None) -> str:
-    """The Markdown summary of a run."""
-    gating = gating_findings(run, fail_on)
+def render_summary(run: Run, *, fail_on: Severity | None = None,
+                   baseline: AbstractSet[str] = NO_BASELINE) -> str:
+    """The Markdown summary of a run; findings in ``baseline`` are counted, never listed."""
+    gating = gating_findings(run, fail_on, baseline)
     # With a threshold these are the gating findings; without one (no gate), the error-level
     # findings, which are still what a reviewer should look at first.
-    listed = failing_findings(run, fail_on)
+    listed = failing_findings(run, fail_on, baseline)
     kind = "gating" if fail_on is not None else "error-level"
     name = md_escape(run.config_name, 80)
     if not run.complete:
@@ -68,7 +71,9 @@ def render_summary(run: Run, *, fail_on: Severity | None = None) -> str:
     threshold = f"severity ≥ {fail_on.label}" if fail_on is not None else "none"
     out += [
         f"Run {md_escape(run.id, 60)} · {len(run.channels)} channel(s) · "
-        f"{len(run.observations)} observation(s) · gate: {threshold}",
+        f"{len(run.observations)} observation(s) · gate: {threshold}"
+        + (f" · {sum(1 for f in run.findings if f.fingerprint in baseline)} known finding(s) "
+           "in the baseline do not gate" if baseline else ""),
         "",
         f"| severity | findings | {kind} |",
         "|---|---:|---:|",

@@ -6,6 +6,7 @@
                         "META", "LINK", "BUTTON", "SELECT", "OPTION", "INPUT", "TEXTAREA"]);
   const TITLE_SEL = 'h1,h2,h3,h4,h5,h6,[role="heading"],[itemprop="name"],' +
                     '[class*="title"],[class*="name"],[class*="heading"]';
+  const HEADING_SEL = 'h1,h2,h3,h4,h5,h6,[role="heading"]';
   const CHROME_SEL = 'header,nav,footer,[role="banner"],[role="navigation"],[role="contentinfo"]';
   const MAX_TEXT = 400;
   const vh = window.innerHeight, vw = window.innerWidth;
@@ -69,12 +70,15 @@
     // Nearest preceding title inside each ancestor, closest ancestor first: the card's own
     // title before the page's h1.
     for (let anc = el.parentElement; anc && anc !== document.documentElement; anc = anc.parentElement) {
+      // The nearest one not already taken: a card's title is also the nearest title inside
+      // the page's <main>, and the page's <h1> must still be found behind it.
       for (let i = titles.length - 1; i >= 0; i--) {
         const t = titles[i];
         if (order.get(t) > idx) continue;
         if (anc.contains(t)) {
           const txt = norm(t.textContent);
-          if (!out.includes(txt)) out.push(txt);
+          if (out.includes(txt)) continue;
+          out.push(txt);
           break;
         }
       }
@@ -110,8 +114,10 @@
     let text = norm(el.textContent);
     if (!text || text.length > MAX_TEXT) continue;
     // A bare value takes its label from the previous sibling: th/td, dt/dd, label/value spans.
+    // A heading is the offer's name, not a label: "Mobile Broadband 50" + "€14.90/month"
+    // must not read as "50 €".
     const prev = el.previousElementSibling;
-    if (startsWithAmount(text) && prev && blockSet.has(prev)) {
+    if (startsWithAmount(text) && prev && blockSet.has(prev) && !prev.matches(HEADING_SEL)) {
       const label = norm(prev.textContent);
       if (label && label.length <= 60) text = label + " " + text;
     }
@@ -134,6 +140,46 @@
       chrome: !!el.closest(CHROME_SEL),
       html: el.outerHTML.slice(0, 600),
     });
+  }
+
+  // Elements named by the channel's configured selectors ("css:..." or "xpath:..."): their
+  // text is the value of that attribute, whatever the heuristics would say.
+  const selected = [];
+  const selectorMap = (opts && opts.selectors) || {};
+  for (const [attribute, rule] of Object.entries(selectorMap)) {
+    let found = [];
+    try {
+      if (/^xpath:/i.test(rule)) {
+        const res = document.evaluate(rule.slice(6), document, null,
+                                      XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+        for (let i = 0; i < res.snapshotLength && i < 50; i++) found.push(res.snapshotItem(i));
+      } else {
+        found = Array.from(document.querySelectorAll(rule.replace(/^css:/i, ""))).slice(0, 50);
+      }
+    } catch (e) {
+      selected.push({ attribute, rule, error: String(e && e.message || e).slice(0, 200) });
+      continue;
+    }
+    for (let el of found) {
+      if (el && el.nodeType !== 1) el = el.parentElement;  // an XPath text() or attribute node
+      if (!el) continue;
+      const r = el.getBoundingClientRect();
+      const cs = getComputedStyle(el);
+      const collapsed = collapsedOf(el);
+      const visible = !collapsed && r.width > 0 && r.height > 0;
+      selected.push({
+        attribute, rule,
+        text: norm(el.textContent).slice(0, MAX_TEXT),
+        selector: cssPath(el),
+        visible, collapsed,
+        font_px: parseFloat(cs.fontSize) || null,
+        contrast: contrastOf(el, cs),
+        above_fold: visible ? (r.top + window.scrollY) < vh : null,
+        box: visible ? { x: r.left + window.scrollX, y: r.top + window.scrollY, w: r.width, h: r.height } : null,
+        hints: hintsFor(el),
+        html: el.outerHTML.slice(0, 600),
+      });
+    }
   }
 
   const links = Array.from(document.querySelectorAll("a[href]"))
@@ -177,7 +223,7 @@
     title: document.title,
     lang: document.documentElement.lang || null,
     viewport: { w: vw, h: vh },
-    units, links, logo, colours,
+    units, links, logo, colours, selected,
     theme_color: theme ? theme.getAttribute("content") : null,
     fonts,
   };

@@ -1,9 +1,10 @@
 """Capturing a transcripts channel: exported chat logs → observations.
 
-Format: the project's JSON (``omniaudit-transcript/1``, documented in
-``docs/transcripts.md``): ``{"id", "started_at", "messages": [{"role", "name",
-"timestamp", "text"}]}``. Each message keeps the line it starts on, so evidence points at
-``file:line``.
+Formats: the project's JSON (``omniaudit-transcript/1``), CSV, plain-text logs, WhatsApp
+exports and the JSON of Zendesk Chat, LiveChat and Intercom, detected per file or set in
+the config; :mod:`auditor.capture.transcript_formats` reads them all into role-tagged
+messages (``docs/transcripts.md``). Each message keeps the line it starts on where the
+format has lines, so evidence points at ``file:line``.
 
 Only ``agent`` and ``bot`` messages are company claims; ``customer`` lines are questions
 (a customer asking "eikö se ollut 19,90?" states nothing about the offer). A claim is
@@ -13,20 +14,28 @@ kuukausihinta on 24,90 €/kk" after the customer asked about "Kuitu 1000" is ab
 ``fiber-1000``.
 
 Personal data is masked before anything is stored or reported: e-mail addresses, phone
-numbers, and the names of customers (from the ``name`` field, wherever they appear).
+numbers, and the names of customers (from the ``name`` field and the export's visitor
+record, wherever they appear).
 A transcript that cannot be read is recorded as a capture error naming the file (and line
 when known); the other files are still read.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from auditor.capture.transcript_formats import (
+    FORMAT_ID,
+    KNOWN_ROLES,
+    Message,
+    Transcript,
+    TranscriptError,
+    parse_omniaudit,
+    parse_transcript,
+)
 from auditor.config import AuditConfig, TranscriptChannel
 from auditor.extract.brand import brand_mentions, brand_stem
 from auditor.extract.text import extract_facts
@@ -40,100 +49,41 @@ from auditor.model import (
     observation_id,
 )
 
-COMPANY_ROLES = frozenset({"agent", "bot"})
-KNOWN_ROLES = frozenset({"agent", "bot", "customer", "system"})
-FORMAT_ID = "omniaudit-transcript/1"
+__all__ = [
+    "COMPANY_ROLES", "FORMAT_ID", "KNOWN_ROLES", "Message", "Transcript", "TranscriptError",
+    "capture_transcripts_channel", "load_transcript", "mask_pii", "observations_from_transcript",
+    "parse_omniaudit_json",
+]
 
-_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+COMPANY_ROLES = frozenset({"agent", "bot"})
+
+# Every repetition is bounded (RFC 5321's 64-character local part, 63-character labels) and
+# a match may only start at a word boundary: captured text is hostile, and an unbounded
+# `[\w.+-]+@` scans to the end of a megabyte of letters from every position (quadratic).
+_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 # International (+358 40 123 4567) and Finnish national (040 123 4567, 09-123 456) numbers.
 _PHONE_RE = re.compile(r"(?<![\w,.])(?:\+\d{1,3}[\s-]?)?\(?0?\d{1,3}\)?[\s-]?\d{2,4}[\s-]?\d{2,4}"
-                       r"(?:[\s-]?\d{2,4})?(?![\w,.]*\s*(?:€|e\b|eur|euro|kk|gt|gb|mbit|%))")
-
-
-class TranscriptError(ValueError):
-    """A transcript file that cannot be read; the message names the file and line."""
-
-    def __init__(self, path: Path | str, reason: str, line: int | None = None) -> None:
-        self.path = str(path)
-        self.line = line
-        where = f"{path}:{line}" if line else str(path)
-        super().__init__(f"{where}: {reason}")
-
-
-@dataclass(frozen=True)
-class Message:
-    role: str
-    name: str
-    timestamp: str | None
-    text: str
-    line: int
-
-
-@dataclass(frozen=True)
-class Transcript:
-    id: str
-    path: Path
-    messages: tuple[Message, ...]
-
-
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+                       r"(?:[\s-]?\d{2,4})?(?![\w,.]{0,8}\s{0,3}(?:€|e\b|eur|euro|kk|gt|gb|mbit|%))")
 
 
 def parse_omniaudit_json(raw: str, path: Path) -> Transcript:
     """Parse the project's JSON transcript format, keeping each message's line number."""
-    try:
-        doc = json.loads(raw)
-    except json.JSONDecodeError as e:
-        raise TranscriptError(path, f"not valid JSON: {e.msg}", e.lineno) from None
-    if isinstance(doc, dict) and doc.get("format") not in (None, FORMAT_ID):
-        raise TranscriptError(path, f"unknown format {doc.get('format')!r}; expected {FORMAT_ID!r}",
-                              _line_of(raw, raw.find('"format"')))
-    if not isinstance(doc, dict) or not isinstance(doc.get("messages"), list):
-        raise TranscriptError(path, "expected an object with a 'messages' list "
-                                    f"(format {FORMAT_ID}, see docs/transcripts.md)", 1)
-    # Locate each message object in the raw text to give evidence a line number.
-    decoder = json.JSONDecoder()
-    starts: list[int] = []
-    key = re.search(r'"messages"\s*:\s*\[', raw)
-    pos = key.end() if key else 0
-    for _ in doc["messages"]:
-        while pos < len(raw) and raw[pos] in " \t\r\n,":
-            pos += 1
-        starts.append(pos)
-        try:
-            _, pos = decoder.raw_decode(raw, pos)
-        except json.JSONDecodeError:
-            break
-    messages = []
-    for i, m in enumerate(doc["messages"]):
-        line = _line_of(raw, starts[i]) if i < len(starts) else 1
-        if not isinstance(m, dict):
-            raise TranscriptError(path, f"message {i + 1} is not an object", line)
-        role = str(m.get("role", "")).strip().lower()
-        if role not in KNOWN_ROLES:
-            raise TranscriptError(path, f"message {i + 1} has unknown role {m.get('role')!r}; "
-                                        f"expected one of {', '.join(sorted(KNOWN_ROLES))}", line)
-        text = m.get("text")
-        if not isinstance(text, str):
-            raise TranscriptError(path, f"message {i + 1} has no 'text' string", line)
-        messages.append(Message(role, str(m.get("name") or ""), m.get("timestamp"), text, line))
-    return Transcript(str(doc.get("id") or path.stem), path, tuple(messages))
+    return parse_omniaudit(raw, path)
 
 
-def load_transcript(path: Path, fmt: str = "auto") -> Transcript:
-    """Read one transcript file in the given (or detected) format."""
+def load_transcript(path: Path, fmt: str = "auto", company_names: Iterable[str] = ()) -> Transcript:
+    """Read one transcript file in the given (or detected) format.
+
+    ``company_names`` (the brand name, the channel's ``agents``) say who speaks for the
+    company in formats without roles (WhatsApp, plain logs).
+    """
     try:
         raw = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise TranscriptError(path, f"not UTF-8 text (byte {e.start})") from None
     except OSError as e:
         raise TranscriptError(path, f"cannot read: {e.strerror}") from None
-    if fmt in ("auto", "omniaudit"):
-        if fmt == "omniaudit" or raw.lstrip().startswith("{"):
-            return parse_omniaudit_json(raw, path)
-    raise TranscriptError(path, "unrecognised transcript format; expected the omniaudit JSON "
-                                "format (docs/transcripts.md)", 1)
+    return parse_transcript(raw, path, fmt, company_names)
 
 
 def mask_pii(text: str, names: Iterable[str] = ()) -> str:
@@ -177,9 +127,12 @@ def observations_from_transcript(t: Transcript, *, channel: str, source: str, ma
                                  today: date | None = None) -> list[Observation]:
     """The company's claims in one conversation, attributed and masked."""
     customers = {m.name for m in t.messages if m.role == "customer" and m.name}
+    customers.update(t.personal)
     current: tuple[str, str, int] | None = None  # (subject, name as written, line)
     out: list[Observation] = []
-    for msg in t.messages:
+    for index, msg in enumerate(t.messages):
+        # Formats without lines (support tools' JSON) still need a stable place per message.
+        where = msg.line if msg.line is not None else f"message {index + 1}"
         text = mask_pii(msg.text, customers)
         mentions = matcher.find_mentions(text)
         speaker = "[customer]" if msg.role == "customer" else (msg.name or msg.role)
@@ -200,7 +153,7 @@ def observations_from_transcript(t: Transcript, *, channel: str, source: str, ma
                 else:
                     subject, how = None, None
                 out.append(Observation(
-                    id=observation_id(channel, f.attribute, f.value, source, msg.line, f.span[0]),
+                    id=observation_id(channel, f.attribute, f.value, source, where, f.span[0]),
                     channel=channel, attribute=f.attribute, value=f.value, text=text,
                     evidence=evidence, subject=subject, match=how,
                     subject_hints=tuple(m.text for m in mentions), currency=f.currency,
@@ -210,7 +163,7 @@ def observations_from_transcript(t: Transcript, *, channel: str, source: str, ma
                     value = brand if bm.kind == "exact" else (
                         brand_stem(bm.word, brand) if bm.kind == "misspelt" else bm.word)
                     out.append(Observation(
-                        id=observation_id(channel, "brand_name", value, source, msg.line,
+                        id=observation_id(channel, "brand_name", value, source, where,
                                           bm.start),
                         channel=channel, attribute="brand_name", value=value, text=text,
                         evidence=evidence, subject=BRAND_SUBJECT, match="brand",
@@ -243,8 +196,9 @@ def capture_transcripts_channel(name: str, ch: TranscriptChannel, config: AuditC
     visited: list[str] = []
     for path in files:
         source = str(path.relative_to(root.parent if root.is_dir() else root.parent))
+        company = (brand.name,) if brand else ()
         try:
-            t = load_transcript(path, ch.format)
+            t = load_transcript(path, ch.format, company + tuple(ch.agents))
         except TranscriptError as e:
             errors.append(CaptureError(name, source, str(e).split(": ", 1)[-1]
                                        if e.line is None else f"line {e.line}: "

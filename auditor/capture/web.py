@@ -170,11 +170,37 @@ def _logo_hash(image: Any) -> str:
     return str(imagehash.phash(image.convert("RGB")))
 
 
+# Chromium cannot paint a texture taller than 16384 px; evidence crops never need more.
+MAX_SHOT_HEIGHT = 16_000
+
+
+async def _page_screenshot(page: Any, viewport_width: int, timeout: float) -> Any | None:
+    """The page as an image for evidence crops, or ``None`` when it cannot be taken.
+
+    Evidence is secondary to the facts: a page many screens wide (one unbroken megabyte of
+    text) or a renderer that times out keeps its observations, just without crops. The shot
+    is clipped to the viewport's width and a maximum height so that its cost is bounded.
+    """
+    from PIL import Image
+
+    try:
+        width, height = await page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+        clip = {"x": 0, "y": 0, "width": max(1, min(width, viewport_width)),
+                "height": max(1, min(height, MAX_SHOT_HEIGHT))}
+        png = await page.screenshot(full_page=True, clip=clip, type="png",
+                                    timeout=timeout * 1000)
+        shot = Image.open(io.BytesIO(png))
+        shot.load()
+        return shot
+    except Exception:  # noqa: BLE001 - no screenshot is no evidence crop, never a failed page
+        return None
+
+
 async def _capture_page(page: Any, url: str, *, channel: str, ch: WebChannel,
                         config: AuditConfig, out_dir: Path, today: date | None,
                         consent: Sequence[str]) -> tuple[list[Observation], list[str]]:
     """Load one page and return its observations and the links it offers."""
-    from PIL import Image
 
     response = await page.goto(url, wait_until="load", timeout=ch.timeout * 1000)
     if response is None:
@@ -193,19 +219,22 @@ async def _capture_page(page: Any, url: str, *, channel: str, ch: WebChannel,
         # The banner may animate away; give the page a moment to settle.
         await page.wait_for_timeout(100)
     brand = config.brand
-    script_opts = {"logoSelector": brand.logo_selector if brand else None}
+    script_opts = {"logoSelector": brand.logo_selector if brand else None,
+                   "selectors": dict(ch.selectors)}
     data = await page.evaluate(PAGE_SCRIPT, script_opts)
     html = await page.content()
     viewport = f"{data['viewport']['w']}x{data['viewport']['h']}"
     page_obs: list[PageObservation] = observations_from_page(
         data, html, channel=channel, viewport=viewport, brand=brand.name if brand else None,
-        retired=brand.retired_names if brand else (), today=today)
+        retired=brand.retired_names if brand else (), today=today, selectors=ch.selectors)
+    for sel in data.get("selected") or ():
+        if sel.get("error"):  # a broken configured selector is the config's problem: say so
+            raise RuntimeError(f"selector for {sel.get('attribute')!r} ({sel.get('rule')!r}) "
+                               f"failed: {sel['error']}")
 
     shot = None
     if ch.screenshots or (brand and data.get("logo")):
-        png = await page.screenshot(full_page=True, type="png")
-        shot = Image.open(io.BytesIO(png))
-        shot.load()
+        shot = await _page_screenshot(page, data["viewport"]["w"], ch.timeout)
     observations: list[Observation] = []
     for po in page_obs:
         obs = po.observation

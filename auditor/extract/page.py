@@ -9,7 +9,12 @@ This module is pure: no browser, no network, so it is tested on fixtures and re-
 * Units inside the page chrome (header, nav, footer) give no offer facts: they are site-wide
   and would be attributed to whatever offer happens to precede them.
 * schema.org Product/Offer data (extruct: JSON-LD, microdata, RDFa) → ``source="structured"``
-  observations, hinted by ``sku`` and name.
+  observations, hinted by ``sku``/``gtin`` and name; OpenGraph product tags
+  (``product:price:amount``, ``og:title``) when a page has no schema.org offer.
+* Configured selectors (a channel's ``selectors``: ``{attribute: "css:..." | "xpath:..."}``)
+  override the heuristics for their attribute: the text observations of that attribute are
+  dropped and the selected elements' text is read as that attribute instead
+  (``source="selector"``). The site owner knows where the fee is; the heuristics guess.
 * Branding → ``brand`` observations: the brand name (logo alt text, og:site_name and text
   mentions, including misspellings and retired names), the logo's perceptual hash (added by
   the capture stage, which has the pixels) and the primary colour of the page chrome.
@@ -28,8 +33,16 @@ from typing import Any
 from coloraide import Color
 
 from auditor.extract.brand import brand_mentions, brand_stem
-from auditor.extract.text import extract_facts
-from auditor.model import BRAND_SUBJECT, Evidence, Observation, Shown, observation_id
+from auditor.extract.money import parse_amount
+from auditor.extract.text import FEES, FREE_WORD_RE, LABEL_RE, extract_facts
+from auditor.model import (
+    BRAND_SUBJECT,
+    MONEY_ATTRIBUTES,
+    Evidence,
+    Observation,
+    Shown,
+    observation_id,
+)
 
 # Colours whose chroma (LCh) is below this are greys: backgrounds, not brand colours.
 _MIN_CHROMA = 20.0
@@ -68,11 +81,25 @@ def observations_from_page(
     brand: str | None = None,
     retired: Sequence[str] = (),
     today: date | None = None,
+    selectors: Mapping[str, str] | None = None,
 ) -> list[PageObservation]:
-    """All observations of one page, in page order, de-duplicated by id."""
+    """All observations of one page, in page order, de-duplicated by id.
+
+    ``selectors`` are the channel's configured selectors; the attributes they name are read
+    only from the elements they select (``page["selected"]``, from ``page_script.js``).
+    """
+    if not isinstance(page, Mapping):
+        return []
+    html = html if isinstance(html, str) else ""
     url = str(page.get("url", ""))
+    overridden = frozenset(selectors or ())
     out: list[PageObservation] = []
-    out += _text_observations(page, channel=channel, url=url, viewport=viewport, today=today)
+    out += [po for po in _text_observations(page, channel=channel, url=url, viewport=viewport,
+                                            today=today)
+            if po.observation.attribute not in overridden]
+    if overridden:
+        out += _selected_observations(page, channel=channel, url=url, viewport=viewport,
+                                      today=today, attributes=overridden)
     out += _structured_observations(html, channel=channel, url=url, today=today)
     if brand:
         out += _brand_observations(page, html, channel=channel, url=url, viewport=viewport,
@@ -86,34 +113,121 @@ def observations_from_page(
     return unique
 
 
+def _units(page: Mapping[str, Any], key: str) -> Iterable[Mapping[str, Any]]:
+    """The well-formed unit dicts under ``key``; anything else the page script sent is skipped."""
+    units = page.get(key)
+    if not isinstance(units, list | tuple):
+        return
+    for unit in units:
+        if isinstance(unit, Mapping) and isinstance(unit.get("text", ""), str):
+            yield unit
+
+
+def _hints(unit: Mapping[str, Any]) -> tuple[str, ...]:
+    raw = unit.get("hints")
+    return tuple(h for h in raw if isinstance(h, str)) if isinstance(raw, list | tuple) else ()
+
+
+def _shown(unit: Mapping[str, Any]) -> Shown:
+    font, contrast, fold = unit.get("font_px"), unit.get("contrast"), unit.get("above_fold")
+    return Shown(
+        visible=bool(unit.get("visible")),
+        font_px=font if isinstance(font, int | float) else None,
+        contrast=contrast if isinstance(contrast, int | float) else None,
+        collapsed=bool(unit.get("collapsed")),
+        above_fold=fold if isinstance(fold, bool) else None,
+    )
+
+
+def _selector(unit: Mapping[str, Any]) -> str | None:
+    sel = unit.get("selector")
+    return sel if isinstance(sel, str) else None
+
+
 def _text_observations(page: Mapping[str, Any], *, channel: str, url: str, viewport: str,
                        today: date | None) -> Iterable[PageObservation]:
-    for unit in page.get("units", ()):
+    for unit in _units(page, "units"):
         if unit.get("chrome"):
             continue
         text = unit.get("text", "")
         facts = extract_facts(text, today=today)
         if not facts:
             continue
-        shown = Shown(
-            visible=bool(unit.get("visible")),
-            font_px=unit.get("font_px"),
-            contrast=unit.get("contrast"),
-            collapsed=bool(unit.get("collapsed")),
-            above_fold=unit.get("above_fold"),
-        )
-        evidence = Evidence(url=url, selector=unit.get("selector"), viewport=viewport,
-                            html=unit.get("html"))
-        hints = tuple(unit.get("hints") or ())
+        shown = _shown(unit)
+        html = unit.get("html")
+        evidence = Evidence(url=url, selector=_selector(unit), viewport=viewport,
+                            html=html if isinstance(html, str) else None)
+        hints = _hints(unit)
         for f in facts:
             obs = Observation(
-                id=observation_id(channel, f.attribute, f.value, url, unit.get("selector"),
+                id=observation_id(channel, f.attribute, f.value, url, _selector(unit),
                                   f.span[0]),
                 channel=channel, attribute=f.attribute, value=f.value, text=text,
                 evidence=evidence, subject_hints=hints, currency=f.currency, period=f.period,
                 shown=shown, source="text",
             )
             yield PageObservation(obs, _box(unit.get("box")))
+
+
+# --- configured selectors ---------------------------------------------------------------
+
+def _selected_observations(page: Mapping[str, Any], *, channel: str, url: str, viewport: str,
+                           today: date | None,
+                           attributes: frozenset[str]) -> Iterable[PageObservation]:
+    """One observation per element a configured selector picked, read as its attribute."""
+    for unit in _units(page, "selected"):
+        attribute = unit.get("attribute")
+        if attribute not in attributes or unit.get("error"):
+            continue
+        text = unit.get("text", "")
+        read = selected_value(str(attribute), text, today)
+        if read is None:
+            continue
+        value, currency, period = read
+        html = unit.get("html")
+        evidence = Evidence(url=url, selector=_selector(unit), viewport=viewport,
+                            html=html if isinstance(html, str) else None)
+        obs = Observation(
+            id=observation_id(channel, attribute, value, url, _selector(unit), "selector"),
+            channel=channel, attribute=str(attribute), value=value, text=text,
+            evidence=evidence, subject_hints=_hints(unit), currency=currency, period=period,
+            shown=_shown(unit), source="selector", match=None)
+        yield PageObservation(obs, _box(unit.get("box")))
+
+
+def selected_value(attribute: str, text: str,
+                   today: date | None = None) -> tuple[Any, str | None, str | None] | None:
+    """The value of ``attribute`` in the text of an element a selector picked.
+
+    The selector says *what* the element is, so the text only has to say *how much*: a fact
+    of that attribute if the extractor finds one, else any amount (money attributes), a
+    count (months), a free word ("ilmainen", "free" → 0), or the text itself (``offer``).
+    """
+    facts = extract_facts(text, today=today)
+    same = [f for f in facts if f.attribute == attribute]
+    if same:
+        return same[0].value, same[0].currency, same[0].period
+    if attribute in MONEY_ATTRIBUTES:
+        period = "month" if attribute in ("monthly_price", "promo_price") else "once"
+        money = [f for f in facts if f.attribute in MONEY_ATTRIBUTES]
+        if money:
+            return money[0].value, money[0].currency, period
+        parsed = parse_amount(text)
+        if parsed:
+            return parsed[0], parsed[1], period
+        if FREE_WORD_RE.search(text):
+            return Decimal(0), None, period
+        return None
+    if attribute in ("contract_months", "promo_months"):
+        counts = [f for f in facts if f.attribute in ("contract_months", "promo_months")]
+        if counts:
+            return counts[0].value, None, None
+        parsed = parse_amount(text)
+        return (parsed[0], None, None) if parsed else None
+    if attribute == "offer":
+        text = " ".join(text.split())[:200]
+        return (text, None, None) if text else None
+    return None
 
 
 # --- schema.org -----------------------------------------------------------------------
@@ -156,6 +270,16 @@ def _is_monthly(spec: Mapping[str, Any]) -> bool:
     return bool(codes & {"MON", "month", "kk", "P1M", "kuukausi"})
 
 
+def _spec_attribute(spec: Mapping[str, Any], monthly: bool) -> str:
+    """A PriceSpecification's attribute: a fee when its name is a fee label ("Avausmaksu",
+    "Activation fee"), else the monthly or one-off price."""
+    label = LABEL_RE.search(_first_str(spec.get("name")) or _first_str(spec.get("description"))
+                            or "")
+    if label and label.lastgroup in FEES:
+        return label.lastgroup
+    return "monthly_price" if monthly else "price"
+
+
 def _products(html: str, url: str) -> list[Mapping[str, Any]]:
     import extruct  # imported lazily: it pulls in rdflib, which is slow to import
 
@@ -177,16 +301,49 @@ def _products(html: str, url: str) -> list[Mapping[str, Any]]:
             for key in ("@graph", "itemListElement", "item", "mainEntity"):
                 walk(item.get(key))
 
-    for syntax in ("json-ld", "microdata", "rdfa"):
+    for syntax in ("json-ld", "microdata"):
         walk(data.get(syntax, []))
+    walk(_rdfa_trees(data.get("rdfa", [])))
     return found
+
+
+_SCHEMA_PREFIXES = ("https://schema.org/", "http://schema.org/")
+
+
+def _rdfa_trees(nodes: Any) -> list[Mapping[str, Any]]:
+    """extruct's RDFa is flat (full IRIs as keys, offers as ``{"@id": ...}`` references):
+    compact the schema.org keys and inline the references, so it reads like JSON-LD."""
+    if not isinstance(nodes, list):
+        return []
+    by_id = {n["@id"]: n for n in nodes if isinstance(n, Mapping) and isinstance(n.get("@id"), str)}
+
+    def compact(node: Mapping[str, Any], depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            short = key[len(next(p for p in _SCHEMA_PREFIXES if key.startswith(p))):] \
+                if key.startswith(_SCHEMA_PREFIXES) else key
+            items = []
+            for item in _as_list(value):
+                ref = item.get("@id") if isinstance(item, Mapping) and len(item) == 1 else None
+                if isinstance(ref, str) and ref in by_id and depth < 4:
+                    items.append(compact(by_id[ref], depth + 1))
+                else:
+                    items.append(item)
+            out[short] = items if key != "@type" else value
+        return out
+
+    return [compact(n, 0) for n in nodes if isinstance(n, Mapping)]
 
 
 def _structured_observations(html: str, *, channel: str, url: str,
                              today: date | None) -> Iterable[PageObservation]:
     if "schema.org" not in html and "application/ld+json" not in html:
+        yield from _opengraph_observations(html, channel=channel, url=url)
         return
-    for prod in _products(html, url):
+    products = _products(html, url)
+    if not any(_as_list(p.get("offers")) for p in products):
+        yield from _opengraph_observations(html, channel=channel, url=url)
+    for prod in products:
         name = _first_str(prod.get("name"))
         sku = _first_str(prod.get("sku")) or _first_str(prod.get("gtin"))
         hints = tuple(h for h in (f"sku:{sku}" if sku else None, name) if h)
@@ -202,7 +359,7 @@ def _structured_observations(html: str, *, channel: str, url: str,
                 if amount is None:
                     continue
                 monthly = _is_monthly(spec)
-                entries.append(("monthly_price" if monthly else "price", amount,
+                entries.append((_spec_attribute(spec, monthly), amount,
                                 _first_str(spec.get("priceCurrency")) or currency,
                                 "month" if monthly else "once"))
             if not entries:
@@ -228,6 +385,45 @@ def _structured_observations(html: str, *, channel: str, url: str,
                     text=f"priceValidUntil {valid_until}", evidence=evidence,
                     subject_hints=hints, source="structured")
                 yield PageObservation(obs, None)
+
+
+def _opengraph_observations(html: str, *, channel: str,
+                            url: str) -> Iterable[PageObservation]:
+    """``product:price:amount`` (or ``og:price:amount``) with ``og:title`` as the name.
+
+    OpenGraph is what link previews show, so a price there is a price customers see. It
+    is read only when the page has no schema.org offer, which says more (billing period,
+    validity) about the same price.
+    """
+    if "og:" not in html and "product:" not in html:
+        return
+    import extruct
+
+    try:
+        data = extruct.extract(html, base_url=url, syntaxes=["opengraph"], uniform=True,
+                               errors="ignore")
+    except Exception:  # noqa: BLE001 - malformed markup yields no structured data, not a crash
+        return
+    for og in _as_list(data.get("opengraph")):
+        if not isinstance(og, Mapping):
+            continue
+        amount = _decimal(og.get("product:price:amount") or og.get("og:price:amount"))
+        if amount is None:
+            continue
+        currency = _first_str(og.get("product:price:currency") or og.get("og:price:currency"))
+        name = _first_str(og.get("og:title"))
+        sku = _first_str(og.get("product:retailer_item_id")) or _first_str(og.get("product:sku"))
+        hints = tuple(h for h in (f"sku:{sku}" if sku else None, name) if h)
+        evidence = Evidence(url=url, selector='meta[property="product:price:amount"]',
+                            html=json.dumps({k: v for k, v in og.items() if k != "@context"},
+                                            ensure_ascii=False, default=str)[:600])
+        obs = Observation(
+            id=observation_id(channel, "price", amount, url, "opengraph", sku, name),
+            channel=channel, attribute="price", value=amount,
+            text=f"OpenGraph price of {name or sku or 'the page'}", evidence=evidence,
+            subject_hints=hints, currency=currency.upper() if currency else None,
+            period="once", source="structured")
+        yield PageObservation(obs, None)
 
 
 # --- branding -------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from decimal import Decimal
 
 from auditor.extract.money import currency_code, parse_amount
 
-__all__ = ["Fact", "LEXICONS", "Lexicon", "extract_facts"]
+__all__ = ["FREE_WORD_RE", "Fact", "LEXICONS", "Lexicon", "extract_facts"]
 
 
 # =========================================================================== vocabulary
@@ -193,6 +193,8 @@ ENGLISH = Lexicon(
         "activation_fee": (
             r"(?:one[- ]time\s+)?(?:activation|connection|set[- ]?up|opening|start[- ]?up"
             r"|installation)\s+(?:fee|charge|cost)s?",
+            # A bare noun as a row label: "Activation: free", "Setup: €0".
+            r"(?:activation|connection|set[- ]?up|installation)(?=[ \t]*:)",
         ),
         "delivery_fee": (r"(?:delivery|shipping|postage)(?:\s+(?:fee|charge|cost)s?)?",),
         "cancellation_fee": (
@@ -244,7 +246,8 @@ ENGLISH = Lexicon(
     discount_words=(r"off\b", r"discount\w*"),
     saving_words=(r"save", r"saving", r"credit"),
     vat_included=(
-        r"incl(?:\.|uding|usive\s+of|udes)?\s+(?:[0-9]+(?:[.,][0-9]+)?\s*%\s+)?VAT",
+        r"incl(?:\.|ud(?:e|es|ed|ing)|usive\s+of)?\s+(?:[0-9]+(?:[.,][0-9]+)?\s*%\s+)?VAT"
+        r"(?:\s*[0-9]+(?:[.,][0-9]+)?\s*%)?",
         r"VAT\s+incl(?:\.|uded)?",
     ),
     vat_excluded=(
@@ -263,13 +266,14 @@ SWEDISH = Lexicon(
         "delivery_fee": (r"fraktavgift\w*", r"frakt\b", r"leveransavgift\w*"),
         "cancellation_fee": (r"uppsägningsavgift\w*",),
     },
-    fee_nouns={"delivery_fee": (r"frakt",)},
+    fee_nouns={"delivery_fee": (r"frakt", r"leverans"),
+               "activation_fee": (r"aktivering", r"öppning", r"anslutning")},
     monthly_labels=(r"månadsavgift\w*", r"månadskostnad\w*"),
     price_labels=(r"pris\b", r"kostar"),
-    free_words=(r"gratis", r"kostnadsfri\w*", r"fri\b"),
+    free_words=(r"gratis", r"kostnadsfri\w*", r"avgiftsfri\w*", r"fri\b"),
     negations=(r"ingen", r"inget", r"utan"),
     include_words=(r"ingår", r"inkl\w*"),
-    month_units=(r"månader", r"månad", r"mån"),
+    month_units=(r"månaderna", r"månaders", r"månader", r"månad", r"mån"),
     year_units=(r"år",),
     per_month_slash=(r"mån", r"månad"),
     per_year_slash=(r"år",),
@@ -298,14 +302,17 @@ GERMAN = Lexicon(
         "delivery_fee": (r"versandkosten", r"liefergebühr\w*", r"versand\b"),
         "cancellation_fee": (r"kündigungsgebühr\w*",),
     },
-    fee_nouns={"delivery_fee": (r"versand", r"lieferung")},
+    fee_nouns={"delivery_fee": (r"versand", r"lieferung"),
+               "activation_fee": (r"bereitstellung", r"aktivierung", r"anschluss",
+                                  r"einrichtung")},
+    fee_free_forms={"delivery_fee": (r"versand(?:kosten)?frei\w*",)},
     monthly_labels=(r"grundgebühr\w*", r"monatliche\s+gebühr\w*", r"monatspreis\w*"),
     price_labels=(r"preis\b", r"kostet"),
     free_words=(r"kostenlos\w*", r"gratis", r"entfällt"),
     negations=(r"keine?", r"ohne"),
     include_words=(r"enthalt\w*", r"inklusive"),
     fee_absent_after=(r"entfällt",),
-    month_units=(r"monate?n?", r"mon\."),
+    month_units=(r"monate?n?", r"monats", r"mon\."),
     year_units=(r"jahre?n?",),
     per_month_slash=(r"monat", r"mon", r"mtl"),
     per_year_slash=(r"jahr",),
@@ -342,7 +349,7 @@ FRENCH = Lexicon(
     free_words=(r"gratuit\w*", r"offert\w*"),
     negations=(r"sans", r"pas\s+de", r"aucuns?"),
     include_words=(r"compris\w*", r"inclu\w*"),
-    month_units=(r"mois",),
+    month_units=(r"premiers\s+mois", r"mois"),
     year_units=(r"ans?",),
     per_month_slash=(r"mois",),
     per_year_slash=(r"an",),
@@ -352,8 +359,10 @@ FRENCH = Lexicon(
     from_before=(r"à\s+partir\s+de", r"dès"),
     regular_before=(r"au\s+lieu\s+de", r"prix\s+normal"),
     promo_first=(r"les", r"les\s+premiers"),
+    promo_connectors=(r"à",),
     promo_for_before=(r"pendant",),
-    contract_words=(r"engagement", r"contrat"),
+    contract_words=(r"engagement", r"d['’]engagement", r"contrat"),
+    contract_fillers=(r"de", r"d['’]une\s+durée\s+de", r"durée"),
     open_ended=(r"sans\s+engagement",),
     offer_words=(r"offre\w*", r"promotion\w*"),
     discount_words=(r"de\s+(?:réduction|remise)",),
@@ -466,6 +475,8 @@ def _free_pattern(attribute: str) -> str:
         rf"{label}{_SP}*(?::|-|–|on|is|are|ist|est|är)?{_SP}*{free}",
         rf"{free}{_SP}+{noun}\w*",
     ]
+    if noun != "(?:)":
+        parts.append(rf"{noun}{_SP}*[:\-–]?{_SP}*{free}")
     absent = _field("fee_absent_after")
     if absent != "(?:)":
         parts.append(rf"{label}\s+{absent}")
@@ -474,8 +485,20 @@ def _free_pattern(attribute: str) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
+#: A word saying "free" on its own ("ilmainen", "gratis", "offert"): an element a selector
+#: names as a fee that says only this states a fee of 0.
+FREE_WORD_RE = _compile(rf"(?<![\w-]){_field('free_words')}(?![\w-])")
+
 FREE_FEE_RE = _compile(
     r"(?<![\w-])(?:" + "|".join(f"(?P<{a}>{_free_pattern(a)})" for a in FEES) + r")(?![\w-])"
+)
+
+# "Hinta: ilmainen", "Price: free": a price stated as free. The free word must end the
+# phrase, so that "hintaan ilmainen toimitus" (a free delivery) is not a free price.
+PRICE_FREE_RE = _compile(
+    rf"(?<![\w-])(?:(?P<monthly_price>{_field('monthly_labels')})|(?P<price>{_field('price_labels')}))"
+    rf"{_SP}*:?{_SP}*(?:(?:on|is|ist|est|är){_SP}+)?{_field('free_words')}"
+    r"(?=[ \t]*(?:$|[.,;!)]))"
 )
 
 _MONTHS_UNIT = rf"(?:(?P<mu>{_field('month_units')})|(?P<yu>{_field('year_units')}))"
@@ -870,10 +893,15 @@ def _free_promos(text: str, contracts: _Spans, promos: _Spans) -> Iterator[Fact]
 
 
 def _free_fees(text: str) -> Iterator[Fact]:
-    """Fees stated as absent or free: "Ei avausmaksua", "free delivery" → 0."""
+    """Fees and prices stated as absent or free: "Ei avausmaksua", "free delivery",
+    "Hinta: ilmainen" → 0."""
     for m in FREE_FEE_RE.finditer(text):
         attribute = m.lastgroup or "activation_fee"
         yield Fact(attribute, Decimal("0"), m.group(0), m.span(), None, "once")
+    for m in PRICE_FREE_RE.finditer(text):
+        monthly = m.lastgroup == "monthly_price"
+        yield Fact("monthly_price" if monthly else "price", Decimal("0"), m.group(0), m.span(),
+                   None, "month" if monthly else "once")
 
 
 # --- terms ------------------------------------------------------------------------------

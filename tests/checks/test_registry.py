@@ -7,7 +7,9 @@ from auditor.model import Severity
 from checks import REGISTRY, Option, RegistrationError, Registry, active_checks, check
 
 BUILT_INS = {"price_mismatch", "fee_mismatch", "contract_mismatch", "hidden_fee", "fine_print",
-             "missing_offer", "stale_offer", "brand_name", "logo_drift", "color_drift"}
+             "missing_offer", "stale_offer", "brand_name", "logo_drift", "color_drift",
+             "offer_terms_mismatch", "total_cost_mismatch", "vat_statement_missing",
+             "font_drift", "capture_gap"}
 
 
 def test_every_built_in_is_registered_with_rationale_severity_and_documented_options():
@@ -68,7 +70,7 @@ def test_levels_severity_and_options_from_config():
     assert "fine_print" not in active
     pm = active["price_mismatch"]
     assert (pm.level, pm.severity, pm.options["tolerance"]) == ("warn", Severity.CRITICAL, "0.05")
-    assert pm.options["attributes"] == ["monthly_price", "promo_price", "price"]
+    assert pm.options["attributes"] == ["monthly_price", "price"]
     assert active["hidden_fee"].level == "error"
 
 

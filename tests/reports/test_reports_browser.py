@@ -43,17 +43,34 @@ def test_report_in_chromium(written: dict[str, Path], chromium) -> None:
             assert page.locator("a.skip").is_visible()
             page.keyboard.press("Enter")
             assert page.evaluate("location.hash") == "#findings"
+            # from there Tab walks the filters in order, then into the first finding
+            focused = []
+            for _ in range(7):
+                page.keyboard.press("Tab")
+                focused.append(page.evaluate("document.activeElement.id || "
+                                             "document.activeElement.className"))
+            assert focused == ["f-severity", "f-check", "f-channel", "f-subject", "f-search",
+                               "f-clear", "permalink"]
+            page.keyboard.press("Enter")  # a finding's heading links to the finding itself
+            first = page.locator("article[data-finding]").first.get_attribute("id")
+            assert page.evaluate("location.hash") == f"#{first}"
+            page.focus("#f-severity")
+            page.keyboard.press("ArrowDown")  # filters work from the keyboard: "critical"
+            assert page.locator("#filter-status").inner_text() == "1 of 8 findings shown"
+            assert _visible_checks(page) == ["fee-only-in-chat"]
+            page.click("#f-clear")
 
-            every = ["fee-only-in-chat", "fee-in-fine-print", "price-mismatch",
-                     "campaign-missing", "contract-mismatch", "logo-mismatch", "brand-color",
-                     "brand-name-spelling"]
+            # severity groups, then warnings, then the waived section
+            every = ["fee-only-in-chat", "price-mismatch", "campaign-missing",
+                     "contract-mismatch", "logo-mismatch", "brand-color",
+                     "brand-name-spelling", "fee-in-fine-print"]
             assert page.locator("#filters").is_visible()
             assert _visible_checks(page) == every
             assert page.locator("#filter-status").inner_text() == "8 of 8 findings shown"
 
             page.select_option("#f-severity", label="high and above")
-            assert _visible_checks(page) == ["fee-only-in-chat", "fee-in-fine-print",
-                                             "price-mismatch"]
+            assert _visible_checks(page) == ["fee-only-in-chat", "price-mismatch",
+                                             "fee-in-fine-print"]
             assert not page.locator("#warnings").is_visible()
             assert not page.locator("#h-sev-medium").is_visible()
             assert page.locator("#filter-status").inner_text() == "3 of 8 findings shown"
@@ -100,3 +117,58 @@ def test_report_in_chromium(written: dict[str, Path], chromium) -> None:
     assert dialogs == []
     assert problems == []
     assert all(r.startswith(("file://", "data:")) for r in requests), requests
+
+
+def test_large_report_renders_lazily_in_chromium(run_factory, out_dir: Path, chromium) -> None:
+    """The large-report mode (forced here on a small run): findings come from the JSON
+    block a chunk at a time, filters work, screenshots load from evidence/ under the CSP,
+    and the hostile content stays inert."""
+    from playwright import sync_api
+
+    from reports.html import render_html
+
+    big = run_factory(extra_findings=150)  # 158 findings: two chunks of 100
+    html = out_dir / "report.html"
+    html.write_text(render_html(big, out_dir, lazy=True), encoding="utf-8")
+    assert "data:image/png" not in html.read_text("utf-8")
+    dialogs: list[str] = []
+    problems: list[str] = []
+    requests: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium.path, args=["--disable-gpu"])
+        try:
+            page = browser.new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(html.resolve().as_uri())
+            status = page.locator("#filter-status")
+            # the rows are unpacked asynchronously (DecompressionStream): wait for them
+            sync_api.expect(status).to_have_text("158 of 158 findings match; 100 shown")
+            assert page.locator("article[data-finding]").count() == 100
+            page.click("#f-more")
+            assert page.locator("article[data-finding]").count() == 158
+            assert not page.locator("#lazy-more").is_visible()
+
+            page.select_option("#f-severity", label="critical")
+            assert _visible_checks(page) == ["fee-only-in-chat"]
+            page.click("#f-clear")
+            page.fill("#f-search", "<script>alert(1)</script>")
+            assert _visible_checks(page) == ["campaign-missing"]
+            page.fill("#f-search", "Extra mismatch number 149")
+            assert _visible_checks(page) == ["price-mismatch"]
+            page.click("#f-clear")
+            page.select_option("#f-severity", label="high and above")
+            page.click("#f-more")
+            # evidence screenshots are files next to the report, loaded under the CSP
+            img = page.locator("img[loading=lazy]").first
+            img.scroll_into_view_if_needed()
+            assert img.evaluate("i => i.decode().then(() => i.naturalWidth)") == 4
+            assert img.get_attribute("src").startswith("evidence/")
+            assert page.locator("a[href^='javascript' i]").count() == 0
+        finally:
+            browser.close()
+    assert dialogs == [] and problems == []
+    assert all(r.startswith(("file://", "data:")) for r in requests), requests
+    assert any(r.endswith("/evidence/price-desktop.png") for r in requests)

@@ -138,8 +138,12 @@ def test_header(dom) -> None:
 def test_findings_sections(dom, run: Run) -> None:
     findings = dom.find("section", id="findings")
     order = [a.attrs["data-check"] for a in findings.find_all("article")]
-    assert order == ["fee-only-in-chat", "fee-in-fine-print", "price-mismatch",
-                     "campaign-missing", "contract-mismatch", "logo-mismatch"]
+    assert order == ["fee-only-in-chat", "price-mismatch", "campaign-missing",
+                     "contract-mismatch", "logo-mismatch"]
+    waived = dom.find("section", id="waived")
+    [article] = waived.find_all("article")
+    assert article.attrs["data-check"] == "fee-in-fine-print"
+    assert "waived, not gating" in article.text and "never gate" in waived.text
     warnings = dom.find("section", id="warnings")
     assert [a.attrs["data-check"] for a in warnings.find_all("article")] == [
         "brand-color", "brand-name-spelling"]
@@ -158,7 +162,7 @@ def test_findings_sections(dom, run: Run) -> None:
     assert "font 32 px" in text and "above the fold" in text
     assert "transcripts/chat-0412.txt, line 7, said by agent" in text
 
-    fine = findings.find("article", data_check="fee-in-fine-print")
+    fine = waived.find("article", data_check="fee-in-fine-print")
     warns = [li.text for li in fine.find_all("li", class_="warn")]
     assert warns == ["hidden", "in a collapsed element", "font 10 px (fine print)",
                      "contrast 3.2:1 (low)"]
@@ -183,7 +187,7 @@ def test_passing_run_and_empty_sections(run: Run, out_dir: Path, html_parser) ->
                  observations=tuple(o for o in run.observations if o.subject))
     dom = html_parser(render_html(ok, out_dir))
     assert not dom.find_all(id="incomplete")
-    assert dom.find("div", class_="banner").text == "✅ Passed: no --fail-on gate was set."
+    assert dom.find("div", class_="banner").text == "✓ Passed: no --fail-on gate was set."
     assert "No previous run to compare with." in dom.find("p", id="comparison").text
     assert "Every channel was captured completely." in dom.find("section", id="capture-errors").text
     assert "Every observation was matched" in dom.find("section", id="unmatched").text

@@ -11,6 +11,7 @@ import pytest
 
 from auditor.model import Run, Severity
 from reports import SCHEMA_PATH, FindingsFileError, findings_document, load_findings
+from reports.json import validate_document
 
 
 def _schema() -> dict:
@@ -70,6 +71,7 @@ def test_document_values(run: Run) -> None:
         "gating": 0,  # no --fail-on: no gate
         "total": 8,
         "fail_on": None,
+        "baseline": None,
     }
     # error level, not waived, at or above the threshold: the waived fine-print fee and the
     # two warnings never gate
@@ -77,6 +79,13 @@ def test_document_values(run: Run) -> None:
     assert (low["gating"], low["fail_on"]) == (5, "low")
     high = findings_document(run, fail_on=Severity.HIGH)["summary"]
     assert (high["gating"], high["fail_on"]) == (2, "high")
+    # a baseline holding the critical chat fee: only the (new) price mismatch still gates
+    fee = next(f for f in run.findings if f.check == "fee-only-in-chat")
+    known = findings_document(run, fail_on=Severity.HIGH,
+                              baseline=frozenset({fee.fingerprint, "not-in-this-run"}))
+    assert known["summary"]["gating"] == 1
+    assert known["summary"]["baseline"] == {"fingerprints": 2, "matched": 1}
+    validate_document(known)
 
 
 def test_written_file_is_the_document(written: dict[str, Path], run: Run) -> None:

@@ -105,3 +105,12 @@ def test_channel_records_failed_files_and_reads_the_rest(tmp_path, chat):
     assert reasons["broken.json"].startswith("line 1: not valid JSON")
     assert "not UTF-8" in reasons["latin1.json"]
     assert not result.complete
+
+
+@pytest.mark.timeout(120)  # a hang guard, not a speed assertion: quadratic regexes never finish
+@pytest.mark.parametrize("filler", ["a", "1", "a.", "1 ", "x@", "+3"])
+def test_masking_survives_megabyte_strings_of_hostile_text(filler):
+    text = filler * (1_000_000 // len(filler)) + " matti.v@example.com 040 123 4567"
+    masked = mask_pii(text, ["Matti Virtanen"])
+    assert masked.endswith(" [email] [phone]")
+    assert len(masked) < len(text)

@@ -1,0 +1,619 @@
+"""Chat transcript export formats → one :class:`Transcript` of role-tagged messages.
+
+Support teams export chats from whatever tool they use, so a transcripts channel reads
+several formats and detects which one a file is in (``format: auto``), with an override
+in the config. Every parser does the same three things, and nothing else:
+
+* map the tool's author types to Omniaudit's four roles — ``agent``, ``bot``, ``customer``,
+  ``system`` — because only agent and bot lines are the company's word;
+* keep the line each message starts on, where the format has lines, so evidence can cite
+  ``file:line``;
+* turn markup (Intercom's HTML bodies) into plain text.
+
+Formats (documented with examples in ``docs/transcripts.md``):
+
+``omniaudit``  the project's JSON (``omniaudit-transcript/1``)
+``csv``        a header row naming the text, role and name columns
+``text``       plain logs: ``[12:01] Agent Anna: ...``
+``whatsapp``   WhatsApp "Export chat" text files (Android and iOS layouts)
+``zendesk``    Zendesk Chat (Zopim) chat JSON: ``history`` of ``chat.msg`` events
+``livechat``   LiveChat chat JSON: ``users`` and ``thread(s).events``
+``intercom``   Intercom conversation JSON: ``source`` and ``conversation_parts``
+
+Formats that carry no roles (WhatsApp, plain logs whose speakers have no role word) need
+to be told who speaks for the company: a speaker whose name contains one of
+``company_names`` (the brand name, the channel's ``agents``) is an agent, everyone else a
+customer — so an unknown speaker's words are never mistaken for the company's.
+
+Everything here reads untrusted files: parsers raise only :class:`TranscriptError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "FORMATS", "FORMAT_ID", "KNOWN_ROLES", "Message", "Transcript", "TranscriptError",
+    "detect_format", "parse_transcript",
+]
+
+FORMAT_ID = "omniaudit-transcript/1"
+KNOWN_ROLES = frozenset({"agent", "bot", "customer", "system"})
+#: The values of a transcripts channel's ``format`` key, ``auto`` aside.
+FORMATS: tuple[str, ...] = ("omniaudit", "csv", "text", "whatsapp", "zendesk", "livechat",
+                            "intercom")
+
+
+class TranscriptError(ValueError):
+    """A transcript file that cannot be read; the message names the file and line."""
+
+    def __init__(self, path: Path | str, reason: str, line: int | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {reason}")
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message: who (role and display name), when, what, and the line it starts on."""
+
+    role: str
+    name: str
+    timestamp: str | None
+    text: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """One conversation, messages in the order they were sent."""
+
+    id: str
+    path: Path
+    messages: tuple[Message, ...]
+    #: The format it was read as (one of :data:`FORMATS`).
+    format: str = "omniaudit"
+    #: Customers' names and e-mails the export names outside the messages (a chat's
+    #: visitor record): masked wherever they appear in the text.
+    personal: tuple[str, ...] = ()
+
+
+# --- roles ------------------------------------------------------------------------------
+
+#: Author words and types of the supported tools (and speaker prefixes in plain logs, in
+#: the five languages) → role. Lower-case.
+ROLE_WORDS: Mapping[str, str] = {
+    # Omniaudit / generic
+    "agent": "agent", "bot": "bot", "customer": "customer", "system": "system",
+    "operator": "agent", "support": "agent", "staff": "agent", "admin": "agent",
+    "team": "agent", "assistant": "bot", "chatbot": "bot", "virtual assistant": "bot",
+    "user": "customer", "visitor": "customer", "client": "customer", "lead": "customer",
+    "contact": "customer", "end-user": "customer", "end_user": "customer", "guest": "customer",
+    # Finnish
+    "asiakaspalvelija": "agent", "asiakaspalvelu": "agent", "myyjä": "agent",
+    "botti": "bot", "asiakas": "customer", "järjestelmä": "system",
+    # Swedish
+    "handläggare": "agent", "kundtjänst": "agent", "kund": "customer", "besökare": "customer",
+    # German
+    "mitarbeiter": "agent", "berater": "agent", "kunde": "customer", "besucher": "customer",
+    # French
+    "conseiller": "agent", "conseillère": "agent", "conseillere": "agent",
+    "visiteur": "customer", "système": "system",
+}
+
+
+def role_of(word: str | None) -> str | None:
+    """The role an author word or type stands for, or None when it names no role."""
+    if not word:
+        return None
+    key = str(word).strip().lower()
+    if key in ROLE_WORDS:
+        return ROLE_WORDS[key]
+    if key.startswith("agent:"):  # Zendesk Chat nicks: "agent:12345", "agent:trigger"
+        return "bot" if key == "agent:trigger" else "agent"
+    return None
+
+
+def _company(name: str, company_names: Sequence[str]) -> bool:
+    low = name.casefold()
+    return any(c and c.casefold() in low for c in company_names)
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+class _LineFinder:
+    """Lines of JSON string values, found in the raw text in document order.
+
+    JSON exports of support tools are pretty-printed one key per line, so the line of a
+    message's text value is the line a reviewer opens. Searching forward from the last hit
+    keeps repeated texts ("Kiitos!") on their own lines.
+    """
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.pos = 0
+
+    def line(self, value: str) -> int | None:
+        if not value:
+            return None
+        for encoded in (json.dumps(value, ensure_ascii=False), json.dumps(value)):
+            i = self.raw.find(encoded, self.pos)
+            if i >= 0:
+                self.pos = i + len(encoded)
+                return _line_of(self.raw, i)
+        return None
+
+
+class _TextOf(HTMLParser):
+    """Plain text of an HTML fragment (Intercom bodies); tags dropped, entities decoded."""
+
+    _BREAKS = frozenset({"p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in self._BREAKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_text(fragment: str) -> str:
+    """The text of an HTML fragment, whitespace collapsed."""
+    p = _TextOf()
+    try:
+        p.feed(fragment)
+        p.close()
+    except Exception:  # noqa: BLE001 - html.parser on untrusted markup: fall back to raw text
+        return " ".join(fragment.split())
+    return " ".join("".join(p.parts).split())
+
+
+def _timestamp(value: Any) -> str | None:
+    """ISO 8601 from an ISO string or a Unix time in seconds or milliseconds."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        seconds = value / 1000 if value > 10**11 else value
+        try:
+            return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")
+        except (OverflowError, OSError, ValueError):
+            return None
+    return str(value)[:40] or None
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _json(raw: str, path: Path) -> Any:
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as e:
+        raise TranscriptError(path, f"not valid JSON: {e.msg}", e.lineno) from None
+    except RecursionError:
+        raise TranscriptError(path, "JSON nested too deeply") from None
+
+
+# --- omniaudit JSON ---------------------------------------------------------------------
+
+
+def parse_omniaudit(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
+    """The project's JSON format, keeping each message object's line number."""
+    doc = _json(raw, path)
+    if isinstance(doc, dict) and doc.get("format") not in (None, FORMAT_ID):
+        raise TranscriptError(path, f"unknown format {doc.get('format')!r}; expected {FORMAT_ID!r}",
+                              _line_of(raw, max(0, raw.find('"format"'))))
+    if not isinstance(doc, dict) or not isinstance(doc.get("messages"), list):
+        raise TranscriptError(path, "expected an object with a 'messages' list "
+                                    f"(format {FORMAT_ID}, see docs/transcripts.md)", 1)
+    # Locate each message object in the raw text to give evidence a line number.
+    decoder = json.JSONDecoder()
+    starts: list[int] = []
+    key = re.search(r'"messages"\s*:\s*\[', raw)
+    pos = key.end() if key else 0
+    for _ in doc["messages"]:
+        while pos < len(raw) and raw[pos] in " \t\r\n,":
+            pos += 1
+        starts.append(pos)
+        try:
+            _, pos = decoder.raw_decode(raw, pos)
+        except (json.JSONDecodeError, RecursionError):
+            break
+    messages = []
+    for i, m in enumerate(doc["messages"]):
+        line = _line_of(raw, starts[i]) if i < len(starts) else 1
+        if not isinstance(m, dict):
+            raise TranscriptError(path, f"message {i + 1} is not an object", line)
+        role = str(m.get("role", "")).strip().lower()
+        if role not in KNOWN_ROLES:
+            raise TranscriptError(path, f"message {i + 1} has unknown role {m.get('role')!r}; "
+                                        f"expected one of {', '.join(sorted(KNOWN_ROLES))}", line)
+        text = m.get("text")
+        if not isinstance(text, str):
+            raise TranscriptError(path, f"message {i + 1} has no 'text' string", line)
+        ts = m.get("timestamp")
+        messages.append(Message(role, str(m.get("name") or ""),
+                                ts if isinstance(ts, str) else None, text, line))
+    return Transcript(str(doc.get("id") or path.stem), path, tuple(messages), "omniaudit")
+
+
+# --- CSV --------------------------------------------------------------------------------
+
+_CSV_TEXT = ("text", "message", "body", "content", "msg", "viesti", "meddelande",
+             "nachricht")
+_CSV_ROLE = ("role", "author_type", "sender_type", "type", "user_type", "rooli", "from_type")
+_CSV_NAME = ("name", "author", "sender", "author_name", "sender_name", "display_name", "from",
+             "nimi", "speaker")
+_CSV_TIME = ("timestamp", "time", "created_at", "date", "datetime", "aika", "sent_at")
+_CSV_ID = ("conversation_id", "chat_id", "ticket_id", "thread_id")
+
+
+def _column(header: Sequence[str], names: Sequence[str]) -> int | None:
+    low = [h.strip().lower() for h in header]
+    for n in names:
+        if n in low:
+            return low.index(n)
+    return None
+
+
+def parse_csv(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
+    """A CSV with a header row; one row per message, evidence line = the row's first line."""
+    try:
+        dialect: Any = csv.Sniffer().sniff(raw[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(raw, newline=""), dialect)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        raise TranscriptError(path, "empty CSV: expected a header row", 1) from None
+    text_i = _column(header, _CSV_TEXT)
+    if text_i is None:
+        raise TranscriptError(path, "CSV header has no text column (one of: "
+                                    f"{', '.join(_CSV_TEXT)})", 1)
+    role_i, name_i = _column(header, _CSV_ROLE), _column(header, _CSV_NAME)
+    time_i, id_i = _column(header, _CSV_TIME), _column(header, _CSV_ID)
+    messages: list[Message] = []
+    conv_id = ""
+    line = reader.line_num + 1
+    def cell(row: list[str], i: int | None) -> str:
+        return row[i].strip() if i is not None and i < len(row) else ""
+
+    try:
+        for row in reader:
+            text = cell(row, text_i)
+            if text:
+                name = cell(row, name_i)
+                role = role_of(cell(row, role_i)) or role_of(name) or (
+                    "agent" if _company(name, company_names) else "customer")
+                messages.append(Message(role, name, cell(row, time_i) or None, text, line))
+                conv_id = conv_id or cell(row, id_i)
+            line = reader.line_num + 1
+    except csv.Error as e:
+        raise TranscriptError(path, f"not valid CSV: {e}", reader.line_num) from None
+    return Transcript(conv_id or path.stem, path, tuple(messages), "csv")
+
+
+# --- plain text logs --------------------------------------------------------------------
+
+_TIME = r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s?[AaPp][Mm])?"
+_DATE = r"\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}"
+TEXT_LINE_RE = re.compile(
+    rf"^\[(?P<ts>(?:(?:{_DATE})[ T,]*)?{_TIME})\]\s*(?P<speaker>[^:\n]{{1,60}}?)\s*:"
+    r"\s?(?P<text>.*)$"
+)
+_ROLE_PREFIX_RE = re.compile(r"^(?P<word>[^\W\d_]+(?:[ -][^\W\d_]+)?)\b\s*(?P<rest>.*)$")
+_PAREN_ROLE_RE = re.compile(r"^(?P<name>.*?)\s*\((?P<word>[^()]{1,30})\)$")
+
+
+def _speaker_role(speaker: str, company_names: Sequence[str]) -> tuple[str, str]:
+    """Role and display name from "Agent Anna", "Anna (agent)", "Asiakas", "Nordtel-botti"."""
+    m = _PAREN_ROLE_RE.match(speaker)
+    if m and role_of(m.group("word")):
+        return role_of(m.group("word")) or "customer", m.group("name").strip()
+    whole = role_of(speaker)
+    if whole:
+        return whole, ""
+    m = _ROLE_PREFIX_RE.match(speaker)
+    if m:
+        for word, rest in ((m.group("word"), m.group("rest")),
+                           (m.group("word").split()[0],
+                            speaker[len(m.group("word").split()[0]):].strip())):
+            role = role_of(word)
+            if role:
+                return role, rest.strip()
+    if _company(speaker, company_names):
+        return ("bot" if re.search(r"bot", speaker, re.I) else "agent"), speaker
+    return "customer", speaker
+
+
+def parse_text_log(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
+    """``[12:01] Agent Anna: text``; lines without a prefix continue the previous message."""
+    messages: list[Message] = []
+    pending: dict[str, Any] | None = None
+
+    def flush() -> None:
+        if pending and pending["text"].strip():
+            messages.append(Message(pending["role"], pending["name"], pending["ts"],
+                                    pending["text"].strip(), pending["line"]))
+
+    for n, line in enumerate(raw.splitlines(), start=1):
+        m = TEXT_LINE_RE.match(line)
+        if m:
+            flush()
+            role, name = _speaker_role(m.group("speaker").strip(), company_names)
+            pending = {"role": role, "name": name, "ts": m.group("ts"),
+                       "text": m.group("text"), "line": n}
+        elif pending is not None and line.strip():
+            pending["text"] += "\n" + line.strip()
+    flush()
+    if not messages:
+        raise TranscriptError(path, "no '[hh:mm] Speaker: text' lines found", 1)
+    return Transcript(path.stem, path, tuple(messages), "text")
+
+
+# --- WhatsApp ---------------------------------------------------------------------------
+
+# Android: "31/12/2026, 10:01 - Name: text"; iOS: "[31.12.2026, 10.01.15] Name: text".
+_WA_DATE = r"\d{1,2}[./]\d{1,2}[./]\d{2,4}"
+WHATSAPP_LINE_RE = re.compile(
+    rf"^\u200e?(?:\[(?P<date>{_WA_DATE}),?\s(?P<time>{_TIME})\]"
+    rf"|(?P<date2>{_WA_DATE}),?\s(?P<time2>{_TIME})\s[-\u2013])\s(?P<rest>.*)$"
+)
+_WA_SYSTEM_HINTS = ("end-to-end", "päästä päähän", "end-to-end-krypterade", "verschlüsselt",
+                    "chiffrés de bout en bout", "<media omitted>", "<media jätetty pois>")
+
+
+def parse_whatsapp(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
+    """A WhatsApp "Export chat" file; the company's account is named by ``company_names``."""
+    messages: list[Message] = []
+    pending: dict[str, Any] | None = None
+
+    def flush() -> None:
+        if pending and pending["text"].strip():
+            messages.append(Message(pending["role"], pending["name"], pending["ts"],
+                                    pending["text"].strip(), pending["line"]))
+
+    for n, line in enumerate(raw.splitlines(), start=1):
+        m = WHATSAPP_LINE_RE.match(line)
+        if not m:
+            if pending is not None and line.strip():
+                pending["text"] += "\n" + line.strip()
+            continue
+        flush()
+        ts = f"{m.group('date') or m.group('date2')} {m.group('time') or m.group('time2')}"
+        rest = m.group("rest").lstrip("\u200e")
+        name, sep, text = rest.partition(": ")
+        if not sep or len(name) > 60 or any(h in rest.lower() for h in _WA_SYSTEM_HINTS):
+            pending = {"role": "system", "name": "", "ts": ts, "text": rest, "line": n}
+            continue
+        role = "agent" if _company(name, company_names) else "customer"
+        if role == "agent" and re.search(r"bot", name, re.I):
+            role = "bot"
+        pending = {"role": role, "name": name.strip(), "ts": ts, "text": text, "line": n}
+    flush()
+    if not messages:
+        raise TranscriptError(path, "no WhatsApp export lines ('date, time - Name: text') found", 1)
+    return Transcript(path.stem, path, tuple(messages), "whatsapp")
+
+
+# --- support tools' JSON ----------------------------------------------------------------
+
+
+def _unwrap(doc: Any, path: Path) -> Mapping[str, Any]:
+    """One conversation object: a bare object, or a one-element list / ``{"chat": {...}}``."""
+    if isinstance(doc, list) and len(doc) == 1:
+        doc = doc[0]
+    if isinstance(doc, Mapping):
+        for key in ("chat", "conversation"):
+            if isinstance(doc.get(key), Mapping) and len(doc) <= 2:
+                return doc[key]
+        return doc
+    raise TranscriptError(path, "expected one conversation object", 1)
+
+
+def parse_zendesk(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
+    """Zendesk Chat: ``{"visitor": {...}, "history": [{"type": "chat.msg", "nick", ...}]}``.
+
+    ``nick`` is ``"visitor"`` or ``"agent:<id>"`` (``"agent:trigger"`` is an automated
+    trigger, a bot); events other than ``chat.msg`` (joins, leaves, ratings) are system.
+    """
+    doc = _unwrap(_json(raw, path), path)
+    history = doc.get("history")
+    if not isinstance(history, list):
+        raise TranscriptError(path, "Zendesk Chat export without a 'history' list", 1)
+    visitor = doc.get("visitor") if isinstance(doc.get("visitor"), Mapping) else {}
+    finder = _LineFinder(raw)
+    messages = []
+    for ev in history:
+        if not isinstance(ev, Mapping):
+            continue
+        text = _str(ev.get("msg") or ev.get("message"))
+        if not text:
+            continue
+        nick = _str(ev.get("nick"))
+        kind = _str(ev.get("type"))
+        if kind and kind not in ("chat.msg", "chat"):
+            role = "system"
+        else:
+            role = role_of(nick) or role_of(_str(ev.get("sender_type"))) or (
+                "agent" if _company(_str(ev.get("name")), company_names) else "customer")
+        name = _str(ev.get("display_name") or ev.get("name"))
+        messages.append(Message(role, name, _timestamp(ev.get("timestamp")), text,
+                                finder.line(text)))
+    personal = tuple(s for s in (_str(visitor.get("name")), _str(visitor.get("email")),
+                                 _str(visitor.get("phone"))) if s)
+    return Transcript(str(doc.get("id") or path.stem), path, tuple(messages), "zendesk",
+                      personal)
+
+
+def parse_livechat(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
+    """LiveChat: ``{"users": [{"id", "type", "name"}], "thread(s)": {"events": [...]}}``.
+
+    A user's ``type`` is ``agent`` or ``customer`` (bots are agents whose type or name says
+    bot); ``system_message`` events are system.
+    """
+    doc = _unwrap(_json(raw, path), path)
+    users: dict[str, tuple[str, str]] = {}
+    personal: list[str] = []
+    for u in doc.get("users") or []:
+        if isinstance(u, Mapping):
+            name = _str(u.get("name"))
+            role = role_of(_str(u.get("type"))) or "customer"
+            if role == "agent" and re.search(r"\bbot\b|chatbot", name, re.I):
+                role = "bot"
+            users[str(u.get("id"))] = (role, name)
+            if role == "customer":
+                personal += [s for s in (name, _str(u.get("email"))) if s]
+    threads = doc.get("threads")
+    if not isinstance(threads, list):
+        threads = [doc.get("thread")] if isinstance(doc.get("thread"), Mapping) else []
+    if not threads:
+        raise TranscriptError(path, "LiveChat export without 'thread' or 'threads'", 1)
+    finder = _LineFinder(raw)
+    messages = []
+    for th in threads:
+        if not isinstance(th, Mapping):
+            continue
+        for ev in th.get("events") or []:
+            if not isinstance(ev, Mapping):
+                continue
+            text = _str(ev.get("text"))
+            if not text:
+                continue
+            role, name = users.get(str(ev.get("author_id")), ("customer", ""))
+            if _str(ev.get("type")) == "system_message" or ev.get("author_id") == "system":
+                role, name = "system", ""
+            if ev.get("visibility") == "agents":
+                role = "system"  # an internal whisper between agents, never shown to the customer
+            messages.append(Message(role, name, _timestamp(ev.get("created_at")), text,
+                                    finder.line(text)))
+    return Transcript(str(doc.get("id") or path.stem), path, tuple(messages), "livechat",
+                      tuple(personal))
+
+
+def parse_intercom(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
+    """Intercom conversation: ``source`` (the first message) + ``conversation_parts``.
+
+    Author ``type`` ``admin``/``team`` → agent, ``bot`` → bot, ``user``/``lead``/``contact``
+    → customer. Bodies are HTML. ``note`` parts are internal notes no customer saw: system.
+    """
+    doc = _unwrap(_json(raw, path), path)
+    parts_obj = doc.get("conversation_parts")
+    parts = parts_obj.get("conversation_parts") if isinstance(parts_obj, Mapping) else parts_obj
+    if not isinstance(parts, list) and not isinstance(doc.get("source"), Mapping):
+        raise TranscriptError(path, "Intercom export without 'source' or 'conversation_parts'", 1)
+    finder = _LineFinder(raw)
+    messages: list[Message] = []
+    personal: list[str] = []
+
+    def add(part: Mapping[str, Any], default_time: Any = None) -> None:
+        body = _str(part.get("body"))
+        if not body:
+            return
+        author = part.get("author") if isinstance(part.get("author"), Mapping) else {}
+        role = role_of(_str(author.get("type"))) or "customer"
+        if part.get("part_type") in ("note", "assignment", "close", "open") or \
+                _str(part.get("type")) == "note":
+            role = "system"
+        name = _str(author.get("name"))
+        if role == "customer":
+            personal.extend(s for s in (name, _str(author.get("email"))) if s)
+        line = finder.line(body)
+        messages.append(Message(role, name, _timestamp(part.get("created_at") or default_time),
+                                html_text(body), line))
+
+    if isinstance(doc.get("source"), Mapping):
+        add(doc["source"], doc.get("created_at"))
+    for p in parts or []:
+        if isinstance(p, Mapping):
+            add(p)
+    return Transcript(str(doc.get("id") or path.stem), path, tuple(messages), "intercom",
+                      tuple(personal))
+
+
+# --- detection --------------------------------------------------------------------------
+
+Parser = Callable[[str, Path, Sequence[str]], Transcript]
+PARSERS: Mapping[str, Parser] = {
+    "omniaudit": parse_omniaudit, "csv": parse_csv, "text": parse_text_log,
+    "whatsapp": parse_whatsapp, "zendesk": parse_zendesk, "livechat": parse_livechat,
+    "intercom": parse_intercom,
+}
+
+
+def _json_format(raw: str) -> str | None:
+    """Which JSON shape a document has, from its top-level keys (cheap key search first)."""
+    head = raw[:20000]
+    if '"omniaudit-transcript/' in head or re.search(r'"messages"\s*:', head):
+        return "omniaudit"
+    if re.search(r'"conversation_parts"\s*:', raw) or re.search(r'"type"\s*:\s*"conversation"',
+                                                                 head):
+        return "intercom"
+    if re.search(r'"history"\s*:', raw):
+        return "zendesk"
+    if re.search(r'"threads?"\s*:', raw) and re.search(r'"users"\s*:', raw):
+        return "livechat"
+    return None
+
+
+def detect_format(raw: str) -> str | None:
+    """The format of a transcript's text, or None when it is none of :data:`FORMATS`.
+
+    Line formats are tried first: an iOS WhatsApp export and a plain log both start with
+    "[", like a JSON array.
+    """
+    stripped = raw.lstrip()
+    lines = [ln for ln in stripped.splitlines()[:20] if ln.strip()]
+    if not lines:
+        return None
+    if sum(bool(WHATSAPP_LINE_RE.match(ln)) for ln in lines) >= max(1, len(lines) // 3):
+        return "whatsapp"
+    if sum(bool(TEXT_LINE_RE.match(ln)) for ln in lines) >= max(1, len(lines) // 3):
+        return "text"
+    if stripped.startswith(("{", "[")):
+        return _json_format(stripped)
+    cells = [c.strip().strip('"').lower() for c in re.split(r"[,;\t]", lines[0])]
+    if len(cells) >= 2 and any(c in _CSV_TEXT for c in cells):
+        return "csv"
+    return None
+
+
+def parse_transcript(raw: str, path: Path, fmt: str = "auto",
+                     company_names: Iterable[str] = ()) -> Transcript:
+    """Parse a transcript's text in ``fmt`` (or the detected format)."""
+    names = tuple(n for n in company_names if n)
+    if fmt == "auto":
+        detected = detect_format(raw)
+        if detected is None and raw.lstrip().startswith(("{", "[")):
+            _json(raw, path)  # broken JSON is reported as such, with its line
+            raise TranscriptError(path, "JSON of an unknown shape; expected the omniaudit, "
+                                        "Zendesk Chat, LiveChat or Intercom shape "
+                                        "(docs/transcripts.md)", 1)
+        if detected is None:
+            raise TranscriptError(path, "unrecognised transcript format; expected one of "
+                                        f"{', '.join(FORMATS)} (docs/transcripts.md)", 1)
+        fmt = detected
+    parser = PARSERS.get(fmt)
+    if parser is None:
+        raise TranscriptError(path, f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    return parser(raw, path, names)

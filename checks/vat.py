@@ -1,0 +1,83 @@
+"""VAT: whether a price includes it, and whether a channel says so at all.
+
+Consumer prices in the EU are quoted with VAT; a business page may quote them without
+("alv 0 %"). The extractor records each such statement as a ``vat_included`` observation
+(``True`` for "sis. alv", ``False`` for "alv 0 %") on the page or transcript where it was
+seen, so VAT status is known per page, not per price: one statement covers the prices
+around it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+from auditor.model import Observation
+from checks.context import CheckContext, Issue, values_by_channel
+from checks.registry import Option, check
+
+_PRICES = ("monthly_price", "price", "promo_price")
+_CENT = Decimal("0.01")
+
+
+def place(o: Observation) -> tuple[str, str | None]:
+    """Where an observation was said: its channel and page (or transcript)."""
+    return o.channel, o.evidence.url or o.evidence.transcript
+
+
+def vat_by_place(ctx: CheckContext) -> dict[tuple[str, str | None], bool | None]:
+    """``{(channel, page): True/False}``; ``None`` when a page says both (a B2B/B2C table)."""
+    out: dict[tuple[str, str | None], bool | None] = {}
+    for o in ctx.of("vat_included"):
+        key, said = place(o), bool(o.value)
+        out[key] = said if out.get(key, said) == said else None
+    return out
+
+
+def gross(value: Decimal, rate_percent: Decimal) -> Decimal:
+    """A net price with VAT added, to the cent (how shops round)."""
+    return (value * (1 + rate_percent / 100)).quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+@check("vat_statement_missing", severity="low", options={
+    "where": Option(["web"], "Kinds of channel whose price pages must say whether prices "
+                             "include VAT (chats quote prices conversationally)."),
+})
+def vat_statement_missing(ctx: CheckContext) -> Iterable[Issue]:
+    """A channel shows an offer's price without ever saying whether it includes VAT.
+
+    "24,90 €/kk" means one thing to a consumer and another to a business buyer who reads
+    prices net of VAT; a page that lists prices and says neither "sis. alv" nor "alv 0 %"
+    leaves both guessing, and when another channel quotes the same offer the other way the
+    customer sees two prices. The check looks at every page of the configured kinds of
+    channel where a price of the offer appears in the page text and reports the channel when
+    none of those pages states the VAT treatment. Only text that was read from a page
+    counts; schema.org data carries no VAT statement by design, and chats are left out by
+    default because an agent quoting a price is not a price list.
+    """
+    channels = set(ctx.channels_of_kind(ctx.options["where"]))
+    stated = vat_by_place(ctx)
+    unstated: dict[tuple[str, str], list[Observation]] = {}
+    covered: set[tuple[str, str]] = set()
+    for attribute in _PRICES:
+        for subject, per in ctx.by_subject(attribute).items():
+            for ch, obs in per.items():
+                if ch not in channels:
+                    continue
+                for o in obs:
+                    if o.source != "text":
+                        continue
+                    if place(o) in stated:
+                        covered.add((subject, ch))
+                    else:
+                        unstated.setdefault((subject, ch), []).append(o)
+    for (subject, ch), obs in sorted(unstated.items()):
+        if (subject, ch) in covered:
+            continue
+        values = values_by_channel({ch: obs})
+        yield Issue(
+            subject=subject, attribute="vat_included", channels=(ch,), observations=tuple(obs),
+            key=(ch,),
+            message=f"On {ch}, the price of {ctx.name_of(subject)} ({values[ch]}) is shown on "
+                    f"pages that never say whether it includes VAT.",
+            values={ch: f"{values[ch]} — VAT not stated"})
