@@ -21,6 +21,7 @@ from rich.table import Table
 from auditor import __version__
 from auditor.config import FAIL_ON_NONE, AuditConfig, ConfigError, load_config
 from auditor.model import Run, Severity, run_from_dict
+from checks.registry import RegistrationError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 DEFAULT_OUT = Path("omniaudit-out")
@@ -41,6 +42,11 @@ class OmniauditGroup(click.Group):
             return super().invoke(ctx)
         except ConfigError as e:
             err.print(f"[bold red]config error:[/] {e}", markup=True, soft_wrap=True)
+            ctx.exit(EXIT_USAGE)
+        except RegistrationError as e:
+            # A plugin (or a local check) that cannot register is a set-up error, not a crash.
+            err.print(f"[bold red]check registration error:[/] {e}", markup=True,
+                      soft_wrap=True)
             ctx.exit(EXIT_USAGE)
 
 
