@@ -346,8 +346,14 @@ def _speaker_role(speaker: str, company_names: Sequence[str]) -> tuple[str, str]
     return "customer", speaker
 
 
-def parse_text_log(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
-    """``[12:01] Agent Anna: text``; lines without a prefix continue the previous message."""
+def _line_messages(raw: str, opens: Callable[[int, str], dict[str, Any] | None]
+                   ) -> list[Message]:
+    """Messages of a line-based export.
+
+    A line that ``opens`` recognises starts a message (a dict of role, name, ts, text and
+    line); any other non-blank line continues the previous message, as exports wrap long
+    messages onto new lines.
+    """
     messages: list[Message] = []
     pending: dict[str, Any] | None = None
 
@@ -357,15 +363,28 @@ def parse_text_log(raw: str, path: Path, company_names: Sequence[str] = ()) -> T
                                     pending["text"].strip(), pending["line"]))
 
     for n, line in enumerate(raw.splitlines(), start=1):
-        m = TEXT_LINE_RE.match(line)
-        if m:
+        opened = opens(n, line)
+        if opened is not None:
             flush()
-            role, name = _speaker_role(m.group("speaker").strip(), company_names)
-            pending = {"role": role, "name": name, "ts": m.group("ts"),
-                       "text": m.group("text"), "line": n}
+            pending = opened
         elif pending is not None and line.strip():
             pending["text"] += "\n" + line.strip()
     flush()
+    return messages
+
+
+def parse_text_log(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
+    """``[12:01] Agent Anna: text``; lines without a prefix continue the previous message."""
+
+    def opens(n: int, line: str) -> dict[str, Any] | None:
+        m = TEXT_LINE_RE.match(line)
+        if not m:
+            return None
+        role, name = _speaker_role(m.group("speaker").strip(), company_names)
+        return {"role": role, "name": name, "ts": m.group("ts"), "text": m.group("text"),
+                "line": n}
+
+    messages = _line_messages(raw, opens)
     if not messages:
         raise TranscriptError(path, "no '[hh:mm] Speaker: text' lines found", 1)
     return Transcript(path.stem, path, tuple(messages), "text")
@@ -385,32 +404,22 @@ _WA_SYSTEM_HINTS = ("end-to-end", "päästä päähän", "end-to-end-krypterade"
 
 def parse_whatsapp(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
     """A WhatsApp "Export chat" file; the company's account is named by ``company_names``."""
-    messages: list[Message] = []
-    pending: dict[str, Any] | None = None
 
-    def flush() -> None:
-        if pending and pending["text"].strip():
-            messages.append(Message(pending["role"], pending["name"], pending["ts"],
-                                    pending["text"].strip(), pending["line"]))
-
-    for n, line in enumerate(raw.splitlines(), start=1):
+    def opens(n: int, line: str) -> dict[str, Any] | None:
         m = WHATSAPP_LINE_RE.match(line)
         if not m:
-            if pending is not None and line.strip():
-                pending["text"] += "\n" + line.strip()
-            continue
-        flush()
+            return None
         ts = f"{m.group('date') or m.group('date2')} {m.group('time') or m.group('time2')}"
         rest = m.group("rest").lstrip("\u200e")
         name, sep, text = rest.partition(": ")
         if not sep or len(name) > 60 or any(h in rest.lower() for h in _WA_SYSTEM_HINTS):
-            pending = {"role": "system", "name": "", "ts": ts, "text": rest, "line": n}
-            continue
+            return {"role": "system", "name": "", "ts": ts, "text": rest, "line": n}
         role = "agent" if _company(name, company_names) else "customer"
         if role == "agent" and re.search(r"bot", name, re.I):
             role = "bot"
-        pending = {"role": role, "name": name.strip(), "ts": ts, "text": text, "line": n}
-    flush()
+        return {"role": role, "name": name.strip(), "ts": ts, "text": text, "line": n}
+
+    messages = _line_messages(raw, opens)
     if not messages:
         raise TranscriptError(path, "no WhatsApp export lines ('date, time - Name: text') found", 1)
     return Transcript(path.stem, path, tuple(messages), "whatsapp")
