@@ -151,3 +151,105 @@ def serve_pages():
     yield start
     for s in sites:
         s.close()
+
+
+class _RawSite:
+    """A loopback HTTP server whose handler is a test's own function, for servers that
+    misbehave on purpose (resets, stalls, redirect loops, 50 MB bodies)."""
+
+    def __init__(self, app) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        site = self
+        self.hits: list[str] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                site.hits.append(self.path)
+                try:
+                    app(self, site)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the browser gave up on us, as it should
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def serve_app():
+    """Start a loopback server with a raw handler: ``serve_app(lambda h, site: ...)`` where
+    ``h`` is the ``BaseHTTPRequestHandler`` (``h.path``, ``h.send_response`` ...)."""
+    sites: list[_RawSite] = []
+
+    def start(app) -> _RawSite:
+        s = _RawSite(app)
+        sites.append(s)
+        return s
+
+    yield start
+    for s in sites:
+        s.close()
+
+
+@dataclass
+class WatchedPage:
+    """A page opened in the real Chromium with everything a hostile page might try recorded."""
+
+    page: Any
+    browser: Any
+    dialogs: list[str]
+    problems: list[str]
+    requests: list[str]
+
+    def assert_inert(self) -> None:
+        """No dialog, no console or page error, no request but to the file itself or data:."""
+        assert self.dialogs == []
+        assert self.problems == []
+        assert all(r.startswith(("file://", "data:")) for r in self.requests), self.requests
+
+
+@pytest.fixture
+def open_in_chromium(chromium: BrowserChoice):
+    """``watched = open_in_chromium(path)``: a local HTML file in the real Chromium.
+
+    Playwright starts on first use, so fixtures that run the (asyncio) pipeline before the
+    test opens a page are unaffected.
+    """
+    from auditor.browser import BASE_ARGS
+
+    state: dict[str, Any] = {}
+
+    def open_(path: Path, **page_options: Any) -> WatchedPage:
+        if "browser" not in state:
+            from playwright.sync_api import sync_playwright
+
+            state["playwright"] = sync_playwright().start()
+            state["browser"] = state["playwright"].chromium.launch(
+                executable_path=chromium.path, args=list(BASE_ARGS))
+        page = state["browser"].new_page(**page_options)
+        watched = WatchedPage(page, state["browser"], [], [], [])
+        page.on("dialog", lambda d: (watched.dialogs.append(d.message), d.dismiss()))
+        page.on("console",
+                lambda m: watched.problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: watched.problems.append(str(e)))
+        page.on("request", lambda r: watched.requests.append(r.url))
+        page.goto(path.resolve().as_uri())
+        return watched
+
+    yield open_
+    if "browser" in state:
+        state["browser"].close()
+        state["playwright"].stop()

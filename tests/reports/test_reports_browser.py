@@ -16,110 +16,94 @@ def _visible_checks(page) -> list[str]:
     )
 
 
-def test_report_in_chromium(written: dict[str, Path], chromium) -> None:
+def test_report_in_chromium(written: dict[str, Path], open_in_chromium) -> None:
     """Hostile captured content stays inert; severity, channel, offer and text filters work.
 
-    ``chromium`` (tests/conftest.py) is the project's browser, /usr/lib/chromium/chromium here.
+    ``open_in_chromium`` (tests/conftest.py) opens it in the project's own Chromium.
     """
-    from playwright import sync_api
-
     url = written["html"].resolve().as_uri()
-    dialogs: list[str] = []
-    problems: list[str] = []
-    requests: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium.path,
-                                    args=["--disable-gpu", "--disable-quic"])
-        try:
-            page = browser.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: problems.append(str(e)))
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(url)
+    watched = open_in_chromium(written["html"])
+    page = watched.page
 
-            page.keyboard.press("Tab")  # keyboard users first reach the skip link
-            assert page.evaluate("document.activeElement.textContent") == "Skip to findings"
-            assert page.locator("a.skip").is_visible()
-            page.keyboard.press("Enter")
-            assert page.evaluate("location.hash") == "#findings"
-            # from there Tab walks the filters in order, then into the first finding
-            focused = []
-            for _ in range(7):
-                page.keyboard.press("Tab")
-                focused.append(page.evaluate("document.activeElement.id || "
-                                             "document.activeElement.className"))
-            assert focused == ["f-severity", "f-check", "f-channel", "f-subject", "f-search",
-                               "f-clear", "permalink"]
-            page.keyboard.press("Enter")  # a finding's heading links to the finding itself
-            first = page.locator("article[data-finding]").first.get_attribute("id")
-            assert page.evaluate("location.hash") == f"#{first}"
-            page.focus("#f-severity")
-            page.keyboard.press("ArrowDown")  # filters work from the keyboard: "critical"
-            assert page.locator("#filter-status").inner_text() == "1 of 8 findings shown"
-            assert _visible_checks(page) == ["fee-only-in-chat"]
-            page.click("#f-clear")
+    page.keyboard.press("Tab")  # keyboard users first reach the skip link
+    assert page.evaluate("document.activeElement.textContent") == "Skip to findings"
+    assert page.locator("a.skip").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#findings"
+    # from there Tab walks the filters in order, then into the first finding
+    focused = []
+    for _ in range(7):
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("document.activeElement.id || "
+                                     "document.activeElement.className"))
+    assert focused == ["f-severity", "f-check", "f-channel", "f-subject", "f-search",
+                       "f-clear", "permalink"]
+    page.keyboard.press("Enter")  # a finding's heading links to the finding itself
+    first = page.locator("article[data-finding]").first.get_attribute("id")
+    assert page.evaluate("location.hash") == f"#{first}"
+    page.focus("#f-severity")
+    page.keyboard.press("ArrowDown")  # filters work from the keyboard: "critical"
+    assert page.locator("#filter-status").inner_text() == "1 of 8 findings shown"
+    assert _visible_checks(page) == ["fee-only-in-chat"]
+    page.click("#f-clear")
 
-            # severity groups, then warnings, then the waived section
-            every = ["fee-only-in-chat", "price-mismatch", "campaign-missing",
-                     "contract-mismatch", "logo-mismatch", "brand-color",
-                     "brand-name-spelling", "fee-in-fine-print"]
-            assert page.locator("#filters").is_visible()
-            assert _visible_checks(page) == every
-            assert page.locator("#filter-status").inner_text() == "8 of 8 findings shown"
+    # severity groups, then warnings, then the waived section
+    every = ["fee-only-in-chat", "price-mismatch", "campaign-missing",
+             "contract-mismatch", "logo-mismatch", "brand-color",
+             "brand-name-spelling", "fee-in-fine-print"]
+    assert page.locator("#filters").is_visible()
+    assert _visible_checks(page) == every
+    assert page.locator("#filter-status").inner_text() == "8 of 8 findings shown"
 
-            page.select_option("#f-severity", label="high and above")
-            assert _visible_checks(page) == ["fee-only-in-chat", "price-mismatch",
-                                             "fee-in-fine-print"]
-            assert not page.locator("#warnings").is_visible()
-            assert not page.locator("#h-sev-medium").is_visible()
-            assert page.locator("#filter-status").inner_text() == "3 of 8 findings shown"
+    page.select_option("#f-severity", label="high and above")
+    assert _visible_checks(page) == ["fee-only-in-chat", "price-mismatch",
+                                     "fee-in-fine-print"]
+    assert not page.locator("#warnings").is_visible()
+    assert not page.locator("#h-sev-medium").is_visible()
+    assert page.locator("#filter-status").inner_text() == "3 of 8 findings shown"
 
-            page.select_option("#f-severity", label="medium and above")
-            page.select_option("#f-channel", "chat")
-            assert _visible_checks(page) == ["fee-only-in-chat", "price-mismatch",
-                                             "contract-mismatch"]
+    page.select_option("#f-severity", label="medium and above")
+    page.select_option("#f-channel", "chat")
+    assert _visible_checks(page) == ["fee-only-in-chat", "price-mismatch",
+                                     "contract-mismatch"]
 
-            page.click("#f-clear")
-            page.fill("#f-search", "NORTEL")
-            assert _visible_checks(page) == ["brand-name-spelling"]
-            assert page.locator("#warnings").is_visible()
-            assert not page.locator("#findings section[data-finding-group]").first.is_visible()
+    page.click("#f-clear")
+    page.fill("#f-search", "NORTEL")
+    assert _visible_checks(page) == ["brand-name-spelling"]
+    assert page.locator("#warnings").is_visible()
+    assert not page.locator("#findings section[data-finding-group]").first.is_visible()
 
-            page.fill("#f-search", "26,90")
-            assert _visible_checks(page) == ["price-mismatch"]
-            page.select_option("#f-subject", label="Kuitu 300M")
-            assert _visible_checks(page) == []
-            assert page.locator("#filter-empty").is_visible()
+    page.fill("#f-search", "26,90")
+    assert _visible_checks(page) == ["price-mismatch"]
+    page.select_option("#f-subject", label="Kuitu 300M")
+    assert _visible_checks(page) == []
+    assert page.locator("#filter-empty").is_visible()
 
-            page.click("#f-clear")
-            assert _visible_checks(page) == every
+    page.click("#f-clear")
+    assert _visible_checks(page) == every
 
-            # the captured javascript: URL is text, never a link
-            assert page.locator("a[href^='javascript']").count() == 0
-            assert page.locator("img").evaluate_all(
-                "imgs => imgs.every(i => i.complete && i.naturalWidth === 4)")
+    # the captured javascript: URL is text, never a link
+    assert page.locator("a[href^='javascript']").count() == 0
+    assert page.locator("img").evaluate_all(
+        "imgs => imgs.every(i => i.complete && i.naturalWidth === 4)")
 
-            page.emulate_media(media="print")
-            assert not page.locator("#filters").is_visible()
-            assert page.locator("article[data-finding]").first.is_visible()
+    page.emulate_media(media="print")
+    assert not page.locator("#filters").is_visible()
+    assert page.locator("article[data-finding]").first.is_visible()
 
-            # without JavaScript everything is visible and the inert filter form is hidden
-            context = browser.new_context(java_script_enabled=False)
-            nojs = context.new_page()
-            nojs.goto(url)
-            assert nojs.locator("article[data-finding]:visible").count() == 8
-            assert not nojs.locator("#filters").is_visible()
-            context.close()
-        finally:
-            browser.close()
+    # without JavaScript everything is visible and the inert filter form is hidden
+    context = watched.browser.new_context(java_script_enabled=False)
+    nojs = context.new_page()
+    nojs.goto(url)
+    assert nojs.locator("article[data-finding]:visible").count() == 8
+    assert not nojs.locator("#filters").is_visible()
+    context.close()
 
-    assert dialogs == []
-    assert problems == []
-    assert all(r.startswith(("file://", "data:")) for r in requests), requests
+    watched.assert_inert()
 
 
-def test_large_report_renders_lazily_in_chromium(run_factory, out_dir: Path, chromium) -> None:
+def test_large_report_renders_lazily_in_chromium(run_factory, out_dir: Path,
+                                                 open_in_chromium) -> None:
     """The large-report mode (forced here on a small run): findings come from the JSON
     block a chunk at a time, filters work, screenshots load from evidence/ under the CSP,
     and the hostile content stays inert."""
@@ -131,44 +115,31 @@ def test_large_report_renders_lazily_in_chromium(run_factory, out_dir: Path, chr
     html = out_dir / "report.html"
     html.write_text(render_html(big, out_dir, lazy=True), encoding="utf-8")
     assert "data:image/png" not in html.read_text("utf-8")
-    dialogs: list[str] = []
-    problems: list[str] = []
-    requests: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium.path, args=["--disable-gpu"])
-        try:
-            page = browser.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: problems.append(str(e)))
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(html.resolve().as_uri())
-            status = page.locator("#filter-status")
-            # the rows are unpacked asynchronously (DecompressionStream): wait for them
-            sync_api.expect(status).to_have_text("158 of 158 findings match; 100 shown")
-            assert page.locator("article[data-finding]").count() == 100
-            page.click("#f-more")
-            assert page.locator("article[data-finding]").count() == 158
-            assert not page.locator("#lazy-more").is_visible()
+    watched = open_in_chromium(html)
+    page = watched.page
+    status = page.locator("#filter-status")
+    # the rows are unpacked asynchronously (DecompressionStream): wait for them
+    sync_api.expect(status).to_have_text("158 of 158 findings match; 100 shown")
+    assert page.locator("article[data-finding]").count() == 100
+    page.click("#f-more")
+    assert page.locator("article[data-finding]").count() == 158
+    assert not page.locator("#lazy-more").is_visible()
 
-            page.select_option("#f-severity", label="critical")
-            assert _visible_checks(page) == ["fee-only-in-chat"]
-            page.click("#f-clear")
-            page.fill("#f-search", "<script>alert(1)</script>")
-            assert _visible_checks(page) == ["campaign-missing"]
-            page.fill("#f-search", "Extra mismatch number 149")
-            assert _visible_checks(page) == ["price-mismatch"]
-            page.click("#f-clear")
-            page.select_option("#f-severity", label="high and above")
-            page.click("#f-more")
-            # evidence screenshots are files next to the report, loaded under the CSP
-            img = page.locator("img[loading=lazy]").first
-            img.scroll_into_view_if_needed()
-            assert img.evaluate("i => i.decode().then(() => i.naturalWidth)") == 4
-            assert img.get_attribute("src").startswith("evidence/")
-            assert page.locator("a[href^='javascript' i]").count() == 0
-        finally:
-            browser.close()
-    assert dialogs == [] and problems == []
-    assert all(r.startswith(("file://", "data:")) for r in requests), requests
-    assert any(r.endswith("/evidence/price-desktop.png") for r in requests)
+    page.select_option("#f-severity", label="critical")
+    assert _visible_checks(page) == ["fee-only-in-chat"]
+    page.click("#f-clear")
+    page.fill("#f-search", "<script>alert(1)</script>")
+    assert _visible_checks(page) == ["campaign-missing"]
+    page.fill("#f-search", "Extra mismatch number 149")
+    assert _visible_checks(page) == ["price-mismatch"]
+    page.click("#f-clear")
+    page.select_option("#f-severity", label="high and above")
+    page.click("#f-more")
+    # evidence screenshots are files next to the report, loaded under the CSP
+    img = page.locator("img[loading=lazy]").first
+    img.scroll_into_view_if_needed()
+    assert img.evaluate("i => i.decode().then(() => i.naturalWidth)") == 4
+    assert img.get_attribute("src").startswith("evidence/")
+    assert page.locator("a[href^='javascript' i]").count() == 0
+    watched.assert_inert()
+    assert any(r.endswith("/evidence/price-desktop.png") for r in watched.requests)
