@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test setup browser lint bench bench-checks bench-accuracy bench-report clean
+.PHONY: demo test setup browser lint bench bench-capture bench-checks bench-accuracy bench-report clean
 
 demo: setup browser
 	$(VENV)/bin/omniaudit demo
@@ -24,6 +24,15 @@ $(STAMP): pyproject.toml
 # Debian's chromium as root when there is none; otherwise says how to get one.
 browser: setup
 	$(PY) -m auditor.browser ensure
+
+# Capture speed and memory against raw Playwright, Crawlee, Scrapy, httpx (bench/README.md).
+# PAGES=5000 for the memory-flatness run.
+PAGES ?= 1000
+bench: bench-capture
+
+bench-capture: setup browser
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	$(PY) bench/capture_speed.py --pages $(PAGES)
 
 # The whole check catalogue on synthetic runs of 10k, 100k and 1M observations (bench/README.md).
 bench-checks: setup

@@ -89,11 +89,14 @@ class WebChannel(_Model):
     max_depth: int = Field(5, ge=0)
     #: Per-page navigation timeout in seconds.
     timeout: float = Field(20.0, gt=0)
-    #: What "loaded" means before extraction starts.
-    wait: Literal["load", "domcontentloaded", "networkidle"] = "networkidle"
+    #: What "loaded" means before extraction starts: ``load``, ``domcontentloaded``,
+    #: ``networkidle``, ``selector:CSS`` (that element is attached) or ``js:EXPRESSION``
+    #: (the expression is truthy). See docs/capture.md.
+    wait: str = "networkidle"
     #: Extra CSS selectors of cookie-consent "accept" buttons (tried before the defaults).
     consent_selectors: list[str] = []
-    #: Take element screenshots as evidence (one full-page screenshot per page, cropped).
+    #: Confirm findings in a second pass and keep element screenshots of them as evidence.
+    #: ``false`` skips the second pass (findings stay unconfirmed) and is the fastest capture.
     screenshots: bool = True
     #: Failed pages tolerated before the channel (and so the run) counts as incomplete.
     #: A channel that read no page at all is incomplete whatever this says.
@@ -103,11 +106,60 @@ class WebChannel(_Model):
     timezone: str = "Europe/Helsinki"
     #: Pages visited at once in this channel.
     concurrency: int = Field(4, ge=1, le=32)
+    #: How pages are read: ``browser`` (rendered in Chromium), ``static`` (plain HTTP and
+    #: HTML, for server-rendered sites; no layout, no screenshots) or ``auto`` (render
+    #: ``auto_sample`` pages both ways; static only if they give the same facts).
+    mode: Literal["browser", "static", "auto"] = "browser"
+    #: Pages ``mode: auto`` reads both ways before choosing.
+    auto_sample: int = Field(5, ge=1, le=100)
     #: Where an attribute is on this channel's pages, overriding the extraction heuristics
     #: for that attribute: ``{activation_fee: "css:.fees .activation"}`` or
     #: ``{activation_fee: "xpath://dt[.='Avausmaksu']/following-sibling::dd"}`` (a bare
     #: selector is CSS). See docs/extraction.md.
     selectors: dict[str, str] = {}
+    #: ``obey`` robots.txt (default), or ``ignore`` it — for a team's own staging site only.
+    robots: Literal["obey", "ignore"] = "obey"
+    #: Also queue the pages the site's sitemaps list (robots.txt ``Sitemap:`` lines, else
+    #: ``/sitemap.xml``; indexes and gzip followed), within scope and ``max_pages``.
+    sitemaps: bool = True
+    #: Retries of a page after a network error, a 5xx or a 429, with exponential backoff
+    #: from ``retry_backoff`` seconds (a longer ``Retry-After`` is honoured up to 30 s).
+    retries: int = Field(2, ge=0, le=10)
+    retry_backoff: float = Field(0.5, ge=0)
+    #: Requests per second per host (0: no limit); robots.txt ``Crawl-delay`` can slow it.
+    rate_limit: float = Field(0.0, ge=0)
+    #: Pages loaded at once per host (default: ``concurrency``).
+    host_concurrency: int | None = Field(None, ge=1, le=32)
+    #: A Playwright storage-state file (cookies, localStorage) of a logged-in session,
+    #: relative to the config file: how a channel gets behind a login.
+    storage_state: Path | None = None
+    #: Scroll steps to reach lazily loaded content (0: no scrolling). Bounded, so an
+    #: endless feed costs at most this many steps.
+    scroll: int = Field(8, ge=0, le=100)
+    #: Pages a browser context serves before it is replaced by a fresh one: renderer memory
+    #: grows with use, and recycling keeps a long crawl's memory flat.
+    recycle_after: int = Field(100, ge=1)
+    #: Custom emulation on top of ``device``: ``{width: 1280, height: 800}``.
+    viewport: dict[str, int] | None = None
+    user_agent: str | None = None
+
+    @field_validator("wait")
+    @classmethod
+    def _wait_syntax(cls, v: str) -> str:
+        if v in ("load", "domcontentloaded", "networkidle"):
+            return v
+        kind, _, body = v.partition(":")
+        if kind in ("selector", "js") and body.strip():
+            return v
+        raise ValueError(f"wait {v!r} must be load, domcontentloaded, networkidle, "
+                         "'selector:CSS' or 'js:EXPRESSION'")
+
+    @field_validator("viewport")
+    @classmethod
+    def _viewport_keys(cls, v: dict[str, int] | None) -> dict[str, int] | None:
+        if v is not None and (set(v) != {"width", "height"} or min(v.values()) < 1):
+            raise ValueError("viewport must be {width: N, height: N} with positive numbers")
+        return v
 
     @field_validator("selectors")
     @classmethod

@@ -217,6 +217,12 @@ class Finding:
     #: The waiver that covers the finding (``status == "waived"``) or that covered it and
     #: expired (``expired: true``): reason, owner, expires, expired, where (auditor.waivers).
     waiver: Mapping[str, Any] | None = None
+    #: The second pass's verdict (docs/capture.md): ``True`` the pages were re-visited and
+    #: still say it, ``False`` they no longer do (a dynamic page, an A/B test: reported, never
+    #: gating), ``None`` not re-checked (transcripts only, ``screenshots: false``).
+    confirmed: bool | None = None
+    #: Why the finding is (un)confirmed, in a sentence.
+    confirmation: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -232,6 +238,8 @@ class Finding:
             "message": self.message,
             "status": self.status,
             "waiver": dict(self.waiver) if self.waiver is not None else None,
+            "confirmed": self.confirmed,
+            "confirmation": self.confirmation,
         }
 
     @classmethod
@@ -249,6 +257,8 @@ class Finding:
             message=data["message"],
             status=data.get("status", "new"),
             waiver=data.get("waiver"),
+            confirmed=data.get("confirmed"),
+            confirmation=data.get("confirmation"),
         )
 
 
@@ -259,9 +269,12 @@ def is_gating(finding: Finding, fail_on: Severity | None,
     Error-level, not waived, at or above ``fail_on``, and not already known: a fingerprint in
     ``baseline`` (the fingerprints of a ``--baseline findings.json``) never gates, so a team
     can adopt a gate on a site with known problems and fail only on new ones. With no
-    ``fail_on`` nothing gates; ``warn``-level findings never gate.
+    ``fail_on`` nothing gates; ``warn``-level findings never gate; nor does a finding the
+    second pass could not reproduce (``confirmed is False``): a release is not blocked by
+    what the site no longer shows.
     """
     return (fail_on is not None and finding.level == "error" and finding.status != "waived"
+            and finding.confirmed is not False
             and finding.severity >= fail_on and finding.fingerprint not in baseline)
 
 
@@ -304,6 +317,11 @@ class ChannelResult:
     pages_skipped: int = 0
     #: Failed pages tolerated before the channel counts as incomplete (``max_failures``).
     max_failures: int = 0
+    #: Things worth knowing that are not failures: off-scope redirects not followed, pages
+    #: robots.txt disallows, an unreadable robots.txt or sitemap, browser restarts.
+    notes: tuple[str, ...] = ()
+    #: Page loads that were tried again (network error, 5xx, 429) — failed or not in the end.
+    retries: int = 0
 
     @property
     def complete(self) -> bool:
@@ -319,7 +337,9 @@ class ChannelResult:
             "pages_skipped": self.pages_skipped,
             "max_failures": self.max_failures,
             "complete": self.complete,
+            "retries": self.retries,
             "errors": [e.to_dict() for e in self.errors],
+            "notes": list(self.notes),
             "visited": list(self.visited),
         }
 
@@ -414,7 +434,8 @@ def run_from_dict(doc: Mapping[str, Any]) -> Run:
             pages_failed=c.get("pages_failed", 0),
             errors=tuple(CaptureError(**e) for e in c.get("errors", ())),
             observations=tuple(by_channel.get(name, ())), visited=tuple(c.get("visited", ())),
-            pages_skipped=c.get("pages_skipped", 0), max_failures=c.get("max_failures", 0))
+            pages_skipped=c.get("pages_skipped", 0), max_failures=c.get("max_failures", 0),
+            notes=tuple(c.get("notes", ())), retries=c.get("retries", 0))
         for name, c in meta.get("channels", {}).items()
     }
     subjects = doc.get("subjects", ())

@@ -16,9 +16,11 @@ from collections.abc import Set as AbstractSet
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from auditor.browser import BrowserChoice, launch_args, resolve_browser
+from auditor.browser import BrowserChoice, BrowserHost, launch_args, resolve_browser
+from auditor.capture.evidence import apply_rechecks, confirm_channel, observations_to_confirm
+from auditor.capture.static import capture_auto_channel, capture_static_channel
 from auditor.capture.transcripts import capture_transcripts_channel
-from auditor.capture.web import capture_web_channel, channel_scope
+from auditor.capture.web import Tick, capture_web_channel, channel_scope
 from auditor.config import AuditConfig, ConfigError, TranscriptChannel, WebChannel
 from auditor.matching import Matcher
 from auditor.model import (
@@ -49,14 +51,15 @@ def _now() -> str:
 
 async def _capture_web(config: AuditConfig, channels: Mapping[str, WebChannel], out_dir: Path,
                        browser_choice: BrowserChoice, today: date | None,
-                       progress: Progress) -> dict[str, ChannelResult]:
+                       progress: Progress, tick: Tick | None = None) -> dict[str, ChannelResult]:
     from playwright.async_api import async_playwright
 
     urls = [config.absolute_url(u) for ch in channels.values() for u in ch.start_urls]
     async with async_playwright() as p:
         try:
-            browser = await p.chromium.launch(executable_path=browser_choice.path,
-                                              args=launch_args(urls))
+            # Images off: the first pass takes no screenshots (docs/capture.md).
+            host = BrowserHost(p, browser_choice.path, launch_args(urls, images=False))
+            browser = await host.start()
         except Exception as e:  # noqa: BLE001 - no browser means every web channel failed
             first = str(e).splitlines()[0] if str(e) else type(e).__name__
             reason = f"cannot launch Chromium ({browser_choice.describe()}): {first}"
@@ -67,20 +70,40 @@ async def _capture_web(config: AuditConfig, channels: Mapping[str, WebChannel], 
             async def one(name: str, ch: WebChannel) -> ChannelResult:
                 starts = ", ".join(config.absolute_url(u) for u in ch.start_urls)
                 progress(f"{name}: crawling {starts} as {ch.device}")
-                result = await capture_web_channel(browser, p, name, ch, config, out_dir, today)
+                if ch.mode == "auto":
+                    result, decision = await capture_auto_channel(browser, p, name, ch, config,
+                                                                  out_dir, today)
+                    progress(f"{name}: mode auto chose the {decision.describe()}")
+                else:
+                    result = await capture_web_channel(host, p, name, ch, config, out_dir,
+                                                       today, tick=tick)
                 progress(f"{name}: {result.pages_ok} pages read, {result.pages_failed} failed, "
                          f"{len(result.observations)} observations")
                 return result
 
             results = await asyncio.gather(*(one(n, ch) for n, ch in channels.items()))
         finally:
-            await browser.close()
+            await host.close()
+    return dict(zip(channels, results, strict=True))
+
+
+async def _capture_static(config: AuditConfig, channels: Mapping[str, WebChannel], out_dir: Path,
+                          today: date | None, progress: Progress) -> dict[str, ChannelResult]:
+    """Channels with ``mode: static``: plain HTTP, no browser launched for them."""
+    async def one(name: str, ch: WebChannel) -> ChannelResult:
+        progress(f"{name}: fetching {', '.join(ch.start_urls)} without a browser (mode static)")
+        result = await capture_static_channel(name, ch, config, out_dir, today)
+        progress(f"{name}: {result.pages_ok} pages read, {result.pages_failed} failed, "
+                 f"{len(result.observations)} observations")
+        return result
+
+    results = await asyncio.gather(*(one(n, ch) for n, ch in channels.items()))
     return dict(zip(channels, results, strict=True))
 
 
 def capture_channels(config: AuditConfig, out_dir: Path, *, browser: BrowserChoice | None = None,
-                     today: date | None = None,
-                     progress: Progress = lambda _: None) -> dict[str, ChannelResult]:
+                     today: date | None = None, progress: Progress = lambda _: None,
+                     tick: Tick | None = None) -> dict[str, ChannelResult]:
     """Capture every channel of the config: web channels share one browser."""
     matcher = Matcher.from_config(config)
     web = {n: c for n, c in config.channels.items() if isinstance(c, WebChannel)}
@@ -91,11 +114,16 @@ def capture_channels(config: AuditConfig, out_dir: Path, *, browser: BrowserChoi
             r = results[name]
             progress(f"{name}: {r.pages_ok} transcripts read, {r.pages_failed} failed, "
                      f"{len(r.observations)} observations")
+    for ch in web.values():
+        channel_scope(config, ch)  # relative URLs without base_url fail here, not mid-crawl
+    static = {n: c for n, c in web.items() if c.mode == "static"}
+    web = {n: c for n, c in web.items() if c.mode != "static"}
+    if static:
+        results.update(asyncio.run(_capture_static(config, static, out_dir, today, progress)))
     if web:
-        for ch in web.values():
-            channel_scope(config, ch)  # relative URLs without base_url fail here, not mid-crawl
         results.update(asyncio.run(_capture_web(config, web, out_dir,
-                                                browser or resolve_browser(), today, progress)))
+                                                browser or resolve_browser(), today, progress,
+                                                tick)))
     return {n: results[n] for n in config.channels}
 
 
@@ -160,26 +188,72 @@ def config_waivers(config: AuditConfig) -> list[Waiver]:
 def execute(config: AuditConfig, out_dir: Path, *, store: Store | None = None,
             browser: BrowserChoice | None = None, today: date | None = None,
             run_id: str | None = None, waivers: Sequence[Waiver] | None = None,
-            progress: Progress = lambda _: None) -> tuple[Run, Run | None]:
-    """Capture, match, check and store one run; returns ``(run, previous_run)``."""
+            progress: Progress = lambda _: None,
+            tick: Tick | None = None) -> tuple[Run, Run | None]:
+    """Capture, match, check, confirm and store one run; returns ``(run, previous_run)``."""
     started = _now()
     run_id = run_id or new_run_id()
     _brand_info(config)  # a broken reference logo is a config error before any crawling
     waivers = config_waivers(config) if waivers is None else waivers  # so is a bad waiver file
     out_dir.mkdir(parents=True, exist_ok=True)
-    results = capture_channels(config, out_dir, browser=browser, today=today, progress=progress)
+    results = capture_channels(config, out_dir, browser=browser, today=today, progress=progress,
+                               tick=tick)
     observations: list[Observation] = [o for r in results.values() for o in r.observations]
     run = Run(id=run_id, config_name=config.name, config_path=config.source, started_at=started,
               finished_at=started, channels=results, observations=tuple(observations),
               findings=())
     previous = store.previous(config.name, started) if store else None
     run = check_run(run, config, today=today, previous=previous, waivers=waivers)
+    run = confirm_findings(run, config, out_dir, browser=browser, today=today, progress=progress)
     for w in stale_waivers(waivers, run.findings):
         progress("warning: " + stale_warning(w))
     run = dataclasses.replace(run, finished_at=_now())
     if store:
         store.save(run)
     return run, previous
+
+
+def confirm_findings(run: Run, config: AuditConfig, out_dir: Path, *,
+                     browser: BrowserChoice | None = None, today: date | None = None,
+                     progress: Progress = lambda _: None) -> Run:
+    """The second pass (auditor.capture.evidence): re-visit the pages behind findings with
+    images on, mark each finding confirmed or unconfirmed, keep element screenshots.
+
+    Only web channels with ``screenshots: true`` take part; nothing to re-visit, no browser.
+    """
+    web = {n: c for n, c in config.channels.items() if isinstance(c, WebChannel)}
+    todo = observations_to_confirm(run.findings, run.observations, web)
+    if not todo:
+        return run
+    pages = sum(len(urls) for urls in todo.values())
+    progress(f"confirming {len(run.findings)} findings: re-visiting {pages} pages")
+    choice = browser or resolve_browser()
+    urls = [u for urls in todo.values() for u in urls]
+
+    async def go() -> dict:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as p:
+            host = BrowserHost(p, choice.path, launch_args(urls))
+            try:
+                await host.start()
+                parts = await asyncio.gather(*(
+                    confirm_channel(host, p, name, web[name], config, by_url, out_dir, today)
+                    for name, by_url in todo.items()))
+            finally:
+                await host.close()
+        return {k: v for part in parts for k, v in part.items()}
+
+    try:
+        rechecks = asyncio.run(go())
+    except Exception as e:  # noqa: BLE001 - no second pass leaves findings unchecked, not lost
+        progress(f"warning: findings not confirmed, the second pass failed: {e}")
+        return run
+    findings, observations = apply_rechecks(run.findings, run.observations, rechecks)
+    unconfirmed = sum(1 for f in findings if f.confirmed is False)
+    progress(f"confirmed {sum(1 for f in findings if f.confirmed)} findings, "
+             f"{unconfirmed} did not reproduce")
+    return dataclasses.replace(run, findings=findings, observations=observations)
 
 
 def gating_findings(run: Run, fail_on: Severity | None,

@@ -248,6 +248,10 @@ def _finding_view(
         "rank": int(finding.severity),
         "level": finding.level,
         "status": finding.status,
+        # The second capture pass: True reproduced, False did not (never gates), None not
+        # re-checked (chat-only findings, screenshots off, page unreachable).
+        "confirmed": finding.confirmed,
+        "confirmation": finding.confirmation or "",
         "gating": is_gating(finding, fail_on, baseline),
         "baselined": finding.fingerprint in baseline,
         "subject": finding.subject,

@@ -204,6 +204,11 @@ def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _list(value: Any) -> list[Any]:
+    """A JSON array, or nothing: exports are untrusted, ``"users": true`` must not crash."""
+    return value if isinstance(value, list) else []
+
+
 def _json(raw: str, path: Path) -> Any:
     try:
         return json.loads(raw)
@@ -484,7 +489,7 @@ def parse_livechat(raw: str, path: Path, company_names: Sequence[str] = ()) -> T
     doc = _unwrap(_json(raw, path), path)
     users: dict[str, tuple[str, str]] = {}
     personal: list[str] = []
-    for u in doc.get("users") or []:
+    for u in _list(doc.get("users")):
         if isinstance(u, Mapping):
             name = _str(u.get("name"))
             role = role_of(_str(u.get("type"))) or "customer"
@@ -503,7 +508,7 @@ def parse_livechat(raw: str, path: Path, company_names: Sequence[str] = ()) -> T
     for th in threads:
         if not isinstance(th, Mapping):
             continue
-        for ev in th.get("events") or []:
+        for ev in _list(th.get("events")):
             if not isinstance(ev, Mapping):
                 continue
             text = _str(ev.get("text"))
@@ -553,7 +558,7 @@ def parse_intercom(raw: str, path: Path, company_names: Sequence[str] = ()) -> T
 
     if isinstance(doc.get("source"), Mapping):
         add(doc["source"], doc.get("created_at"))
-    for p in parts or []:
+    for p in _list(parts):
         if isinstance(p, Mapping):
             add(p)
     return Transcript(str(doc.get("id") or path.stem), path, tuple(messages), "intercom",

@@ -1,36 +1,51 @@
-"""Capturing a web channel with a real Chromium through Playwright.
+"""Capturing a web channel with a real Chromium through Playwright (the first pass).
 
-A channel is crawled breadth-first from its start URLs within its scope (same host as the
-start URLs, or the configured ``include`` prefixes, minus ``exclude``), up to ``max_pages``
-and ``max_depth``, by ``concurrency`` long-lived pages of one browser context. The context
-carries the channel's device emulation (a Playwright device descriptor such as
-``"iPhone 13"``, or a desktop viewport), locale and timezone.
+A channel is crawled breadth-first from its start URLs — plus, by default, the pages its
+sitemaps list — within its :class:`~auditor.capture.crawl.Scope`, up to ``max_pages`` and
+``max_depth``, obeying robots.txt unless the channel says ``robots: ignore``. ``concurrency``
+workers each keep one long-lived browser context and page (a fresh context per page costs
+about five times the throughput, docs/capture.md) and replace them every ``recycle_after``
+pages, because renderer memory grows with use.
 
-Each page: navigate, wait as configured, dismiss the cookie-consent wall, read the rendered
-DOM with ``page_script.js`` and the HTML for schema.org data, turn both into observations
-(:mod:`auditor.extract.page`), and crop evidence screenshots from one full-page screenshot.
-A page that fails (HTTP error, timeout, crash) is recorded with its reason; it never stops
-the channel and never disappears.
+Each page: navigate, wait as configured, dismiss the cookie wall, scroll (bounded) for lazy
+content, read the rendered DOM with ``page_script.js`` and the HTML for schema.org data, and
+turn both into observations (:mod:`auditor.extract.page`). No screenshot is taken here: the
+browser runs with images off, and evidence crops come from the second pass over the pages
+behind findings (:mod:`auditor.capture.evidence`).
 
-:func:`capture_web_channel` is a self-contained unit of work: it takes plain arguments,
-keeps no global state and writes evidence to content-addressed paths, so a distributed
-worker can run it and a retry overwrites rather than duplicates.
+Nothing is lost: a page that fails (HTTP error after retries, timeout, crash) is recorded with
+its reason; a browser that dies is relaunched and the pages that were in flight are queued
+again; observations already captured stay captured.
+
+:func:`capture_web_channel` is a self-contained unit of work: plain arguments, no global
+state, content-addressed evidence, so a distributed worker can run it and a retry
+overwrites rather than duplicates.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
+import base64
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urlsplit
 
+from auditor.browser import BrowserHost
+from auditor.capture.crawl import (
+    HostLimiter,
+    RetryPolicy,
+    Robots,
+    Scope,
+    discover_sitemaps,
+    normalise_url,
+    url_fetcher,
+)
 from auditor.config import AuditConfig, WebChannel
-from auditor.extract.page import Box, PageObservation, observations_from_page
+from auditor.extract.page import PageObservation, observations_from_page
 from auditor.model import (
     BRAND_SUBJECT,
     CaptureError,
@@ -40,6 +55,9 @@ from auditor.model import (
     Shown,
     observation_id,
 )
+
+__all__ = ["capture_web_channel", "channel_scope", "normalise_url", "Scope", "PAGE_SCRIPT",
+           "load_page", "extract_page", "context_options", "DEFAULT_CONSENT_SELECTORS"]
 
 PAGE_SCRIPT = (Path(__file__).with_name("page_script.js")).read_text(encoding="utf-8")
 
@@ -63,53 +81,57 @@ DEFAULT_CONSENT_SELECTORS: tuple[str, ...] = (
 
 DESKTOP_VIEWPORT = {"width": 1366, "height": 900}
 
-# Links to these are not pages: never queued (a response of another type is skipped too).
-_NOT_PAGES = (".xml", ".xml.gz", ".json", ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".svg",
-              ".webp", ".ico", ".css", ".js", ".zip", ".mp4", ".mp3", ".txt")
+#: A page whose HTML is larger than this is not read (a 50 MB page is a bug or a dump, and
+#: reading it would stall a renderer); it is recorded as failed with its size.
+MAX_HTML_CHARS = 10_000_000
+
+#: How many times one URL may be in flight when the browser dies before it is given up as
+#: the likely cause ("the browser crashed twice on this page").
+MAX_CRASHES_PER_URL = 2
+
+Tick = Callable[[str, dict[str, int]], None]
 
 
 class NotAPage(Exception):
     """The URL answered with something other than HTML; skipped and counted, not failed."""
-EVIDENCE_DIR = "evidence"
 
 
-@dataclass(frozen=True)
-class Scope:
-    """Which URLs a channel may visit."""
+class OffScope(Exception):
+    """The URL redirected outside the channel's scope: recorded, not read, not crawled."""
 
-    hosts: frozenset[str]
-    include: tuple[str, ...]
-    exclude: tuple[str, ...]
 
-    def allows(self, url: str) -> bool:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
-            return False
-        if parts.path.lower().endswith(_NOT_PAGES):
-            return False
-        if any(url.startswith(p) for p in self.exclude):
-            return False
-        if self.include:
-            return any(url.startswith(p) for p in self.include)
-        return parts.netloc in self.hosts
+class PageFailed(Exception):
+    """The page answered but cannot be used (HTTP error, wait condition never met).
+
+    ``status`` and ``retry_after`` let the crawl retry 5xx and 429 answers.
+    """
+
+    def __init__(self, reason: str, status: int | None = None,
+                 retry_after: str | None = None) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.retry_after = retry_after
 
 
 def channel_scope(config: AuditConfig, ch: WebChannel) -> Scope:
+    """The channel's scope: its start URLs' hosts, or its ``include`` patterns."""
     starts = [config.absolute_url(u) for u in ch.start_urls]
     return Scope(
-        hosts=frozenset(urlsplit(u).netloc for u in starts),
-        include=tuple(config.absolute_url(u) for u in ch.include),
-        exclude=tuple(config.absolute_url(u) for u in ch.exclude),
+        hosts=frozenset(urlsplit(normalise_url(u) or u).netloc for u in starts),
+        include=tuple(_pattern(config, u) for u in ch.include),
+        exclude=tuple(_pattern(config, u) for u in ch.exclude),
     )
 
 
-def normalise_url(url: str) -> str:
-    """Drop the fragment; keep the query (it can select a different offer)."""
-    return urldefrag(url)[0]
+def _pattern(config: AuditConfig, pattern: str) -> str:
+    """A path pattern becomes absolute on the base URL; ``*`` globs pass through."""
+    return pattern if pattern.startswith("*") else config.absolute_url(pattern)
 
 
-def context_options(playwright: Any, ch: WebChannel) -> dict[str, Any]:
-    """Browser-context options for the channel's device, locale and timezone."""
+def context_options(playwright: Any, ch: WebChannel, config: AuditConfig | None = None
+                    ) -> dict[str, Any]:
+    """Browser-context options: device, custom viewport / user agent, locale, timezone and
+    the login session (``storage_state``)."""
     opts: dict[str, Any] = {"locale": ch.locale, "timezone_id": ch.timezone}
     if ch.device == "desktop":
         opts["viewport"] = dict(DESKTOP_VIEWPORT)
@@ -120,6 +142,15 @@ def context_options(playwright: Any, ch: WebChannel) -> dict[str, Any]:
             raise ValueError(f"unknown device {ch.device!r}; use 'desktop' or a Playwright "
                              f"device name such as 'iPhone 13' or 'Pixel 7'") from None
     opts.pop("default_browser_type", None)
+    if ch.viewport:
+        opts["viewport"] = dict(ch.viewport)
+    if ch.user_agent:
+        opts["user_agent"] = ch.user_agent
+    if ch.storage_state:
+        path = config.resolve(ch.storage_state) if config else Path(ch.storage_state)
+        if not path.is_file():
+            raise ValueError(f"storage_state file not found: {path}")
+        opts["storage_state"] = str(path)
     return opts
 
 
@@ -136,212 +167,463 @@ async def dismiss_consent(page: Any, selectors: Sequence[str]) -> str | None:
     return None
 
 
-def _save_crop(shot: Any, box: Box, out_dir: Path, outline: bool = True) -> str | None:
-    """Crop ``box`` (with a margin) from the page screenshot, outline it, store by hash."""
-    from PIL import ImageDraw
-
-    margin = 12
-    left = max(0, int(box.x) - margin)
-    top = max(0, int(box.y) - margin)
-    right = min(shot.width, int(box.x + box.w) + margin)
-    bottom = min(shot.height, int(box.y + box.h) + margin)
-    if right - left < 2 or bottom - top < 2:
-        return None
-    crop = shot.crop((left, top, right, bottom)).convert("RGB")
-    if outline:
-        draw = ImageDraw.Draw(crop)
-        draw.rectangle((int(box.x) - left - 3, int(box.y) - top - 3,
-                        int(box.x + box.w) - left + 2, int(box.y + box.h) - top + 2),
-                       outline=(230, 0, 90), width=3)
-    buf = io.BytesIO()
-    crop.save(buf, format="PNG", optimize=True)
-    data = buf.getvalue()
-    name = hashlib.sha256(data).hexdigest()[:24] + ".png"
-    path = out_dir / EVIDENCE_DIR / name
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    return f"{EVIDENCE_DIR}/{name}"
+_SCROLL_STEP = """() => { const h = document.documentElement.scrollHeight;
+  window.scrollTo(0, h); return [h, window.innerHeight]; }"""
 
 
-def _logo_hash(image: Any) -> str:
-    import imagehash
+async def scroll_for_lazy_content(page: Any, steps: int) -> int:
+    """Scroll to the bottom until the page stops growing, at most ``steps`` times.
 
-    return str(imagehash.phash(image.convert("RGB")))
-
-
-# Chromium cannot paint a texture taller than 16384 px; evidence crops never need more.
-MAX_SHOT_HEIGHT = 16_000
-
-
-async def _page_screenshot(page: Any, viewport_width: int, timeout: float) -> Any | None:
-    """The page as an image for evidence crops, or ``None`` when it cannot be taken.
-
-    Evidence is secondary to the facts: a page many screens wide (one unbroken megabyte of
-    text) or a renderer that times out keeps its observations, just without crops. The shot
-    is clipped to the viewport's width and a maximum height so that its cost is bounded.
+    Lazy lists and infinite scroll load on scrolling; an endless feed would never stop, so
+    the bound is what ends it. Returns the steps taken. Scrolls back to the top afterwards
+    so that "above the fold" means the first screen.
     """
-    from PIL import Image
+    taken = 0
+    last = -1
+    for _ in range(steps):
+        height, viewport = await page.evaluate(_SCROLL_STEP)
+        if height <= viewport or height == last:
+            break
+        taken += 1
+        last = height
+        # Two animation frames plus a short pause let scroll handlers fetch and render.
+        await page.evaluate("() => new Promise(r => requestAnimationFrame(() => "
+                            "requestAnimationFrame(() => setTimeout(r, 60))))")
+    if taken:
+        await page.evaluate("() => window.scrollTo(0, 0)")
+    return taken
 
-    try:
-        width, height = await page.evaluate(
-            "() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
-        clip = {"x": 0, "y": 0, "width": max(1, min(width, viewport_width)),
-                "height": max(1, min(height, MAX_SHOT_HEIGHT))}
-        png = await page.screenshot(full_page=True, clip=clip, type="png",
-                                    timeout=timeout * 1000)
-        shot = Image.open(io.BytesIO(png))
-        shot.load()
-        return shot
-    except Exception:  # noqa: BLE001 - no screenshot is no evidence crop, never a failed page
-        return None
 
+async def load_page(page: Any, url: str, ch: WebChannel, scope: Scope | None,
+                    consent: Sequence[str]) -> str:
+    """Navigate, check the answer, wait as configured, dismiss consent, scroll.
 
-async def _capture_page(page: Any, url: str, *, channel: str, ch: WebChannel,
-                        config: AuditConfig, out_dir: Path, today: date | None,
-                        consent: Sequence[str]) -> tuple[list[Observation], list[str]]:
-    """Load one page and return its observations and the links it offers."""
-
-    response = await page.goto(url, wait_until="load", timeout=ch.timeout * 1000)
+    Returns the final URL (after in-scope redirects). Raises :class:`PageFailed`,
+    :class:`NotAPage`, :class:`OffScope`, or Playwright's own errors.
+    """
+    timeout = ch.timeout * 1000
+    response = await page.goto(url, wait_until="domcontentloaded", timeout=timeout)
     if response is None:
-        raise RuntimeError("no response")
+        raise PageFailed("no response")
+    final = normalise_url(response.url) or response.url
+    if scope is not None and final != url and not scope.allows(final):
+        raise OffScope(final)
+    headers = response.headers or {}
     if response.status >= 400:
-        raise RuntimeError(f"HTTP {response.status}")
-    ctype = (response.headers or {}).get("content-type", "")
+        raise PageFailed(f"HTTP {response.status}", response.status, headers.get("retry-after"))
+    ctype = headers.get("content-type", "")
     if ctype and "html" not in ctype:
         raise NotAPage(ctype.split(";")[0])
+    length = headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_HTML_CHARS:
+        raise PageFailed(f"page is {int(length) / 1e6:.1f} MB, over the "
+                         f"{MAX_HTML_CHARS / 1e6:.0f} MB limit")
+    try:  # a page that never finishes loading (a hanging image, a long poll) is still read
+        await page.wait_for_load_state("load", timeout=timeout)
+    except Exception:  # noqa: BLE001 - extract what rendered
+        pass
+    await _wait(page, ch, timeout)
+    if await dismiss_consent(page, consent):
+        await page.wait_for_timeout(100)  # the banner may animate away
+    if ch.scroll:
+        await scroll_for_lazy_content(page, ch.scroll)
+    return final
+
+
+async def _wait(page: Any, ch: WebChannel, timeout: float) -> None:
+    """The channel's wait strategy beyond ``load`` (docs/capture.md)."""
+    kind, _, body = ch.wait.partition(":")
     if ch.wait == "networkidle":
         try:
-            await page.wait_for_load_state("networkidle", timeout=ch.timeout * 1000)
+            await page.wait_for_load_state("networkidle", timeout=timeout)
         except Exception:  # noqa: BLE001 - long-polling pages never idle; extract what rendered
             pass
-    if await dismiss_consent(page, consent):
-        # The banner may animate away; give the page a moment to settle.
-        await page.wait_for_timeout(100)
+    elif kind == "selector":
+        try:
+            await page.wait_for_selector(body, state="attached", timeout=timeout)
+        except Exception as e:  # noqa: BLE001 - the condition is the config's promise
+            raise PageFailed(f"wait selector {body!r} never appeared ({_reason(e)})") from None
+    elif kind == "js":
+        try:
+            await page.wait_for_function(body, timeout=timeout)
+        except Exception as e:  # noqa: BLE001
+            raise PageFailed(f"wait condition {body!r} never became true ({_reason(e)})"
+                             ) from None
+
+
+@dataclass
+class LogoCache:
+    """Perceptual hashes of logo images by source URL, so each is fetched once a channel."""
+
+    hashes: dict[str, str | None] = field(default_factory=dict)
+
+    async def phash(self, page: Any, src: str, selector: str) -> str | None:
+        if src not in self.hashes:
+            self.hashes[src] = await _logo_phash(page, src, selector)
+        return self.hashes[src]
+
+
+async def _logo_phash(page: Any, src: str, selector: str) -> str | None:
+    """Hash the logo's own image bytes; an inline SVG or an unreadable image falls back to a
+    screenshot of the element (which needs no image loading for inline SVG)."""
+    import imagehash
+    from PIL import Image
+
+    data: bytes | None = None
+    try:
+        if src.startswith("data:") and ";base64," in src:
+            data = base64.b64decode(src.split(",", 1)[1])
+        elif src.startswith(("http://", "https://")):
+            resp = await page.request.get(src, timeout=10_000)
+            data = await resp.body() if resp.ok else None
+        if data:
+            with Image.open(io.BytesIO(data)) as img:
+                img.load()
+                if img.width >= 4 and img.height >= 4:
+                    return str(imagehash.phash(img.convert("RGB")))
+    except Exception:  # noqa: BLE001 - SVG or broken image: try the rendered element below
+        pass
+    try:
+        png = await page.locator(selector).first.screenshot(timeout=5000)
+        with Image.open(io.BytesIO(png)) as img:
+            return str(imagehash.phash(img.convert("RGB")))
+    except Exception:  # noqa: BLE001 - no logo hash is no logo observation, not a failure
+        return None
+
+
+async def extract_page(page: Any, *, channel: str, ch: WebChannel, config: AuditConfig,
+                       today: date | None, logos: LogoCache | None = None
+                       ) -> tuple[list[PageObservation], dict[str, Any]]:
+    """Read the loaded page: its observations (with boxes) and the script's raw data."""
     brand = config.brand
     script_opts = {"logoSelector": brand.logo_selector if brand else None,
                    "selectors": dict(ch.selectors)}
     data = await page.evaluate(PAGE_SCRIPT, script_opts)
     html = await page.content()
+    if len(html) > MAX_HTML_CHARS:
+        raise PageFailed(f"page is {len(html) / 1e6:.1f} M characters, over the "
+                         f"{MAX_HTML_CHARS / 1e6:.0f} M limit")
     viewport = f"{data['viewport']['w']}x{data['viewport']['h']}"
-    page_obs: list[PageObservation] = observations_from_page(
+    found = observations_from_page(
         data, html, channel=channel, viewport=viewport, brand=brand.name if brand else None,
         retired=brand.retired_names if brand else (), today=today, selectors=ch.selectors)
     for sel in data.get("selected") or ():
         if sel.get("error"):  # a broken configured selector is the config's problem: say so
-            raise RuntimeError(f"selector for {sel.get('attribute')!r} ({sel.get('rule')!r}) "
-                               f"failed: {sel['error']}")
-
-    shot = None
-    if ch.screenshots or (brand and data.get("logo")):
-        shot = await _page_screenshot(page, data["viewport"]["w"], ch.timeout)
-    observations: list[Observation] = []
-    for po in page_obs:
-        obs = po.observation
-        if shot is not None and ch.screenshots and po.box is not None:
-            path = _save_crop(shot, po.box, out_dir)
-            if path:
-                obs = replace(obs, evidence=replace(obs.evidence, screenshot=path))
-        observations.append(obs)
+            raise PageFailed(f"selector for {sel.get('attribute')!r} ({sel.get('rule')!r}) "
+                             f"failed: {sel['error']}")
     logo = data.get("logo")
-    if brand and logo and shot is not None:
-        b = logo["box"]
-        img = shot.crop((int(b["x"]), int(b["y"]), int(b["x"] + b["w"]), int(b["y"] + b["h"])))
-        phash = _logo_hash(img)
-        shot_path = _save_crop(shot, Box(b["x"], b["y"], b["w"], b["h"]), out_dir,
-                               outline=False) if ch.screenshots else None
-        observations.append(Observation(
-            id=observation_id(channel, "logo", phash, data["url"], logo["selector"]),
-            channel=channel, attribute="logo", value=phash,
-            text=f"logo image {logo.get('src') or ''} (alt: {logo.get('alt') or '-'})".strip(),
-            evidence=Evidence(url=data["url"], selector=logo["selector"], viewport=viewport,
-                              screenshot=shot_path),
-            subject=BRAND_SUBJECT, match="brand", shown=Shown(visible=True), source="page"))
-    links = [normalise_url(h) for h in data.get("links", ())]
-    return observations, links
+    if brand and logo and logos is not None:
+        phash = await logos.phash(page, logo.get("src") or "", logo["selector"])
+        if phash:
+            b = logo["box"]
+            from auditor.extract.page import Box
+
+            found.append(PageObservation(Observation(
+                id=observation_id(channel, "logo", phash, data["url"], logo["selector"]),
+                channel=channel, attribute="logo", value=phash,
+                text=f"logo image {logo.get('src') or ''} (alt: {logo.get('alt') or '-'})"
+                .strip(),
+                evidence=Evidence(url=data["url"], selector=logo["selector"], viewport=viewport),
+                subject=BRAND_SUBJECT, match="brand", shown=Shown(visible=True),
+                source="page"), Box(b["x"], b["y"], b["w"], b["h"])))
+    return found, data
+
+
+@dataclass
+class _Crawl:
+    """The mutable state of one channel's crawl (one per call: no global state)."""
+
+    name: str
+    ch: WebChannel
+    scope: Scope
+    queue: asyncio.Queue[tuple[str, int, int]] = field(default_factory=asyncio.Queue)
+    seen: set[str] = field(default_factory=set)
+    visited: list[str] = field(default_factory=list)
+    errors: list[CaptureError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    observations: dict[str, Observation] = field(default_factory=dict)
+    failed: int = 0
+    skipped: int = 0
+    retries: int = 0
+    disallowed: list[str] = field(default_factory=list)
+
+    def enqueue(self, url: str, depth: int) -> bool:
+        if url in self.seen or len(self.seen) >= self.ch.max_pages:
+            return False
+        self.seen.add(url)
+        self.queue.put_nowait((url, depth, 0))
+        return True
+
+    def stats(self) -> dict[str, int]:
+        return {"done": len(self.visited), "failed": self.failed, "skipped": self.skipped,
+                "queued": self.queue.qsize()}
 
 
 async def capture_web_channel(browser: Any, playwright: Any, name: str, ch: WebChannel,
                               config: AuditConfig, out_dir: Path,
-                              today: date | None = None) -> ChannelResult:
-    """Crawl one web channel with its own browser context; never raises for a bad page."""
+                              today: date | None = None, *,
+                              tick: Tick | None = None) -> ChannelResult:
+    """Crawl one web channel; never raises for a bad page.
+
+    ``browser`` is a :class:`~auditor.browser.BrowserHost` (relaunched if Chromium dies) or
+    a plain Playwright browser (then a crash fails the in-flight pages instead).
+    ``out_dir`` is unused by the first pass and kept so every capture unit has the same
+    arguments. ``tick(channel, stats)`` reports progress after every page.
+    """
+    del out_dir  # evidence is written by the second pass (auditor.capture.evidence)
+    host = browser if isinstance(browser, BrowserHost) else BrowserHost.adopt(playwright, browser)
+    await host.start()
     scope = channel_scope(config, ch)
     try:
-        opts = context_options(playwright, ch)
+        opts = context_options(playwright, ch, config)
     except ValueError as e:
         err = CaptureError(name, ch.device, str(e))
         return ChannelResult(name, "web", ch.device, 0, 0, (err,), ())
-    context = await browser.new_context(**opts)
-    context.set_default_timeout(ch.timeout * 1000)
+    crawl = _Crawl(name, ch, scope)
+    fetch = url_fetcher(timeout=min(ch.timeout, 10.0))
+    robots = Robots(fetch, obey=ch.robots == "obey")
+    limiter = HostLimiter(ch.host_concurrency or ch.concurrency, ch.rate_limit)
+    policy = RetryPolicy(retries=ch.retries, backoff=ch.retry_backoff)
     consent = tuple(ch.consent_selectors) + DEFAULT_CONSENT_SELECTORS
-    queue: asyncio.Queue[tuple[str, int]] = asyncio.Queue()
-    seen: set[str] = set()
-    for u in ch.start_urls:
-        url = normalise_url(config.absolute_url(u))
-        if url not in seen:
-            seen.add(url)
-            queue.put_nowait((url, 0))
-    visited: list[str] = []
-    errors: list[CaptureError] = []
-    observations: dict[str, Observation] = {}
-    failed = 0
-    skipped = 0
+    logos = LogoCache()
+
+    starts = [u for u in (normalise_url(config.absolute_url(s)) for s in ch.start_urls) if u]
+    for origin in {Robots.origin(u) for u in starts}:
+        delay = await robots.crawl_delay(origin + "/")
+        if delay:
+            limiter.set_interval(urlsplit(origin).netloc, delay)
+    for url in starts:
+        await _enqueue_allowed(crawl, robots, url, 0)
+    if ch.sitemaps:
+        listed, notes = await discover_sitemaps(starts, robots, fetch, max_urls=ch.max_pages * 4)
+        crawl.notes.extend(notes)
+        for raw in listed:
+            url = normalise_url(raw)
+            if url and scope.allows(url) and len(crawl.seen) < ch.max_pages:
+                await _enqueue_allowed(crawl, robots, url, 1)
+
+    async def new_context() -> tuple[Any, Any]:
+        for _ in range(MAX_CRASHES_PER_URL + 1):
+            b = host.browser
+            try:
+                context = await b.new_context(**opts)
+                context.set_default_timeout(ch.timeout * 1000)
+                return context, await context.new_page()
+            except Exception:
+                if b.is_connected():
+                    raise
+                await host.relaunch(b)
+        raise RuntimeError("the browser keeps crashing")
+
+    closing: set[asyncio.Task[None]] = set()
 
     async def worker() -> None:
-        nonlocal failed, skipped
-        page = await context.new_page()
+        context, page = await new_context()
+        served = 0
         try:
             while True:
-                url, depth = await queue.get()
+                url, depth, crashes = await crawl.queue.get()
                 try:
-                    try:
-                        obs, links = await _capture_page(
-                            page, url, channel=name, ch=ch, config=config, out_dir=out_dir,
-                            today=today, consent=consent)
-                    except NotAPage:
-                        skipped += 1
-                        continue
-                    except Exception as e:  # noqa: BLE001 - every failure is recorded, none lost
-                        failed += 1
-                        errors.append(CaptureError(name, url, _reason(e)))
-                        if page.is_closed():
-                            page = await context.new_page()
-                        continue
-                    visited.append(url)
-                    for o in obs:
-                        observations.setdefault(o.id, o)
-                    if depth < ch.max_depth:
-                        for link in links:
-                            if link in seen or not scope.allows(link):
-                                continue
-                            if len(seen) >= ch.max_pages:
-                                break
-                            seen.add(link)
-                            queue.put_nowait((link, depth + 1))
+                    if served >= ch.recycle_after:  # keep renderer memory flat
+                        await _close(context)
+                        context, page = await new_context()
+                        served = 0
+                    served += 1
+                    outcome = await _visit(crawl, page, url, depth, crashes, config=config,
+                                           today=today, consent=consent, logos=logos,
+                                           limiter=limiter, policy=policy, robots=robots)
+                    if outcome == "crashed":
+                        dead = context.browser
+                        if dead is not None and not dead.is_connected():
+                            await host.relaunch(dead)
+                        context, page = await new_context()
+                        served = 0
+                    elif outcome == "replace-page":  # close in the background, go on
+                        closing.add(asyncio.create_task(_close(page)))
+                        page = await context.new_page()
                 finally:
-                    queue.task_done()
+                    crawl.queue.task_done()
+                    if tick:
+                        tick(name, crawl.stats())
         finally:
-            await page.close()
+            await _close(context)
 
-    workers = [asyncio.create_task(worker()) for _ in range(min(ch.concurrency, ch.max_pages))]
+    n_workers = max(1, min(ch.concurrency, ch.max_pages))
+    workers = [asyncio.create_task(worker()) for _ in range(n_workers)]
     try:
-        await queue.join()
+        joined = asyncio.create_task(crawl.queue.join())
+        while not joined.done():
+            # A worker that died (the browser could not be relaunched) must not leave the
+            # queue waiting forever: fail what is left and stop.
+            await asyncio.wait([joined, *workers], return_when=asyncio.FIRST_COMPLETED)
+            if not joined.done() and all(w.done() for w in workers):
+                _drain(crawl, workers)
+                break
     finally:
         for w in workers:
             w.cancel()
-        await asyncio.gather(*workers, return_exceptions=True)
-        await context.close()
-    return ChannelResult(name=name, kind="web", device=ch.device, pages_ok=len(visited),
-                         pages_failed=failed, errors=tuple(errors),
-                         observations=tuple(observations.values()), visited=tuple(visited),
-                         pages_skipped=skipped, max_failures=ch.max_failures)
+        await asyncio.gather(*workers, *closing, return_exceptions=True)
+    crawl.notes.extend(robots.notes)
+    if crawl.disallowed:
+        crawl.notes.append(f"{len(crawl.disallowed)} URL(s) disallowed by robots.txt, not "
+                           f"visited (e.g. {', '.join(crawl.disallowed[:3])}); "
+                           "set robots: ignore for your own staging site")
+    if host.relaunches:
+        crawl.notes.append(f"the browser was relaunched {host.relaunches} time(s) after it "
+                           "closed; in-flight pages were visited again")
+    if not crawl.visited and not crawl.errors:
+        crawl.errors.append(CaptureError(name, ", ".join(starts),
+                                         "no page captured: " + ("; ".join(crawl.notes)
+                                                                 or "nothing in scope")))
+    return ChannelResult(name=name, kind="web", device=ch.device, pages_ok=len(crawl.visited),
+                         pages_failed=crawl.failed, errors=tuple(crawl.errors),
+                         observations=tuple(crawl.observations.values()),
+                         visited=tuple(crawl.visited), pages_skipped=crawl.skipped,
+                         max_failures=ch.max_failures, notes=tuple(crawl.notes),
+                         retries=crawl.retries)
 
 
-def _reason(e: BaseException) -> str:
+def _drain(crawl: _Crawl, workers: list[asyncio.Task[None]]) -> None:
+    """Record every still-queued URL as failed with the reason the workers stopped."""
+    reasons = {_reason(w.exception()) for w in workers
+               if not w.cancelled() and w.exception() is not None}
+    reason = "not visited: " + ("; ".join(sorted(reasons)) or "capture stopped")
+    while not crawl.queue.empty():
+        url, _, _ = crawl.queue.get_nowait()
+        crawl.queue.task_done()
+        crawl.failed += 1
+        crawl.errors.append(CaptureError(crawl.name, url, reason))
+
+
+async def _enqueue_allowed(crawl: _Crawl, robots: Robots, url: str, depth: int) -> None:
+    if url in crawl.seen:
+        return
+    if not await robots.allowed(url):
+        if url not in crawl.disallowed:
+            crawl.disallowed.append(url)
+        return
+    crawl.enqueue(url, depth)
+
+
+async def _close(thing: Any, wait: float = 5.0) -> None:
+    """Close a page or context, giving up after ``wait`` seconds.
+
+    Closing a page whose navigation failed (a reset connection, a stalled server) can wait
+    on the network stack indefinitely; a worker never blocks on tidying up.
+    """
+    try:
+        await asyncio.wait_for(thing.close(), wait)
+    except Exception:  # noqa: BLE001 - closing what already died (or hangs) is not an error
+        pass
+
+
+async def _visit(crawl: _Crawl, page: Any, url: str, depth: int, crashes: int, *,
+                 config: AuditConfig, today: date | None, consent: Sequence[str],
+                 logos: LogoCache, limiter: HostLimiter, policy: RetryPolicy,
+                 robots: Robots) -> str:
+    """Visit one URL with retries; record the outcome. Returns ``"ok"``, ``"crashed"`` (the
+    browser died: the URL was queued again) or ``"replace-page"`` (the page is unusable)."""
+    from auditor.capture.crawl import parse_retry_after
+
+    ch = crawl.ch
+    attempt = 0
+    while True:
+        try:
+            async with limiter.slot(url):
+                final = await asyncio.wait_for(
+                    load_page(page, url, ch, crawl.scope, consent), ch.timeout * 2 + 5)
+                found, data = await asyncio.wait_for(
+                    extract_page(page, channel=crawl.name, ch=ch, config=config, today=today,
+                                 logos=logos), ch.timeout + 5)
+        except NotAPage:
+            crawl.skipped += 1
+            return "ok"
+        except OffScope as e:
+            crawl.skipped += 1
+            crawl.notes.append(f"{url} redirected off scope to {e}; not followed")
+            return "ok"
+        except PageFailed as e:
+            if e.status is not None and policy.retryable_status(e.status):
+                wait = policy.delay(attempt, parse_retry_after(e.retry_after))
+                if wait is not None:
+                    crawl.retries += 1
+                    attempt += 1
+                    await asyncio.sleep(wait)
+                    continue
+                if attempt:
+                    e = PageFailed(f"{e} (after {attempt} retries)")
+            crawl.failed += 1
+            crawl.errors.append(CaptureError(crawl.name, url, str(e)))
+            return "ok"
+        except Exception as e:  # noqa: BLE001 - every failure is recorded, none lost
+            if _browser_gone(page):
+                if crashes + 1 < MAX_CRASHES_PER_URL:
+                    crawl.queue.put_nowait((url, depth, crashes + 1))
+                else:
+                    crawl.failed += 1
+                    crawl.errors.append(CaptureError(
+                        crawl.name, url, f"the browser crashed {crashes + 1} times while "
+                        "loading this page"))
+                return "crashed"
+            reason = _reason(e)
+            if _retryable_network(reason):
+                wait = policy.delay(attempt)
+                if wait is not None:
+                    crawl.retries += 1
+                    attempt += 1
+                    await asyncio.sleep(wait)
+                    continue
+                if attempt:
+                    reason += f" (after {attempt} retries)"
+            crawl.failed += 1
+            crawl.errors.append(CaptureError(crawl.name, url, reason))
+            return "replace-page"
+        break
+    crawl.seen.add(final)  # an in-scope redirect target is not visited a second time
+    crawl.visited.append(url)
+    for po in found:
+        crawl.observations.setdefault(po.observation.id, po.observation)
+    if depth < ch.max_depth:
+        for href in data.get("links", ()):
+            link = normalise_url(href)
+            if link and link not in crawl.seen and crawl.scope.allows(link):
+                if len(crawl.seen) >= ch.max_pages:
+                    break
+                await _enqueue_allowed(crawl, robots, link, depth + 1)
+    return "ok"
+
+
+def _browser_gone(page: Any) -> bool:
+    try:
+        browser = page.context.browser
+        return browser is not None and not browser.is_connected()
+    except Exception:  # noqa: BLE001 - a page whose context is gone belongs to a dead browser
+        return True
+
+
+#: Chromium network errors that are worth another try; the rest (DNS failure, redirect loop,
+#: certificate errors, aborted) will fail the same way again.
+_TRANSIENT = ("ERR_CONNECTION_RESET", "ERR_CONNECTION_CLOSED", "ERR_EMPTY_RESPONSE",
+              "ERR_CONNECTION_REFUSED", "ERR_NETWORK_CHANGED", "ERR_CONNECTION_ABORTED",
+              "ERR_TIMED_OUT", "ERR_INCOMPLETE_CHUNKED_ENCODING", "ERR_HTTP2_PROTOCOL_ERROR",
+              "ERR_SOCKET_NOT_CONNECTED", "ERR_ADDRESS_UNREACHABLE")
+
+
+def _retryable_network(reason: str) -> bool:
+    return any(code in reason for code in _TRANSIENT)
+
+
+def _reason(e: BaseException | None) -> str:
     """A one-line reason from a Playwright or network error."""
+    if e is None:
+        return "unknown error"
+    if isinstance(e, asyncio.TimeoutError | TimeoutError) and not str(e):
+        return "timed out: the page did not finish within its time limit"
     msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
     if "net::ERR_CONNECTION_REFUSED" in msg:
-        return "connection refused (is the site up?)"
+        return f"connection refused (is the site up?): {msg}"[:300]
+    if "net::ERR_TOO_MANY_REDIRECTS" in msg:
+        return f"redirect loop: {msg}"[:300]
     if "Timeout" in type(e).__name__ or "Timeout" in msg:
-        return f"timed out: {msg}"
+        return f"timed out: {msg}"[:300]
     return msg[:300]

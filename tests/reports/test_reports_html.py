@@ -201,3 +201,15 @@ def test_safe_href() -> None:
                 "https://x.example/\nfoo", "data:text/html,<b>", "//x.example/", "https:///x",
                 "https://@x.example", "https:\\\\x.example", "file:///etc/passwd", "", None]:
         assert safe_href(bad) is None, bad
+
+
+def test_second_pass_confirmation_is_shown_on_the_finding(run: Run, out_dir: Path) -> None:
+    first, second, third = run.findings[:3]
+    confirmed = replace(run, findings=(
+        replace(first, confirmed=True, confirmation="re-visited 2 observation(s): all reproduced"),
+        replace(second, confirmed=False, confirmation="the price now reads 24,90 €/kk"),
+        third, *run.findings[3:]))
+    html = render_html(confirmed, out_dir)
+    assert html.count("confirmed on re-visit</span>") == 1
+    assert html.count("did not reproduce on re-visit (not gating)</span>") == 1
+    assert 'title="the price now reads 24,90 €/kk"' in html

@@ -1,0 +1,334 @@
+"""What a crawl may visit and how politely: scope, URL identity, robots.txt, sitemaps, retries.
+
+Nothing here touches a browser. These are the rules a web channel's crawl follows, kept apart
+from rendering so that they can be tested on their own, reused by the static fast path, and
+so that a distributed worker gets exactly the same decisions as the in-process pipeline:
+
+* :func:`normalise_url` gives every URL one spelling, so the same page is visited once;
+* :class:`Scope` says which URLs belong to the channel (hosts, include/exclude patterns);
+* :class:`Robots` reads robots.txt with protego (the parser Scrapy uses) and answers
+  ``allowed(url)``; the channel's ``robots: ignore`` switches it off for a team's own site;
+* :func:`discover_sitemaps` reads the sitemaps robots.txt names (or ``/sitemap.xml``),
+  following sitemap indexes and gzip, within fixed bounds;
+* :class:`RetryPolicy` decides whether and when to try a page again (network errors, 5xx,
+  429 with ``Retry-After``), with exponential backoff and a cap;
+* :class:`HostLimiter` keeps per-host concurrency and request rate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fnmatch
+import gzip
+import io
+import time
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections.abc import Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+#: Links to these are not pages: never queued (a response of another type is skipped too).
+NOT_PAGES = (".xml", ".xml.gz", ".json", ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".svg",
+             ".webp", ".ico", ".css", ".js", ".zip", ".mp4", ".mp3", ".txt")
+
+#: robots.txt and sitemaps are read with this agent name; robots rules for it (or ``*``) apply.
+USER_AGENT = "Omniaudit"
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def normalise_url(url: str, base: str | None = None) -> str | None:
+    """One spelling per page: absolute, lower-case scheme and host, no default port, no
+    fragment, ``/`` for an empty path. ``None`` for what is not an http(s) URL.
+
+    The query is kept as written (its order can matter to the site, and it can select a
+    different offer); ``#fragments`` never select a different document, so they go.
+    """
+    try:
+        absolute = urljoin(base, url.strip()) if base else url.strip()
+        parts = urlsplit(absolute)
+        port = parts.port
+    except ValueError:  # "http://[::1" and other unparsable text
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    host = parts.hostname.lower()
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    if parts.username:
+        netloc = f"{parts.username}{':' + parts.password if parts.password else ''}@{netloc}"
+    path = urlsplit(urljoin("http://h", parts.path)).path if "." in parts.path else parts.path
+    return urlunsplit((scheme, netloc, path or "/", parts.query, ""))
+
+
+def _matches(url: str, pattern: str) -> bool:
+    """A pattern is a URL prefix, or a glob when it contains ``*`` (``*/tuote/*``)."""
+    return fnmatch.fnmatchcase(url, pattern) if "*" in pattern else url.startswith(pattern)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which URLs a channel may visit: its hosts (or ``include`` patterns) minus ``exclude``."""
+
+    hosts: frozenset[str]
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def allows(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme not in _DEFAULT_PORTS:
+            return False
+        if parts.path.lower().endswith(NOT_PAGES):
+            return False
+        if any(_matches(url, p) for p in self.exclude):
+            return False
+        if self.include:
+            return any(_matches(url, p) for p in self.include)
+        return parts.netloc in self.hosts
+
+
+# --------------------------------------------------------------------------- fetching
+
+#: What robots.txt and sitemap fetches return: status, lower-cased headers, body bytes.
+Fetched = tuple[int, dict[str, str], bytes]
+Fetcher = Callable[[str], Awaitable[Fetched]]
+
+#: A sitemap may be 50 MB uncompressed (sitemaps.org); nothing we read is larger.
+MAX_FETCH_BYTES = 50 * 1024 * 1024
+
+
+def url_fetcher(timeout: float = 10.0, max_bytes: int = MAX_FETCH_BYTES) -> Fetcher:
+    """A small HTTP GET for robots.txt and sitemaps (stdlib, run in a thread).
+
+    These are plain files that need no browser; reading them through urllib keeps them off
+    the renderer and needs no extra dependency. Errors come back as status 0.
+    """
+
+    def get(url: str) -> Fetched:
+        req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - http(s) only
+                body = resp.read(max_bytes + 1)
+                return resp.status, {k.lower(): v for k, v in resp.headers.items()}, body
+        except urllib.error.HTTPError as e:
+            return e.code, {k.lower(): v for k, v in (e.headers or {}).items()}, b""
+        except (OSError, ValueError):
+            return 0, {}, b""
+
+    async def fetch(url: str) -> Fetched:
+        return await asyncio.to_thread(get, url)
+
+    return fetch
+
+
+# --------------------------------------------------------------------------- robots.txt
+
+
+@dataclass
+class Robots:
+    """robots.txt rules per origin, read once each (protego).
+
+    A missing robots.txt (404) allows everything, as the standard says; one that cannot be
+    read at all (5xx, network error) also allows everything but is remembered as a note so
+    the run can say so.
+    """
+
+    fetch: Fetcher
+    obey: bool = True
+    agent: str = USER_AGENT
+    _parsers: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @staticmethod
+    def origin(url: str) -> str:
+        p = urlsplit(url)
+        return f"{p.scheme}://{p.netloc}"
+
+    async def _parser(self, url: str) -> Any:
+        from protego import Protego
+
+        origin = self.origin(url)
+        if origin not in self._parsers:
+            status, _, body = await self.fetch(origin + "/robots.txt")
+            text = body.decode("utf-8", errors="replace") if status == 200 else ""
+            if status == 0 or status >= 500:
+                self.notes.append(f"{origin}/robots.txt could not be read "
+                                  f"({'network error' if status == 0 else f'HTTP {status}'}); "
+                                  "crawling as if it allowed everything")
+            self._parsers[origin] = Protego.parse(text)
+        return self._parsers[origin]
+
+    async def allowed(self, url: str) -> bool:
+        if not self.obey:
+            return True
+        return bool((await self._parser(url)).can_fetch(url, self.agent))
+
+    async def sitemaps(self, url: str) -> list[str]:
+        """The sitemaps robots.txt names for the URL's origin (read even when ignored)."""
+        return list((await self._parser(url)).sitemaps)
+
+    async def crawl_delay(self, url: str) -> float | None:
+        if not self.obey:
+            return None
+        delay = (await self._parser(url)).crawl_delay(self.agent)
+        return float(delay) if delay else None
+
+
+# --------------------------------------------------------------------------- sitemaps
+
+def parse_sitemap(body: bytes) -> tuple[list[str], list[str]]:
+    """``(page URLs, child sitemap URLs)`` of a sitemap or sitemap index, gzipped or not.
+
+    ``<url><loc>`` are pages, ``<sitemap><loc>`` are further sitemaps. Broken XML yields what
+    was read before the error rather than nothing.
+    """
+    if body[:2] == b"\x1f\x8b":
+        try:  # read at most the limit: a small .gz can unpack to gigabytes
+            with gzip.GzipFile(fileobj=io.BytesIO(body)) as gz:
+                body = gz.read(MAX_FETCH_BYTES)
+        except (OSError, EOFError):
+            return [], []
+    pages: list[str] = []
+    children: list[str] = []
+    stack: list[str] = []
+    try:
+        for event, el in ET.iterparse(io.BytesIO(body), events=("start", "end")):
+            tag = el.tag.rsplit("}", 1)[-1]
+            if event == "start":
+                stack.append(tag)
+                continue
+            stack.pop()
+            if tag == "loc" and el.text and stack:
+                (children if stack[-1] == "sitemap" else pages).append(el.text.strip())
+            el.clear()
+    except ET.ParseError:
+        pass
+    return pages, children
+
+
+async def discover_sitemaps(start_urls: Iterable[str], robots: Robots, fetch: Fetcher, *,
+                            max_urls: int, max_sitemaps: int = 20) -> tuple[list[str], list[str]]:
+    """Page URLs listed by the sites' sitemaps, and notes on sitemaps that failed.
+
+    Sitemaps come from robots.txt ``Sitemap:`` lines, else ``/sitemap.xml`` at each start
+    URL's origin. Indexes are followed breadth-first; at most ``max_sitemaps`` files are read
+    and ``max_urls`` URLs kept, so a site of millions of pages costs a bounded amount.
+    """
+    queue: list[str] = []
+    for start in start_urls:
+        origin = Robots.origin(start)
+        named = await robots.sitemaps(start)
+        for sm in named or [origin + "/sitemap.xml"]:
+            if sm not in queue:
+                queue.append(sm)
+    pages: list[str] = []
+    notes: list[str] = []
+    seen: set[str] = set()
+    read = 0
+    while queue and read < max_sitemaps and len(pages) < max_urls:
+        sm = queue.pop(0)
+        if sm in seen:
+            continue
+        seen.add(sm)
+        read += 1
+        status, _, body = await fetch(sm)
+        if status != 200:
+            if status != 404:  # no /sitemap.xml is normal; a named one failing is worth a note
+                notes.append(f"sitemap {sm}: {'network error' if status == 0 else status}")
+            continue
+        found, children = parse_sitemap(body)
+        pages.extend(found[: max_urls - len(pages)])
+        queue.extend(c for c in children if c not in seen)
+    return pages, notes
+
+
+# --------------------------------------------------------------------------- retries
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when - (time.time() if now is None else now))
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Whether and when to try a page again.
+
+    Network errors, 5xx and 429 are retried; 4xx other than 429 are the page's answer and
+    are not. The delay doubles from ``backoff`` per attempt; a ``Retry-After`` header wins
+    when it is longer; nothing waits more than ``max_delay`` (a server asking for an hour is
+    recorded as a failure, not obeyed by stalling the run).
+    """
+
+    retries: int = 2
+    backoff: float = 0.5
+    max_delay: float = 30.0
+
+    @staticmethod
+    def retryable_status(status: int) -> bool:
+        return status == 429 or 500 <= status <= 599
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float | None:
+        """Seconds before attempt ``attempt + 1`` (attempt counts from 0), or ``None`` to
+        stop: out of retries, or the server asked for longer than ``max_delay``."""
+        if attempt >= self.retries:
+            return None
+        wait = self.backoff * (2 ** attempt)
+        if retry_after is not None:
+            if retry_after > self.max_delay:
+                return None
+            wait = max(wait, retry_after)
+        return min(wait, self.max_delay)
+
+
+# --------------------------------------------------------------------------- politeness
+
+
+class HostLimiter:
+    """Per-host concurrency and request rate, shared by a channel's workers.
+
+    ``rate`` is requests per second per host (0: unlimited); robots.txt ``Crawl-delay``
+    raises the interval for its host when robots are obeyed.
+    """
+
+    def __init__(self, concurrency: int, rate: float = 0.0) -> None:
+        self.concurrency = concurrency
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self._sems: dict[str, asyncio.Semaphore] = {}
+        self._next: dict[str, float] = {}
+        self._intervals: dict[str, float] = {}
+        self._lock = asyncio.Lock()
+
+    def set_interval(self, host: str, seconds: float) -> None:
+        self._intervals[host] = max(seconds, self.interval)
+
+    @asynccontextmanager
+    async def slot(self, url: str):
+        host = urlsplit(url).netloc
+        sem = self._sems.setdefault(host, asyncio.Semaphore(self.concurrency))
+        async with sem:
+            interval = self._intervals.get(host, self.interval)
+            if interval:
+                async with self._lock:
+                    now = time.monotonic()
+                    start = max(now, self._next.get(host, now))
+                    self._next[host] = start + interval
+                if start > now:
+                    await asyncio.sleep(start - now)
+            yield
