@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,52 @@ def _progress(quiet: bool):
     if quiet:
         return lambda _msg: None
     return lambda msg: err.print(f"[dim]·[/] {msg}", markup=True, soft_wrap=True)
+
+
+class _CrawlProgress:
+    """rich progress per web channel: pages done, failed, queued and the rate.
+
+    Fed by the pipeline's ``tick(channel, stats)`` after every page. On a terminal it is a
+    live display; elsewhere (CI logs) rich prints the final state once.
+    """
+
+    def __init__(self, console: Console) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(
+            TextColumn("[bold]{task.description:<10}"), BarColumn(),
+            TextColumn("{task.fields[done]} done · {task.fields[failed]} failed · "
+                       "{task.fields[queued]} queued · {task.fields[rate]} pages/s"),
+            TimeElapsedColumn(), console=console)
+        self.tasks: dict[str, Any] = {}
+        self.started = time.monotonic()
+
+    def tick(self, channel: str, stats: dict[str, int]) -> None:
+        handled = stats["done"] + stats["failed"] + stats["skipped"]
+        fields = {"done": stats["done"], "failed": stats["failed"], "queued": stats["queued"],
+                  "rate": f"{stats['done'] / max(time.monotonic() - self.started, 1e-3):.1f}"}
+        if channel not in self.tasks:
+            self.tasks[channel] = self.progress.add_task(channel, total=None, **fields)
+        self.progress.update(self.tasks[channel], completed=handled,
+                             total=handled + stats["queued"], **fields)
+
+    def __enter__(self) -> _CrawlProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+
+def _with_concurrency(config: AuditConfig, concurrency: int | None) -> AuditConfig:
+    """``--concurrency N``: every web channel loads N pages at once."""
+    from auditor.config import WebChannel
+
+    if not concurrency:
+        return config
+    channels = {n: c.model_copy(update={"concurrency": concurrency})
+                if isinstance(c, WebChannel) else c for n, c in config.channels.items()}
+    return config.model_copy(update={"channels": channels})
 
 
 def _summary(run: Run, paths: dict[str, Path], fail_on: Severity | None, code: int,
@@ -141,8 +188,13 @@ def _execute(config: AuditConfig, out: Path | None, store_path: Path | None,
         raise click.UsageError(str(e)) from None
     progress = _progress(quiet or as_json)
     progress(f"browser: {choice.describe()}")
-    run, previous = execute(config, out_dir, store=store, browser=choice, today=today,
-                            run_id=run_id, progress=progress)
+    if quiet or as_json:
+        run, previous = execute(config, out_dir, store=store, browser=choice, today=today,
+                                run_id=run_id, progress=progress)
+    else:
+        with _CrawlProgress(err) as display:
+            run, previous = execute(config, out_dir, store=store, browser=choice, today=today,
+                                    run_id=run_id, progress=progress, tick=display.tick)
     paths = write_reports(run, out_dir, previous=previous, fail_on=fail_on,
                           history=store.trend(run.config_name), baseline=known)
     code = exit_code(run, fail_on, known or frozenset())
@@ -194,6 +246,8 @@ _common = [
     click.option("--json", "as_json", is_flag=True, help="Print findings.json to stdout."),
     click.option("--browser", metavar="PATH", envvar="OMNIAUDIT_CHROMIUM",
                  help="Chromium executable [env: OMNIAUDIT_CHROMIUM]."),
+    click.option("--concurrency", type=click.IntRange(1, 32), metavar="N",
+                 help="Pages loaded at once in every web channel [default: the config's]."),
 ]
 
 
@@ -213,10 +267,10 @@ def _with_common(f: Any) -> Any:
 @_waivers_option
 @click.option("--base-url", help="Override the config's base_url (e.g. a staging host).")
 def run(config: str, out: Path | None, store_path: Path | None, quiet: bool, as_json: bool,
-        browser: str | None, fail_on: str | None, baseline: Path | None,
-        waivers: Path | None, base_url: str | None) -> None:
+        browser: str | None, concurrency: int | None, fail_on: str | None,
+        baseline: Path | None, waivers: Path | None, base_url: str | None) -> None:
     """Capture every channel of CONFIG, check it and write the reports."""
-    cfg = _with_waivers(_load(config), waivers)
+    cfg = _with_concurrency(_with_waivers(_load(config), waivers), concurrency)
     if base_url:
         cfg = cfg.with_base_url(base_url)
     sys.exit(_execute(cfg, out, store_path, _fail_on(fail_on, cfg), quiet, as_json, browser,
@@ -230,7 +284,7 @@ def run(config: str, out: Path | None, store_path: Path | None, quiet: bool, as_
 @_baseline_option
 @_waivers_option
 def demo(out: Path | None, store_path: Path | None, quiet: bool, as_json: bool,
-         browser: str | None, fail_on: str, baseline: Path | None,
+         browser: str | None, concurrency: int | None, fail_on: str, baseline: Path | None,
          waivers: Path | None) -> None:
     """Serve the bundled Nordtel shop on 127.0.0.1 and audit it with its bundled config.
 
@@ -238,7 +292,7 @@ def demo(out: Path | None, store_path: Path | None, quiet: bool, as_json: bool,
     """
     from auditor.demo import CONFIG_PATH, DemoServer
 
-    cfg = _with_waivers(load_config(CONFIG_PATH), waivers)
+    cfg = _with_concurrency(_with_waivers(load_config(CONFIG_PATH), waivers), concurrency)
     with DemoServer() as server:
         if not (quiet or as_json):
             err.print(f"[dim]·[/] Nordtel demo shop serving at {server.url}", markup=True)

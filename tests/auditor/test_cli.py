@@ -96,3 +96,33 @@ def test_check_reruns_a_stored_findings_json_offline(demo_run, tmp_path):
                   "--fail-on", "high", cwd=tmp_path)
     assert r.returncode == 1
     assert "hidden_fee" in r.stdout and "mbb-100" in r.stdout
+
+
+@pytest.mark.browser
+def test_progress_per_channel_and_concurrency_override(tmp_path, serve_pages, chromium):
+    pages = {"/": (200, "text/html", '<h1>Kuitu 100M</h1><p>34,90 €/kk</p>'
+                                     '<a href="/a">a</a><a href="/b">b</a>')}
+    pages |= {p: (200, "text/html", "<h1>Kuitu 100M</h1><p>34,90 €/kk</p>") for p in ("/a", "/b")}
+    site = serve_pages(pages)
+    cfg = tmp_path / "audit.yaml"
+    cfg.write_text(f"name: p\nchannels:\n  desktop:\n    kind: web\n"
+                   f"    start_urls: ['{site.url}/']\n    concurrency: 8\n"
+                   "    screenshots: false\n", encoding="utf-8")
+    r = omniaudit("run", str(cfg), "--concurrency", "1", "--browser", chromium.path,
+                  "--fail-on", "none", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    # The final progress state of the channel: every page done, none failed or queued.
+    assert "3 done · 0 failed · 0 queued" in r.stderr
+    assert "pages/s" in r.stderr
+    bad = omniaudit("run", str(cfg), "--concurrency", "0", cwd=tmp_path)
+    assert bad.returncode == 2 and "--concurrency" in bad.stderr
+
+
+def test_concurrency_override_changes_web_channels_only():
+    from auditor.cli import _with_concurrency
+    from auditor.config import load_config
+
+    cfg = _with_concurrency(load_config(CONFIG_PATH), 2)
+    assert {n: getattr(c, "concurrency", None) for n, c in cfg.channels.items()} == \
+        {"desktop": 2, "mobile": 2, "chat": None}
+    assert _with_concurrency(cfg, None) is cfg
