@@ -98,14 +98,20 @@
     const d = getComputedStyle(el).display;
     return !(d === "inline" || d === "contents") ;
   };
-  const hasText = (el) => norm(el.textContent).length > 0;
+  // Same answer as norm(text).length > 0 without building the normalised string: every
+  // ancestor's textContent holds the whole subtree's text.
+  const hasText = (el) => /\S/.test(el.textContent);
   const blocks = all.filter((el) => !SKIP.has(el.tagName) && !el.closest("script,style,noscript,template,svg") &&
                                       hasText(el) && isBlock(el));
   const blockSet = new Set(blocks);
-  const isLeaf = (el) => {
-    for (const d of el.querySelectorAll("*")) if (blockSet.has(d)) return false;
-    return true;
-  };
+  // Elements that contain a text block, found in one upward walk per block (linear; a
+  // descendant scan per block is quadratic on large pages). Chains share ancestors, so a
+  // walk stops at the first ancestor already marked.
+  const holdsBlock = new Set();
+  for (const b of blocks) {
+    for (let a = b.parentElement; a && !holdsBlock.has(a); a = a.parentElement) holdsBlock.add(a);
+  }
+  const isLeaf = (el) => !holdsBlock.has(el);
   const startsWithAmount = (s) => /^[\s(]*(alk\.?\s*|from\s*)?[€$£]?\s*\d/i.test(s);
 
   const units = [];
