@@ -103,12 +103,30 @@ def today() -> date:
     return date(2026, 11, 23)
 
 
-class _Site:
+class _Loopback:
+    """Serves a handler class on a free port of 127.0.0.1 from a daemon thread."""
+
+    def _serve(self, handler: type) -> None:
+        import threading
+        from http.server import ThreadingHTTPServer
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        # Stalling handlers (misbehaving servers) must not keep the test process alive.
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class _Site(_Loopback):
     """A tiny real HTTP server on 127.0.0.1 serving a dict of ``path -> (status, type, body)``."""
 
     def __init__(self, pages: dict[str, tuple[int, str, str]]) -> None:
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from http.server import BaseHTTPRequestHandler
 
         site = self
         self.pages = pages
@@ -128,14 +146,7 @@ class _Site:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve(Handler)
 
 
 @pytest.fixture
@@ -153,13 +164,12 @@ def serve_pages():
         s.close()
 
 
-class _RawSite:
+class _RawSite(_Loopback):
     """A loopback HTTP server whose handler is a test's own function, for servers that
     misbehave on purpose (resets, stalls, redirect loops, 50 MB bodies)."""
 
     def __init__(self, app) -> None:
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from http.server import BaseHTTPRequestHandler
 
         site = self
         self.hits: list[str] = []
@@ -177,15 +187,7 @@ class _RawSite:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve(Handler)
 
 
 @pytest.fixture
