@@ -136,8 +136,9 @@ class WebChannel(_Model):
     #: Scroll steps to reach lazily loaded content (0: no scrolling). Bounded, so an
     #: endless feed costs at most this many steps.
     scroll: int = Field(8, ge=0, le=100)
-    #: Pages a browser context serves before it is replaced by a fresh one: renderer memory
-    #: grows with use, and recycling keeps a long crawl's memory flat.
+    #: Visits a worker's page serves before it is replaced (and the channel's shared context
+    #: once every worker has had a page from it): renderer memory grows with use, and
+    #: recycling keeps a long crawl's memory flat.
     recycle_after: int = Field(100, ge=1)
     #: Custom emulation on top of ``device``: ``{width: 1280, height: 800}``.
     viewport: dict[str, int] | None = None

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.browser import BrowserHost
+from auditor.capture.contexts import PagePool
 from auditor.capture.web import (
     DEFAULT_CONSENT_SELECTORS,
     LogoCache,
@@ -160,23 +161,24 @@ async def confirm_channel(host: BrowserHost, playwright: Any, name: str, ch: Web
                                     po.observation.evidence.html)
 
     async def worker() -> None:
-        context = await host.browser.new_context(**opts)
-        context.set_default_timeout(ch.timeout * 1000)
-        page = await context.new_page()
+        page = await pool.page()
         try:
             while not queue.empty():
                 url = queue.get_nowait()
                 await visit(page, url)
                 if page.is_closed():
-                    page = await context.new_page()
+                    await pool.release(page)
+                    page = await pool.page()
         finally:
-            try:
-                await context.close()
-            except Exception:  # noqa: BLE001 - a dead browser has nothing left to close
-                pass
+            await pool.release(page)
 
     n = max(1, min(ch.concurrency, len(expected)))
-    outcomes = await asyncio.gather(*(worker() for _ in range(n)), return_exceptions=True)
+    # One shared context, a page per worker, as in the first pass (auditor.capture.contexts).
+    pool = PagePool(host, opts, timeout_ms=ch.timeout * 1000, pages_per_context=10**9)
+    try:
+        outcomes = await asyncio.gather(*(worker() for _ in range(n)), return_exceptions=True)
+    finally:
+        await pool.close()
     crash = next((o for o in outcomes if isinstance(o, BaseException)), None)
     for obs in expected.values():
         for o in obs:

@@ -3,9 +3,10 @@
 A channel is crawled breadth-first from its start URLs — plus, by default, the pages its
 sitemaps list — within its :class:`~auditor.capture.crawl.Scope`, up to ``max_pages`` and
 ``max_depth``, obeying robots.txt unless the channel says ``robots: ignore``. ``concurrency``
-workers each keep one long-lived browser context and page (a fresh context per page costs
-about five times the throughput, docs/capture.md) and replace them every ``recycle_after``
-pages, because renderer memory grows with use.
+workers each keep one page in a long-lived browser context they share (a fresh context per
+page costs about five times the throughput, and a context per worker makes Chromium start a
+renderer process per navigation: :mod:`auditor.capture.contexts`); pages and contexts are
+recycled every ``recycle_after`` visits, because renderer memory grows with use.
 
 Each page: navigate, wait as configured, dismiss the cookie wall, scroll (bounded) for lazy
 content, read the rendered DOM with ``page_script.js`` and the HTML for schema.org data, and
@@ -35,6 +36,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from auditor.browser import BrowserHost
+from auditor.capture.consent import DEFAULT_CONSENT_SELECTORS, dismiss_consent
+from auditor.capture.contexts import PagePool
 from auditor.capture.crawl import (
     HostLimiter,
     RetryPolicy,
@@ -60,24 +63,6 @@ __all__ = ["capture_web_channel", "channel_scope", "normalise_url", "Scope", "PA
            "load_page", "extract_page", "context_options", "DEFAULT_CONSENT_SELECTORS"]
 
 PAGE_SCRIPT = (Path(__file__).with_name("page_script.js")).read_text(encoding="utf-8")
-
-#: Accept buttons of common consent managers (OneTrust, Cookiebot, Didomi, Usercentrics,
-#: generic ones), tried after the channel's own ``consent_selectors``.
-DEFAULT_CONSENT_SELECTORS: tuple[str, ...] = (
-    "#onetrust-accept-btn-handler",
-    "#CybotCookiebotDialogBodyLevelButtonLevelOptinAllowAll",
-    "#didomi-notice-agree-button",
-    "[data-testid='uc-accept-all-button']",
-    "#accept-cookies",
-    "[data-consent='accept']",
-    "button:has-text('Hyväksy kaikki')",
-    "button:has-text('Hyväksy')",
-    "button:has-text('Accept all')",
-    "button:has-text('Accept')",
-    "button:has-text('Godkänn alla')",
-    "button:has-text('Alle akzeptieren')",
-    "button:has-text('Tout accepter')",
-)
 
 DESKTOP_VIEWPORT = {"width": 1366, "height": 900}
 
@@ -152,19 +137,6 @@ def context_options(playwright: Any, ch: WebChannel, config: AuditConfig | None 
             raise ValueError(f"storage_state file not found: {path}")
         opts["storage_state"] = str(path)
     return opts
-
-
-async def dismiss_consent(page: Any, selectors: Sequence[str]) -> str | None:
-    """Click the first visible consent button; return its selector, or ``None``."""
-    for sel in selectors:
-        try:
-            loc = page.locator(sel).first
-            if await loc.count() and await loc.is_visible():
-                await loc.click(timeout=2000)
-                return sel
-        except Exception:  # noqa: BLE001 - a selector that does not apply is simply skipped
-            continue
-    return None
 
 
 _SCROLL_STEP = """() => { const h = document.documentElement.scrollHeight;
@@ -299,7 +271,7 @@ async def extract_page(page: Any, *, channel: str, ch: WebChannel, config: Audit
     script_opts = {"logoSelector": brand.logo_selector if brand else None,
                    "selectors": dict(ch.selectors)}
     data = await page.evaluate(PAGE_SCRIPT, script_opts)
-    html = await page.content()
+    html = data.pop("html", None) or ""  # only pages with structured data send it
     if len(html) > MAX_HTML_CHARS:
         raise PageFailed(f"page is {len(html) / 1e6:.1f} M characters, over the "
                          f"{MAX_HTML_CHARS / 1e6:.0f} M limit")
@@ -402,53 +374,41 @@ async def capture_web_channel(browser: Any, playwright: Any, name: str, ch: WebC
             if url and scope.allows(url) and len(crawl.seen) < ch.max_pages:
                 await _enqueue_allowed(crawl, robots, url, 1)
 
-    async def new_context() -> tuple[Any, Any]:
-        for _ in range(MAX_CRASHES_PER_URL + 1):
-            b = host.browser
-            try:
-                context = await b.new_context(**opts)
-                context.set_default_timeout(ch.timeout * 1000)
-                return context, await context.new_page()
-            except Exception:
-                if b.is_connected():
-                    raise
-                await host.relaunch(b)
-        raise RuntimeError("the browser keeps crashing")
-
+    n_workers = max(1, min(ch.concurrency, ch.max_pages))
+    # One shared context for all workers, each with its own page (contexts.py says why).
+    pool = PagePool(host, opts, timeout_ms=ch.timeout * 1000, pages_per_context=n_workers)
     closing: set[asyncio.Task[None]] = set()
 
     async def worker() -> None:
-        context, page = await new_context()
+        page = await pool.page()
         served = 0
         try:
             while True:
                 url, depth, crashes = await crawl.queue.get()
                 try:
                     if served >= ch.recycle_after:  # keep renderer memory flat
-                        await _close(context)
-                        context, page = await new_context()
-                        served = 0
+                        await pool.release(page, background=closing)
+                        page, served = await pool.page(), 0
                     served += 1
                     outcome = await _visit(crawl, page, url, depth, crashes, config=config,
                                            today=today, consent=consent, logos=logos,
                                            limiter=limiter, policy=policy, robots=robots)
                     if outcome == "crashed":
-                        dead = context.browser
+                        dead = host.browser  # unless another worker replaced it already
                         if dead is not None and not dead.is_connected():
                             await host.relaunch(dead)
-                        context, page = await new_context()
-                        served = 0
+                        await pool.release(page, background=closing)
+                        page, served = await pool.page(), 0
                     elif outcome == "replace-page":  # close in the background, go on
-                        closing.add(asyncio.create_task(_close(page)))
-                        page = await context.new_page()
+                        await pool.release(page, background=closing)
+                        page, served = await pool.page(), 0
                 finally:
                     crawl.queue.task_done()
                     if tick:
                         tick(name, crawl.stats())
         finally:
-            await _close(context)
+            await pool.release(page)
 
-    n_workers = max(1, min(ch.concurrency, ch.max_pages))
     workers = [asyncio.create_task(worker()) for _ in range(n_workers)]
     try:
         joined = asyncio.create_task(crawl.queue.join())
@@ -463,6 +423,7 @@ async def capture_web_channel(browser: Any, playwright: Any, name: str, ch: WebC
         for w in workers:
             w.cancel()
         await asyncio.gather(*workers, *closing, return_exceptions=True)
+        await pool.close()
     crawl.notes.extend(robots.notes)
     if crawl.disallowed:
         crawl.notes.append(f"{len(crawl.disallowed)} URL(s) disallowed by robots.txt, not "
@@ -503,18 +464,6 @@ async def _enqueue_allowed(crawl: _Crawl, robots: Robots, url: str, depth: int) 
             crawl.disallowed.append(url)
         return
     crawl.enqueue(url, depth)
-
-
-async def _close(thing: Any, wait: float = 5.0) -> None:
-    """Close a page or context, giving up after ``wait`` seconds.
-
-    Closing a page whose navigation failed (a reset connection, a stalled server) can wait
-    on the network stack indefinitely; a worker never blocks on tidying up.
-    """
-    try:
-        await asyncio.wait_for(thing.close(), wait)
-    except Exception:  # noqa: BLE001 - closing what already died (or hangs) is not an error
-        pass
 
 
 async def _visit(crawl: _Crawl, page: Any, url: str, depth: int, crashes: int, *,
