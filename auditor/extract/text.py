@@ -645,7 +645,14 @@ def extract_facts(text: str, *, today: date | None = None) -> list[Fact]:
     """
     if not isinstance(text, str) or not text:
         return []
-    today = today or date.today()
+    return list(_extract_cached(text, today or date.today()))
+
+
+@functools.lru_cache(maxsize=16_384)
+def _extract_cached(text: str, today: date) -> tuple[Fact, ...]:
+    """Facts are a pure function of (text, today), and a site repeats itself: navigation,
+    footers, fee tables and disclaimers are the same text on every page. Facts are frozen,
+    so cached ones can be shared; the bound caps memory at a few tens of MB."""
     # Amounts, counts, speeds and dates all need a digit; many units (chat small talk,
     # descriptions) have none, and skipping those patterns halves their cost.
     digits = _DIGIT_RE.search(text) is not None
@@ -663,7 +670,7 @@ def extract_facts(text: str, *, today: date | None = None) -> list[Fact]:
     if digits:
         facts += _offer_ends(text, today, has_offer=offer is not None)
     facts.sort(key=lambda f: (f.span[0], f.span[1]))
-    return facts
+    return tuple(facts)
 
 
 # --- money ------------------------------------------------------------------------------
