@@ -72,7 +72,7 @@ async def _capture_web(config: AuditConfig, channels: Mapping[str, WebChannel], 
                 progress(f"{name}: crawling {starts} as {ch.device}")
                 if ch.mode == "auto":
                     result, decision = await capture_auto_channel(browser, p, name, ch, config,
-                                                                  out_dir, today)
+                                                                  out_dir, today, tick=tick)
                     progress(f"{name}: mode auto chose the {decision.describe()}")
                 else:
                     result = await capture_web_channel(host, p, name, ch, config, out_dir,
@@ -88,11 +88,12 @@ async def _capture_web(config: AuditConfig, channels: Mapping[str, WebChannel], 
 
 
 async def _capture_static(config: AuditConfig, channels: Mapping[str, WebChannel], out_dir: Path,
-                          today: date | None, progress: Progress) -> dict[str, ChannelResult]:
+                          today: date | None, progress: Progress,
+                          tick: Tick | None = None) -> dict[str, ChannelResult]:
     """Channels with ``mode: static``: plain HTTP, no browser launched for them."""
     async def one(name: str, ch: WebChannel) -> ChannelResult:
         progress(f"{name}: fetching {', '.join(ch.start_urls)} without a browser (mode static)")
-        result = await capture_static_channel(name, ch, config, out_dir, today)
+        result = await capture_static_channel(name, ch, config, out_dir, today, tick=tick)
         progress(f"{name}: {result.pages_ok} pages read, {result.pages_failed} failed, "
                  f"{len(result.observations)} observations")
         return result
@@ -119,7 +120,8 @@ def capture_channels(config: AuditConfig, out_dir: Path, *, browser: BrowserChoi
     static = {n: c for n, c in web.items() if c.mode == "static"}
     web = {n: c for n, c in web.items() if c.mode != "static"}
     if static:
-        results.update(asyncio.run(_capture_static(config, static, out_dir, today, progress)))
+        results.update(asyncio.run(_capture_static(config, static, out_dir, today, progress,
+                                                   tick)))
     if web:
         results.update(asyncio.run(_capture_web(config, web, out_dir,
                                                 browser or resolve_browser(), today, progress,

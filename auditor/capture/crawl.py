@@ -12,7 +12,9 @@ so that a distributed worker gets exactly the same decisions as the in-process p
   following sitemap indexes and gzip, within fixed bounds;
 * :class:`RetryPolicy` decides whether and when to try a page again (network errors, 5xx,
   429 with ``Retry-After``), with exponential backoff and a cap;
-* :class:`HostLimiter` keeps per-host concurrency and request rate.
+* :class:`HostLimiter` keeps per-host concurrency and request rate;
+* :class:`Frontier` is one channel's crawl state (queue, seen, visited, failures, notes),
+  seeded and grown by the same rules in the browser and the static path.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from auditor.model import CaptureError, ChannelResult, Observation
 
 #: Links to these are not pages: never queued (a response of another type is skipped too).
 NOT_PAGES = (".xml", ".xml.gz", ".json", ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".svg",
@@ -332,3 +336,122 @@ class HostLimiter:
                 if start > now:
                     await asyncio.sleep(start - now)
             yield
+
+
+# --------------------------------------------------------------------------- the frontier
+
+
+@dataclass
+class Frontier:
+    """The state of one channel's crawl, shared by the browser and the static path.
+
+    Both paths seed it the same way (start URLs, then what the sitemaps list), ask robots.txt
+    before queueing, follow links within depth and scope, and report the same counts, so
+    ``mode: auto`` choosing the static path never changes *which* pages are audited. One
+    per channel capture: no global state. Queue items are ``(url, depth, crashes)``.
+    """
+
+    name: str
+    scope: Scope
+    robots: Robots
+    max_pages: int
+    max_depth: int
+    queue: asyncio.Queue[tuple[str, int, int]] = field(default_factory=asyncio.Queue)
+    seen: set[str] = field(default_factory=set)
+    visited: list[str] = field(default_factory=list)
+    errors: list[CaptureError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    observations: dict[str, Observation] = field(default_factory=dict)
+    failed: int = 0
+    skipped: int = 0
+    retries: int = 0
+    disallowed: list[str] = field(default_factory=list)
+    starts: list[str] = field(default_factory=list)
+
+    async def seed(self, start_urls: Iterable[str], *, sitemaps: bool, fetch: Fetcher,
+                   limiter: HostLimiter) -> None:
+        """Queue the start URLs, apply robots.txt ``Crawl-delay`` to the limiter, and add
+        the pages the sites' sitemaps list (depth 1), within scope and the page budget."""
+        self.starts = [u for u in (normalise_url(s) for s in start_urls) if u]
+        for origin in {Robots.origin(u) for u in self.starts}:
+            delay = await self.robots.crawl_delay(origin + "/")
+            if delay:
+                limiter.set_interval(urlsplit(origin).netloc, delay)
+        for url in self.starts:
+            await self.offer(url, 0)
+        if sitemaps:
+            listed, notes = await discover_sitemaps(self.starts, self.robots, fetch,
+                                                    max_urls=self.max_pages * 4)
+            self.notes.extend(notes)
+            for raw in listed:
+                url = normalise_url(raw)
+                if url and self.scope.allows(url) and len(self.seen) < self.max_pages:
+                    await self.offer(url, 1)
+
+    async def offer(self, url: str, depth: int) -> None:
+        """Queue ``url`` unless it was seen, robots.txt disallows it or the budget is spent."""
+        if url in self.seen or len(self.seen) >= self.max_pages:
+            return
+        if not await self.robots.allowed(url):
+            if url not in self.disallowed:
+                self.disallowed.append(url)
+            return
+        self.seen.add(url)
+        self.queue.put_nowait((url, depth, 0))
+
+    async def captured(self, url: str, final: str, observations: Iterable[Observation],
+                       links: Iterable[str], depth: int) -> None:
+        """Record a captured page and queue its in-scope links (within ``max_depth``)."""
+        self.seen.add(final)  # an in-scope redirect target is not visited a second time
+        self.visited.append(url)
+        for o in observations:
+            self.observations.setdefault(o.id, o)
+        if depth >= self.max_depth:
+            return
+        for href in links:
+            link = normalise_url(href)
+            if link and link not in self.seen and self.scope.allows(link):
+                if len(self.seen) >= self.max_pages:
+                    break
+                await self.offer(link, depth + 1)
+
+    def fail(self, url: str, reason: str) -> None:
+        self.failed += 1
+        self.errors.append(CaptureError(self.name, url, reason))
+
+    def off_scope(self, url: str, final: str) -> None:
+        self.skipped += 1
+        self.notes.append(f"{url} redirected off scope to {final}; not followed")
+
+    def drain(self, reason: str) -> None:
+        """Record every still-queued URL as failed with ``reason``."""
+        while not self.queue.empty():
+            url, _, _ = self.queue.get_nowait()
+            self.queue.task_done()
+            self.fail(url, reason)
+
+    def stats(self) -> dict[str, int]:
+        return {"done": len(self.visited), "failed": self.failed, "skipped": self.skipped,
+                "queued": self.queue.qsize()}
+
+    def result(self, *, device: str, max_failures: int,
+               notes: Iterable[str] = ()) -> ChannelResult:
+        """The channel's result, with robots.txt notes and a "no page captured" error when
+        nothing was captured and nothing failed (everything disallowed or out of scope)."""
+        self.notes.extend(self.robots.notes)
+        if self.disallowed:
+            self.notes.append(f"{len(self.disallowed)} URL(s) disallowed by robots.txt, not "
+                              f"visited (e.g. {', '.join(self.disallowed[:3])}); "
+                              "set robots: ignore for your own staging site")
+        self.notes.extend(notes)
+        if not self.visited and not self.errors:
+            self.errors.append(CaptureError(self.name, ", ".join(self.starts),
+                                            "no page captured: " + ("; ".join(self.notes)
+                                                                    or "nothing in scope")))
+        return ChannelResult(name=self.name, kind="web", device=device,
+                             pages_ok=len(self.visited), pages_failed=self.failed,
+                             errors=tuple(self.errors),
+                             observations=tuple(self.observations.values()),
+                             visited=tuple(self.visited), pages_skipped=self.skipped,
+                             max_failures=max_failures, notes=tuple(self.notes),
+                             retries=self.retries)

@@ -19,19 +19,32 @@ whose price only JavaScript writes sends the whole channel to the browser.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from auditor.capture.crawl import (
+    Frontier,
+    HostLimiter,
+    RetryPolicy,
+    Robots,
+    normalise_url,
+    parse_retry_after,
+    url_fetcher,
+)
 from auditor.config import AuditConfig, WebChannel
 from auditor.extract.page import observations_from_page
 from auditor.extract.units import page_data
-from auditor.model import CaptureError, ChannelResult, Observation
+from auditor.model import ChannelResult, Observation
+
+if TYPE_CHECKING:
+    from auditor.capture.web import Tick
 
 STATIC_VIEWPORT = "static"
 USER_AGENT = "Mozilla/5.0 (compatible; Omniaudit static capture)"
@@ -72,88 +85,150 @@ def read_html(html: str, url: str, *, channel: str, ch: WebChannel, config: Audi
     return [po.observation for po in page_obs], list(data["links"])
 
 
+#: A page larger than this is not read: the browser path's limit (auditor.capture.web).
+MAX_HTML_BYTES = 10_000_000
+
+
+class PageFailed(Exception):
+    """The page answered but cannot be used; ``status`` and ``retry_after`` drive retries."""
+
+    def __init__(self, reason: str, status: int | None = None,
+                 retry_after: str | None = None) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.retry_after = retry_after
+
+
+async def _get_html(client: httpx.AsyncClient, url: str) -> tuple[str, str]:
+    """GET ``url``; its final URL and HTML. Reads at most :data:`MAX_HTML_BYTES`."""
+    async with client.stream("GET", url) as response:
+        if response.status_code >= 400:
+            raise PageFailed(f"HTTP {response.status_code}", response.status_code,
+                             response.headers.get("retry-after"))
+        ctype = response.headers.get("content-type", "")
+        if ctype and "html" not in ctype:
+            raise NotAPage(ctype.split(";")[0])
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            if len(body) > MAX_HTML_BYTES:
+                raise PageFailed(f"page is over the {MAX_HTML_BYTES / 1e6:.0f} MB limit")
+        return str(response.url), decode_html(bytes(body), response.charset_encoding)
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def decode_html(body: bytes, header_charset: str | None) -> str:
+    """Decode as a browser would, in its order: a BOM, the Content-Type charset, a
+    ``<meta charset>`` in the first 2 KB, else UTF-8. Undecodable bytes become U+FFFD."""
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"),
+                       (b"\xfe\xff", "utf-16-be")):
+        if body.startswith(bom):
+            return body[len(bom):].decode(codec, errors="replace")
+    meta = _META_CHARSET.search(body[:2048])
+    for name in (header_charset, meta.group(1).decode("ascii") if meta else None, "utf-8"):
+        if not name:
+            continue
+        try:
+            return body.decode(name, errors="replace")
+        except LookupError:
+            continue
+    return body.decode("utf-8", errors="replace")
+
+
 async def fetch_page(client: httpx.AsyncClient, url: str, *, channel: str, ch: WebChannel,
                      config: AuditConfig,
                      today: date | None = None) -> tuple[str, list[Observation], list[str]]:
     """GET one page; return its final URL, observations and links. Raises on a bad page."""
-    response = await client.get(url)
-    if response.status_code >= 400:
-        raise RuntimeError(f"HTTP {response.status_code}")
-    ctype = response.headers.get("content-type", "")
-    if ctype and "html" not in ctype:
-        raise NotAPage(ctype.split(";")[0])
-    final = str(response.url)
-    obs, links = read_html(response.text, final, channel=channel, ch=ch, config=config,
-                           today=today)
+    final, html = await _get_html(client, url)
+    obs, links = read_html(html, final, channel=channel, ch=ch, config=config, today=today)
     return final, obs, links
 
 
 async def capture_static_channel(name: str, ch: WebChannel, config: AuditConfig,
                                  out_dir: Path, today: date | None = None,
-                                 client: httpx.AsyncClient | None = None) -> ChannelResult:
+                                 client: httpx.AsyncClient | None = None, *,
+                                 tick: Tick | None = None) -> ChannelResult:
     """Crawl one web channel over plain HTTP; never raises for a bad page.
 
+    The crawl follows the browser path's rules (:class:`~auditor.capture.crawl.Frontier`):
+    start URLs and sitemaps, scope, depth and page budget, robots.txt and ``Crawl-delay``,
+    per-host concurrency and rate, retries with backoff on network errors, 5xx and 429
+    (``Retry-After``), off-scope redirects recorded and not read, non-HTML skipped.
     ``out_dir`` is unused (no screenshots) but kept so both paths take the same arguments.
     """
-    from auditor.capture.web import channel_scope, normalise_url
+    from auditor.capture.web import channel_scope
 
     del out_dir
-    scope = channel_scope(config, ch)
-    queue: asyncio.Queue[tuple[str, int]] = asyncio.Queue()
-    seen: set[str] = set()
-    for u in ch.start_urls:
-        url = normalise_url(config.absolute_url(u))
-        if url not in seen:
-            seen.add(url)
-            queue.put_nowait((url, 0))
-    visited: list[str] = []
-    errors: list[CaptureError] = []
-    observations: dict[str, Observation] = {}
-    counts = {"failed": 0, "skipped": 0}
+    fetch = url_fetcher(timeout=min(ch.timeout, 10.0))
+    crawl = Frontier(name, channel_scope(config, ch), Robots(fetch, obey=ch.robots == "obey"),
+                     ch.max_pages, ch.max_depth)
+    limiter = HostLimiter(ch.host_concurrency or ch.concurrency, ch.rate_limit)
+    policy = RetryPolicy(retries=ch.retries, backoff=ch.retry_backoff)
+    await crawl.seed((config.absolute_url(s) for s in ch.start_urls), sitemaps=ch.sitemaps,
+                     fetch=fetch, limiter=limiter)
     own = client is None
     http = client or new_client(ch)
 
+    async def visit(url: str, depth: int) -> None:
+        attempt = 0
+        while True:
+            try:
+                async with limiter.slot(url):
+                    final, html = await _get_html(http, url)
+                final = normalise_url(final) or final
+                if final != url and not crawl.scope.allows(final):
+                    crawl.off_scope(url, final)
+                    return
+                obs, links = read_html(html, final, channel=name, ch=ch, config=config,
+                                       today=today)
+            except NotAPage:
+                crawl.skipped += 1
+                return
+            except (PageFailed, httpx.TransportError) as e:
+                # As in the browser path: 5xx, 429 and dropped connections are tried again;
+                # a timeout would time out again.
+                status = getattr(e, "status", None)
+                retryable = (policy.retryable_status(status) if status is not None
+                             else isinstance(e, httpx.TransportError)
+                             and not isinstance(e, httpx.TimeoutException))
+                wait = policy.delay(attempt, parse_retry_after(getattr(e, "retry_after", None))
+                                    ) if retryable else None
+                if wait is not None:
+                    crawl.retries += 1
+                    attempt += 1
+                    await asyncio.sleep(wait)
+                    continue
+                crawl.fail(url, _reason(e) + (f" (after {attempt} retries)" if attempt else ""))
+                return
+            except Exception as e:  # noqa: BLE001 - every failure is recorded, none lost
+                crawl.fail(url, _reason(e))
+                return
+            await crawl.captured(url, final, obs, links, depth)
+            return
+
     async def worker() -> None:
         while True:
-            url, depth = await queue.get()
+            url, depth, _ = await crawl.queue.get()
             try:
-                try:
-                    _, obs, links = await fetch_page(http, url, channel=name, ch=ch,
-                                                     config=config, today=today)
-                except NotAPage:
-                    counts["skipped"] += 1
-                    continue
-                except Exception as e:  # noqa: BLE001 - every failure is recorded, none lost
-                    counts["failed"] += 1
-                    errors.append(CaptureError(name, url, _reason(e)))
-                    continue
-                visited.append(url)
-                for o in obs:
-                    observations.setdefault(o.id, o)
-                if depth < ch.max_depth:
-                    for link in map(normalise_url, links):
-                        if link in seen or not scope.allows(link):
-                            continue
-                        if len(seen) >= ch.max_pages:
-                            break
-                        seen.add(link)
-                        queue.put_nowait((link, depth + 1))
+                await visit(url, depth)
             finally:
-                queue.task_done()
+                crawl.queue.task_done()
+                if tick:
+                    tick(name, crawl.stats())
 
-    workers = [asyncio.create_task(worker()) for _ in range(min(ch.concurrency, ch.max_pages))]
+    workers = [asyncio.create_task(worker())
+               for _ in range(max(1, min(ch.concurrency, ch.max_pages)))]
     try:
-        await queue.join()
+        await crawl.queue.join()
     finally:
         for w in workers:
             w.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
         if own:
             await http.aclose()
-    return ChannelResult(name=name, kind="web", device=ch.device, pages_ok=len(visited),
-                         pages_failed=counts["failed"], errors=tuple(errors),
-                         observations=tuple(observations.values()), visited=tuple(visited),
-                         pages_skipped=counts["skipped"], max_failures=ch.max_failures)
+    return crawl.result(device=ch.device, max_failures=ch.max_failures)
 
 
 def _reason(e: BaseException) -> str:
@@ -162,6 +237,8 @@ def _reason(e: BaseException) -> str:
         return f"connection failed (is the site up?): {msg}"[:300]
     if isinstance(e, httpx.TimeoutException):
         return f"timed out: {msg}"[:300]
+    if isinstance(e, httpx.TooManyRedirects):
+        return f"redirect loop: {msg}"[:300]
     return msg[:300]
 
 
@@ -247,7 +324,8 @@ async def sample_static(urls: Iterable[str], *, channel: str, ch: WebChannel,
 
 async def capture_auto_channel(browser: Any, playwright: Any, name: str, ch: WebChannel,
                                config: AuditConfig, out_dir: Path,
-                               today: date | None = None) -> tuple[ChannelResult, AutoDecision]:
+                               today: date | None = None, *,
+                               tick: Tick | None = None) -> tuple[ChannelResult, AutoDecision]:
     """Sample ``auto_sample`` pages both ways, then crawl the channel the way they allow."""
     from auditor.capture.web import capture_web_channel
 
@@ -259,8 +337,8 @@ async def capture_auto_channel(browser: Any, playwright: Any, name: str, ch: Web
                                              config=config, today=today)
     decision = decide(sample.observations, static, sample.visited, unreadable)
     if decision.mode == "static":
-        result = await capture_static_channel(name, ch, config, out_dir, today)
+        result = await capture_static_channel(name, ch, config, out_dir, today, tick=tick)
     else:
         result = await capture_web_channel(browser, playwright, name, ch, config, out_dir,
-                                           today)
+                                           today, tick=tick)
     return replace(result, notes=(*result.notes, f"mode auto: {decision.describe()}")), decision

@@ -39,11 +39,11 @@ from auditor.browser import BrowserHost
 from auditor.capture.consent import DEFAULT_CONSENT_SELECTORS, dismiss_consent
 from auditor.capture.contexts import PagePool
 from auditor.capture.crawl import (
+    Frontier,
     HostLimiter,
     RetryPolicy,
     Robots,
     Scope,
-    discover_sitemaps,
     normalise_url,
     url_fetcher,
 )
@@ -301,36 +301,6 @@ async def extract_page(page: Any, *, channel: str, ch: WebChannel, config: Audit
     return found, data
 
 
-@dataclass
-class _Crawl:
-    """The mutable state of one channel's crawl (one per call: no global state)."""
-
-    name: str
-    ch: WebChannel
-    scope: Scope
-    queue: asyncio.Queue[tuple[str, int, int]] = field(default_factory=asyncio.Queue)
-    seen: set[str] = field(default_factory=set)
-    visited: list[str] = field(default_factory=list)
-    errors: list[CaptureError] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    observations: dict[str, Observation] = field(default_factory=dict)
-    failed: int = 0
-    skipped: int = 0
-    retries: int = 0
-    disallowed: list[str] = field(default_factory=list)
-
-    def enqueue(self, url: str, depth: int) -> bool:
-        if url in self.seen or len(self.seen) >= self.ch.max_pages:
-            return False
-        self.seen.add(url)
-        self.queue.put_nowait((url, depth, 0))
-        return True
-
-    def stats(self) -> dict[str, int]:
-        return {"done": len(self.visited), "failed": self.failed, "skipped": self.skipped,
-                "queued": self.queue.qsize()}
-
-
 async def capture_web_channel(browser: Any, playwright: Any, name: str, ch: WebChannel,
                               config: AuditConfig, out_dir: Path,
                               today: date | None = None, *,
@@ -351,28 +321,15 @@ async def capture_web_channel(browser: Any, playwright: Any, name: str, ch: WebC
     except ValueError as e:
         err = CaptureError(name, ch.device, str(e))
         return ChannelResult(name, "web", ch.device, 0, 0, (err,), ())
-    crawl = _Crawl(name, ch, scope)
     fetch = url_fetcher(timeout=min(ch.timeout, 10.0))
-    robots = Robots(fetch, obey=ch.robots == "obey")
+    crawl = Frontier(name, scope, Robots(fetch, obey=ch.robots == "obey"), ch.max_pages,
+                     ch.max_depth)
     limiter = HostLimiter(ch.host_concurrency or ch.concurrency, ch.rate_limit)
     policy = RetryPolicy(retries=ch.retries, backoff=ch.retry_backoff)
     consent = tuple(ch.consent_selectors) + DEFAULT_CONSENT_SELECTORS
     logos = LogoCache()
-
-    starts = [u for u in (normalise_url(config.absolute_url(s)) for s in ch.start_urls) if u]
-    for origin in {Robots.origin(u) for u in starts}:
-        delay = await robots.crawl_delay(origin + "/")
-        if delay:
-            limiter.set_interval(urlsplit(origin).netloc, delay)
-    for url in starts:
-        await _enqueue_allowed(crawl, robots, url, 0)
-    if ch.sitemaps:
-        listed, notes = await discover_sitemaps(starts, robots, fetch, max_urls=ch.max_pages * 4)
-        crawl.notes.extend(notes)
-        for raw in listed:
-            url = normalise_url(raw)
-            if url and scope.allows(url) and len(crawl.seen) < ch.max_pages:
-                await _enqueue_allowed(crawl, robots, url, 1)
+    await crawl.seed((config.absolute_url(s) for s in ch.start_urls), sitemaps=ch.sitemaps,
+                     fetch=fetch, limiter=limiter)
 
     n_workers = max(1, min(ch.concurrency, ch.max_pages))
     # One shared context for all workers, each with its own page (contexts.py says why).
@@ -390,9 +347,9 @@ async def capture_web_channel(browser: Any, playwright: Any, name: str, ch: WebC
                         await pool.release(page, background=closing)
                         page, served = await pool.page(), 0
                     served += 1
-                    outcome = await _visit(crawl, page, url, depth, crashes, config=config,
-                                           today=today, consent=consent, logos=logos,
-                                           limiter=limiter, policy=policy, robots=robots)
+                    outcome = await _visit(crawl, ch, page, url, depth, crashes,
+                                           config=config, today=today, consent=consent,
+                                           logos=logos, limiter=limiter, policy=policy)
                     if outcome == "crashed":
                         dead = host.browser  # unless another worker replaced it already
                         if dead is not None and not dead.is_connected():
@@ -424,57 +381,26 @@ async def capture_web_channel(browser: Any, playwright: Any, name: str, ch: WebC
             w.cancel()
         await asyncio.gather(*workers, *closing, return_exceptions=True)
         await pool.close()
-    crawl.notes.extend(robots.notes)
-    if crawl.disallowed:
-        crawl.notes.append(f"{len(crawl.disallowed)} URL(s) disallowed by robots.txt, not "
-                           f"visited (e.g. {', '.join(crawl.disallowed[:3])}); "
-                           "set robots: ignore for your own staging site")
-    if host.relaunches:
-        crawl.notes.append(f"the browser was relaunched {host.relaunches} time(s) after it "
-                           "closed; in-flight pages were visited again")
-    if not crawl.visited and not crawl.errors:
-        crawl.errors.append(CaptureError(name, ", ".join(starts),
-                                         "no page captured: " + ("; ".join(crawl.notes)
-                                                                 or "nothing in scope")))
-    return ChannelResult(name=name, kind="web", device=ch.device, pages_ok=len(crawl.visited),
-                         pages_failed=crawl.failed, errors=tuple(crawl.errors),
-                         observations=tuple(crawl.observations.values()),
-                         visited=tuple(crawl.visited), pages_skipped=crawl.skipped,
-                         max_failures=ch.max_failures, notes=tuple(crawl.notes),
-                         retries=crawl.retries)
+    relaunched = ([f"the browser was relaunched {host.relaunches} time(s) after it closed; "
+                   "in-flight pages were visited again"] if host.relaunches else [])
+    return crawl.result(device=ch.device, max_failures=ch.max_failures, notes=relaunched)
 
 
-def _drain(crawl: _Crawl, workers: list[asyncio.Task[None]]) -> None:
+def _drain(crawl: Frontier, workers: list[asyncio.Task[None]]) -> None:
     """Record every still-queued URL as failed with the reason the workers stopped."""
     reasons = {_reason(w.exception()) for w in workers
                if not w.cancelled() and w.exception() is not None}
-    reason = "not visited: " + ("; ".join(sorted(reasons)) or "capture stopped")
-    while not crawl.queue.empty():
-        url, _, _ = crawl.queue.get_nowait()
-        crawl.queue.task_done()
-        crawl.failed += 1
-        crawl.errors.append(CaptureError(crawl.name, url, reason))
+    crawl.drain("not visited: " + ("; ".join(sorted(reasons)) or "capture stopped"))
 
 
-async def _enqueue_allowed(crawl: _Crawl, robots: Robots, url: str, depth: int) -> None:
-    if url in crawl.seen:
-        return
-    if not await robots.allowed(url):
-        if url not in crawl.disallowed:
-            crawl.disallowed.append(url)
-        return
-    crawl.enqueue(url, depth)
-
-
-async def _visit(crawl: _Crawl, page: Any, url: str, depth: int, crashes: int, *,
-                 config: AuditConfig, today: date | None, consent: Sequence[str],
-                 logos: LogoCache, limiter: HostLimiter, policy: RetryPolicy,
-                 robots: Robots) -> str:
+async def _visit(crawl: Frontier, ch: WebChannel, page: Any, url: str, depth: int,
+                 crashes: int, *, config: AuditConfig, today: date | None,
+                 consent: Sequence[str], logos: LogoCache, limiter: HostLimiter,
+                 policy: RetryPolicy) -> str:
     """Visit one URL with retries; record the outcome. Returns ``"ok"``, ``"crashed"`` (the
     browser died: the URL was queued again) or ``"replace-page"`` (the page is unusable)."""
     from auditor.capture.crawl import parse_retry_after
 
-    ch = crawl.ch
     attempt = 0
     while True:
         try:
@@ -488,8 +414,7 @@ async def _visit(crawl: _Crawl, page: Any, url: str, depth: int, crashes: int, *
             crawl.skipped += 1
             return "ok"
         except OffScope as e:
-            crawl.skipped += 1
-            crawl.notes.append(f"{url} redirected off scope to {e}; not followed")
+            crawl.off_scope(url, str(e))
             return "ok"
         except PageFailed as e:
             if e.status is not None and policy.retryable_status(e.status):
@@ -501,18 +426,15 @@ async def _visit(crawl: _Crawl, page: Any, url: str, depth: int, crashes: int, *
                     continue
                 if attempt:
                     e = PageFailed(f"{e} (after {attempt} retries)")
-            crawl.failed += 1
-            crawl.errors.append(CaptureError(crawl.name, url, str(e)))
+            crawl.fail(url, str(e))
             return "ok"
         except Exception as e:  # noqa: BLE001 - every failure is recorded, none lost
             if _browser_gone(page):
                 if crashes + 1 < MAX_CRASHES_PER_URL:
                     crawl.queue.put_nowait((url, depth, crashes + 1))
                 else:
-                    crawl.failed += 1
-                    crawl.errors.append(CaptureError(
-                        crawl.name, url, f"the browser crashed {crashes + 1} times while "
-                        "loading this page"))
+                    crawl.fail(url, f"the browser crashed {crashes + 1} times while loading "
+                               "this page")
                 return "crashed"
             reason = _reason(e)
             if _retryable_network(reason):
@@ -524,21 +446,11 @@ async def _visit(crawl: _Crawl, page: Any, url: str, depth: int, crashes: int, *
                     continue
                 if attempt:
                     reason += f" (after {attempt} retries)"
-            crawl.failed += 1
-            crawl.errors.append(CaptureError(crawl.name, url, reason))
+            crawl.fail(url, reason)
             return "replace-page"
         break
-    crawl.seen.add(final)  # an in-scope redirect target is not visited a second time
-    crawl.visited.append(url)
-    for po in found:
-        crawl.observations.setdefault(po.observation.id, po.observation)
-    if depth < ch.max_depth:
-        for href in data.get("links", ()):
-            link = normalise_url(href)
-            if link and link not in crawl.seen and crawl.scope.allows(link):
-                if len(crawl.seen) >= ch.max_pages:
-                    break
-                await _enqueue_allowed(crawl, robots, link, depth + 1)
+    await crawl.captured(url, final, (po.observation for po in found), data.get("links", ()),
+                         depth)
     return "ok"
 
 
