@@ -26,13 +26,14 @@ browser: setup
 	$(PY) -m auditor.browser ensure
 
 # Capture speed and memory against raw Playwright, Crawlee, Scrapy, httpx (bench/README.md).
-# PAGES=5000 for the memory-flatness run.
+# PAGES=5000 for a bigger run; RUNS=1 for a quick one (medians of RUNS runs).
 PAGES ?= 1000
+RUNS ?= 3
 bench: bench-capture
 
 bench-capture: setup browser
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
-	$(PY) bench/capture_speed.py --pages $(PAGES)
+	$(PY) bench/capture_speed.py --pages $(PAGES) --runs $(RUNS)
 
 # The whole check catalogue on synthetic runs of 10k, 100k and 1M observations (bench/README.md).
 bench-checks: setup

@@ -1,19 +1,24 @@
 """Capture speed and memory: Omniaudit against the practical limits of this machine.
 
-    .venv/bin/python bench/capture_speed.py [--pages 1000] [--concurrency 4] [--runs 1]
-                                            [--only NAME,NAME] [--json]
+    .venv/bin/python bench/capture_speed.py [--pages 1000] [--concurrency 4] [--runs 3]
+                                            [--only NAME,NAME] [--sizes 1000,5000] [--json]
 
 Serves bench/shop.py's shop (N JS-rendered and N server-rendered offer pages) on
 127.0.0.1 from its own process, then runs each contender in a fresh subprocess over the
-same N URLs at the same concurrency, sampling the peak PSS of that subprocess's whole tree
-(Python, Playwright's driver, every Chromium process) from /proc/PID/smaps_rollup every
-50 ms. Every contender reads each page's price and counts the pages where it was right.
+same N URLs at the same concurrency (``--runs`` times; the median is kept), sampling the
+peak PSS of that subprocess's whole tree (Python, Playwright's driver, every Chromium
+process) from /proc/PID/smaps_rollup every 50 ms. Every contender reads each page's price
+and counts the pages where it was right.
 
 Browser contenders (JS pages): ``raw-playwright`` (one context, N reused pages: the
 machine's limit), ``omniaudit-browser`` (auditor.capture.web.capture_web_channel, wait
 ``load``, no screenshots), ``crawlee`` (PlaywrightCrawler). HTTP contenders (static pages):
 ``httpx-selectolax``, ``httpx-lxml``, ``httpx-bs4`` (BeautifulSoup with lxml), ``scrapy``,
-``omniaudit-static`` (auditor.capture.static, full observations). Results: bench/README.md.
+``omniaudit-static`` (auditor.capture.static, full observations).
+
+``--sizes 1000,5000`` runs the chosen contenders at each size instead, and compares each
+with itself at the first size: peak memory should stay flat as a crawl grows.
+Results: bench/README.md.
 """
 
 from __future__ import annotations
@@ -157,7 +162,9 @@ async def omniaudit_browser(urls: list[str], concurrency: int) -> int:
 
     config = _config(urls, concurrency, "browser")
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=launch_args(urls[:1]))
+        # Images off, as the pipeline's first pass launches it (docs/capture.md).
+        browser = await p.chromium.launch(executable_path=CHROMIUM,
+                                          args=launch_args(urls[:1], images=False))
         result = await capture_web_channel(browser, p, "bench", config.channels["bench"],
                                            config, Path(tempfile.mkdtemp()))
         await browser.close()
@@ -315,27 +322,42 @@ def run_worker(name: str, base: str, pages: int, concurrency: int) -> dict:
 # --- report ---------------------------------------------------------------------------
 
 def table(results: list[dict]) -> str:
-    by = {r["name"]: r for r in results if "error" not in r}
+    """A Markdown table; a row's baseline is named by ``BASELINE`` or by its ``vs`` key."""
+    by = {r.get("label", r["name"]): r for r in results if "error" not in r}
     rows = ["| contender | pages | right | pages/s | peak PSS MB | vs | rate ratio | PSS ratio "
             "| server ms/page |", "|---|---:|---:|---:|---:|---|---:|---:|---:|"]
     for r in results:
+        label = r.get("label", r["name"])
         if "error" in r:
-            rows.append(f"| {r['name']} | failed: {r['error']} |||||||")
+            rows.append(f"| {label} | failed: {r['error']} |||||||")
             continue
-        base = by.get(BASELINE.get(r["name"], ""))
-        ratio = (f"| {base['name']} | {r['pages_per_s'] / base['pages_per_s']:.2f} "
+        base = by.get(r.get("vs") or BASELINE.get(r["name"], ""))
+        ratio = (f"| {base.get('label', base['name'])} "
+                 f"| {r['pages_per_s'] / base['pages_per_s']:.2f} "
                  f"| {r['peak_pss_mb'] / base['peak_pss_mb']:.2f} ") if base else "| – | | "
-        rows.append(f"| {r['name']} | {r['pages']} | {r['right']} | {r['pages_per_s']:.1f} "
+        rows.append(f"| {label} | {r['pages']} | {r['right']} | {r['pages_per_s']:.1f} "
                     f"| {r['peak_pss_mb']:.0f} {ratio}| {r['server_ms_per_page']:.3f} |")
     return "\n".join(rows)
+
+
+def median_of(runs: list[dict]) -> dict:
+    """The run with the median rate, carrying the median peak PSS of all good runs."""
+    good = [r for r in runs if "error" not in r]
+    if not good:
+        return runs[-1]
+    r = dict(sorted(good, key=lambda r: r["pages_per_s"])[len(good) // 2])
+    r["peak_pss_mb"] = statistics.median(x["peak_pss_mb"] for x in good)
+    r["runs"] = len(good)
+    return r
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", type=int, default=1000)
     ap.add_argument("--concurrency", type=int, default=4)
-    ap.add_argument("--runs", type=int, default=1, help="runs per contender; the median is kept")
+    ap.add_argument("--runs", type=int, default=3, help="runs per contender; the median is kept")
     ap.add_argument("--only", default="", help="comma-separated contenders")
+    ap.add_argument("--sizes", default="", help="comma-separated page counts (memory growth)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--url", help=argparse.SUPPRESS)
@@ -346,21 +368,22 @@ def main(argv: list[str] | None = None) -> int:
     from shop import serve
 
     names = [n for n in a.only.split(",") if n] or [*BROWSER, *HTTP]
-    url, server = serve(a.pages)
+    sizes = [int(n) for n in a.sizes.split(",") if n] or [a.pages]
+    url, server = serve(max(sizes))
     results = []
     try:
         for name in names:
-            runs = [measure(name, url, a.pages, a.concurrency, server.pid)
-                    for _ in range(a.runs)]
-            good = [r for r in runs if "error" not in r]
-            r = (sorted(good, key=lambda r: r["pages_per_s"])[len(good) // 2] if good
-                 else runs[-1])
-            if good:
-                r["peak_pss_mb"] = statistics.median(x["peak_pss_mb"] for x in good)
-            results.append(r)
-            print(f"{name}: " + (r.get("error") or f"{r['pages_per_s']:.1f} pages/s, "
-                  f"peak PSS {r['peak_pss_mb']:.0f} MB, {r['right']}/{r['pages']} right"),
-                  file=sys.stderr, flush=True)
+            for size in sizes:
+                r = median_of([measure(name, url, size, a.concurrency, server.pid)
+                               for _ in range(a.runs)])
+                if len(sizes) > 1:
+                    r["label"] = f"{name} @{size}"
+                    r["vs"] = f"{name} @{sizes[0]}" if size != sizes[0] else None
+                results.append(r)
+                print(f"{r.get('label', name)}: " + (
+                    r.get("error") or f"{r['pages_per_s']:.1f} pages/s, peak PSS "
+                    f"{r['peak_pss_mb']:.0f} MB, {r['right']}/{r['pages']} right"),
+                    file=sys.stderr, flush=True)
     finally:
         server.terminate()
     print(json.dumps(results, indent=1) if a.json else table(results))
