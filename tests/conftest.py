@@ -184,6 +184,8 @@ class _RawSite(_Loopback):
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the browser gave up on us, as it should
 
+            do_POST = do_GET  # noqa: N815 - the app reads ``h.command`` (login forms)
+
             def log_message(self, *args: object) -> None:
                 pass
 

@@ -8,9 +8,10 @@ page costs about five times the throughput, and a context per worker makes Chrom
 renderer process per navigation: :mod:`auditor.capture.contexts`); pages and contexts are
 recycled every ``recycle_after`` visits, because renderer memory grows with use.
 
-Each page: navigate, wait as configured, dismiss the cookie wall, scroll (bounded) for lazy
-content, read the rendered DOM with ``page_script.js`` and the HTML for schema.org data, and
-turn both into observations (:mod:`auditor.extract.page`). No screenshot is taken here: the
+Each page: navigate, wait as configured, dismiss the cookie wall (one probe in the page:
+:mod:`auditor.capture.consent`), scroll (bounded) for lazy content, read the rendered DOM
+with ``page_script.js`` — which sends the HTML too only when the page carries schema.org or
+OpenGraph data for extruct — and turn both into observations (:mod:`auditor.extract.page`). No screenshot is taken here: the
 browser runs with images off, and evidence crops come from the second pass over the pages
 behind findings (:mod:`auditor.capture.evidence`).
 
