@@ -11,9 +11,9 @@ recycled every ``recycle_after`` visits, because renderer memory grows with use.
 Each page: navigate, wait as configured, dismiss the cookie wall (one probe in the page:
 :mod:`auditor.capture.consent`), scroll (bounded) for lazy content, read the rendered DOM
 with ``page_script.js`` — which sends the HTML too only when the page carries schema.org or
-OpenGraph data for extruct — and turn both into observations (:mod:`auditor.extract.page`). No screenshot is taken here: the
-browser runs with images off, and evidence crops come from the second pass over the pages
-behind findings (:mod:`auditor.capture.evidence`).
+OpenGraph data for extruct — and turn both into observations (:mod:`auditor.extract.page`).
+No screenshot is taken here: the browser runs with images off, and evidence crops come from
+the second pass over the pages behind findings (:mod:`auditor.capture.evidence`).
 
 Nothing is lost: a page that fails (HTTP error after retries, timeout, crash) is recorded with
 its reason; a browser that dies is relaunched and the pages that were in flight are queued
