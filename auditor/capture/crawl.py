@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import fnmatch
+import functools
 import gzip
 import io
 import time
@@ -46,12 +47,14 @@ USER_AGENT = "Omniaudit"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+@functools.lru_cache(maxsize=65_536)
 def normalise_url(url: str, base: str | None = None) -> str | None:
     """One spelling per page: absolute, lower-case scheme and host, no default port, no
     fragment, ``/`` for an empty path. ``None`` for what is not an http(s) URL.
 
     The query is kept as written (its order can matter to the site, and it can select a
     different offer); ``#fragments`` never select a different document, so they go.
+    Memoised: every page repeats the site's navigation and footer links.
     """
     try:
         absolute = urljoin(base, url.strip()) if base else url.strip()

@@ -52,6 +52,10 @@
       if (e.hidden || e.getAttribute("aria-hidden") === "true") return true;
       const cs = getComputedStyle(e);
       if (cs.display === "none") return true;
+      // A panel folded to no height with its overflow clipped: CSS-animated accordions
+      // (max-height: 0; overflow: hidden) hide their text without display:none.
+      if ((cs.overflowY === "hidden" || cs.overflowY === "clip") &&
+          e.getBoundingClientRect().height < 1) return true;
     }
     return false;
   };

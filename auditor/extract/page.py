@@ -177,7 +177,8 @@ def _selected_observations(page: Mapping[str, Any], *, channel: str, url: str, v
     """One observation per element a configured selector picked, read as its attribute."""
     for unit in _units(page, "selected"):
         attribute = unit.get("attribute")
-        if attribute not in attributes or unit.get("error"):
+        # The page sent it, so it may be anything: only a configured attribute name counts.
+        if not isinstance(attribute, str) or attribute not in attributes or unit.get("error"):
             continue
         text = unit.get("text", "")
         read = selected_value(str(attribute), text, today)

@@ -11,7 +11,8 @@ nearest preceding titles inside each ancestor, then ``data-sku``-style keys; chr
 (header, nav, footer) is marked. Without layout, "block" means the element's default CSS
 display (or an inline ``display``), and shown-state comes only from what the markup says:
 ``hidden``, ``aria-hidden``, inline ``display:none`` / ``visibility:hidden`` /
-``opacity:0`` and closed ``<details>``. Font size, contrast, the fold and boxes are unknown
+``opacity:0``, a panel folded by inline ``max-height:0`` / ``height:0`` with its overflow
+hidden, and closed ``<details>``. Font size, contrast, the fold and boxes are unknown
 (``None``): stylesheets are not applied.
 
 lxml is the parser (libxml2, ~0.2 ms a page against ~3.8 ms for BeautifulSoup, and it has
@@ -49,6 +50,7 @@ _KEYS = ("data-sku", "data-product-id", "data-offer-id", "data-offer")
 _ID_RE = re.compile(r"^[A-Za-z][\w-]*$")
 _AMOUNT_START = re.compile(r"^[\s(]*(alk\.?\s*|from\s*)?[€$£]?\s*\d", re.IGNORECASE)
 _WS = re.compile(r"\s+")
+_HTTP = re.compile(r"^https?:", re.IGNORECASE)
 _LOGO_CSS = ('header img[class*="logo" i]', 'header [class*="logo" i] img',
              'img[class*="logo" i]', '[class*="logo" i] img', 'img[alt*="logo" i]',
              "header img", "header svg")
@@ -109,8 +111,18 @@ _IN_SUMMARY = 16
 _INVISIBLE = 32  # inline visibility:hidden/collapse or opacity:0, on itself or an ancestor
 
 
-def _own_flags(el: Any) -> int:
+_FLAG_TAGS = frozenset({*_SKIP_ANCESTORS, *_CHROME, "details", "summary"})
+_FLAG_ATTRIBUTES = frozenset({"role", "hidden", "aria-hidden", "style"})
+_KEY_SET = frozenset(_KEYS)
+
+
+def _own_flags(el: Any, attributes: Any = None) -> int:
+    """The flags ``el`` itself sets; ``attributes`` are its attribute names if known."""
     tag = el.tag
+    names = el.keys() if attributes is None else attributes
+    # Most elements are plain: no flag tag, no flag attribute. Say so in two set lookups.
+    if tag not in _FLAG_TAGS and (not names or _FLAG_ATTRIBUTES.isdisjoint(names)):
+        return 0
     flags = 0
     if tag in _SKIP_ANCESTORS:
         flags |= _IN_SKIP
@@ -125,6 +137,10 @@ def _own_flags(el: Any) -> int:
     if el.get("style"):
         st = _style(el)
         if st.get("display") == "none":
+            flags |= _HIDDEN
+        # A folded accordion panel: no height and its overflow clipped (page_script.js).
+        folded = st.get("max-height") in ("0", "0px") or st.get("height") in ("0", "0px")
+        if folded and (st.get("overflow-y") or st.get("overflow")) in ("hidden", "clip"):
             flags |= _HIDDEN
         if st.get("visibility") in ("hidden", "collapse") or st.get("opacity") == "0":
             flags |= _INVISIBLE
@@ -149,49 +165,50 @@ class _Doc:
         self.texts: dict[Any, str] = {}
 
     def _index(self, body: Any) -> None:
-        top = 0
-        keyed = None
+        # Top-down in document order (lxml's own walk): a parent's flags and key are known
+        # before its children's. ``body`` carries what it and <html> set.
+        flags, keyed, order, every = self.flags, self.keyed, self.order, self.all
+        flags[body] = 0
         for e in reversed([body, *body.iterancestors()]):  # html, then body
-            top |= _own_flags(e)
-            keyed = e if any(e.get(k) is not None for k in _KEYS) else keyed
-        stack: list[tuple[Any, bool, int, Any]] = [
-            (c, False, top, keyed) for c in reversed(_children(body))]
-        while stack:
-            el, done, inherited, key_el = stack.pop()
-            if done:
-                self.end[el] = len(self.all) - 1
-                continue
-            self.order[el] = len(self.all)
-            self.all.append(el)
-            flags = inherited | _own_flags(el)
-            self.flags[el] = flags
-            if any(el.get(k) is not None for k in _KEYS):
-                key_el = el
-            if key_el is not None:
-                self.keyed[el] = key_el
-            stack.append((el, True, 0, None))
-            stack.extend((c, False, flags, key_el) for c in reversed(_children(el)))
-        # Which elements have text, children before parents: text_content() of every
-        # element would cost the page's text times its depth.
-        for el in reversed(self.all):
-            found = bool(el.text and _NONSPACE.search(el.text))
-            if not found:
-                for c in el:
-                    if (isinstance(c.tag, str) and self.has_text.get(c)) or (
-                            c.tail and _NONSPACE.search(c.tail)):
-                        found = True
-                        break
-            self.has_text[el] = found
+            flags[body] |= _own_flags(e)
+            if not _KEY_SET.isdisjoint(e.keys()):
+                keyed[body] = e
+        for el in body.iterdescendants():
+            if not isinstance(el.tag, str):
+                continue  # comments and processing instructions
+            parent = el.getparent()
+            names = el.keys()
+            flags[el] = flags[parent] | _own_flags(el, names)
+            if names and not _KEY_SET.isdisjoint(names):
+                keyed[el] = el
+            elif parent in keyed:
+                keyed[el] = keyed[parent]
+            order[el] = len(every)
+            every.append(el)
+        del flags[body]
+        keyed.pop(body, None)
+        # Bottom-up: subtree sizes (so subtree ends) and which elements have text, children
+        # before parents; text_content() of every element would cost text times depth.
+        size: dict[Any, int] = {}
+        has_text = self.has_text
+        for el in reversed(every):
+            n = 1
+            found = bool(el.text) and _NONSPACE.search(el.text) is not None
+            for c in el:
+                if isinstance(c.tag, str):
+                    n += size[c]
+                    found = found or has_text[c]
+                if not found and c.tail and _NONSPACE.search(c.tail):
+                    found = True
+            size[el] = n
+            has_text[el] = found
+            self.end[el] = order[el] + n - 1
 
     def text(self, el: Any) -> str:
         t = self.texts.get(el)
         if t is None:
             t = self.texts[el] = norm(el.text_content())
         return t
-
-
-def _children(el: Any) -> list[Any]:
-    return [c for c in el if isinstance(c.tag, str)]
 
 
 def _closest(el: Any, pred: Any) -> Any | None:
@@ -322,13 +339,19 @@ def page_data(html: str, url: str, *, selectors: Mapping[str, str] | None = None
 
     base = root.find(".//base[@href]")
     base_url = urljoin(url, base.get("href")) if base is not None else url
+    # A root-relative link ("/tarjous") resolves the same on every page of the origin, so
+    # it is memoised by origin rather than by page.
+    slash = base_url.find("/", base_url.find("//") + 2)
+    origin = base_url if slash < 0 else base_url[:slash]
     links = []
     for a in root.iter("a"):
         href = a.get("href")
         if href is None:
             continue
-        absolute = urljoin(base_url, href.strip())
-        if re.match(r"^https?:", absolute, re.IGNORECASE):
+        href = href.strip()
+        rooted = href.startswith("/") and not href.startswith("//")
+        absolute = _resolve(origin if rooted else base_url, href)
+        if absolute is not None:
             links.append(absolute)
 
     theme = root.find(".//meta[@name='theme-color']")
@@ -347,6 +370,14 @@ def page_data(html: str, url: str, *, selectors: Mapping[str, str] | None = None
         "theme_color": theme.get("content") if theme is not None else None,
         "fonts": {},
     }
+
+
+@lru_cache(maxsize=65_536)
+def _resolve(base: str, href: str) -> str | None:
+    """``href`` made absolute on ``base`` if it is an http(s) link (memoised: every page
+    repeats the site's navigation and footer links)."""
+    absolute = urljoin(base, href)
+    return absolute if _HTTP.match(absolute) else None
 
 
 def _unit(el: Any, text: str, hints: list[str], flags: int | None = None) -> dict[str, Any]:

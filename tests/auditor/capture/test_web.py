@@ -24,6 +24,7 @@ INDEX = f"""<!doctype html><html lang="fi"><head><title>Testi</title></head><bod
  <article><h2>Kuitu 100M</h2><p class="price">34,90 €/kk</p>
   <details><summary>Lisätiedot</summary><table><tr><th>Avausmaksu</th><td>29,00 €</td></tr></table></details>
   <p style="font-size:8px;color:#bbb">Toimitusmaksu 9,90 €</p>
+  <div class="accordion-panel" style="max-height:0;overflow:hidden"><p>Laskutusmaksu 2,50 €</p></div>
   <a href="/offer">Lue lisää</a> <a href="/broken">Rikki</a> <a href="/feed.xml">RSS</a>
   <a href="/data">Data</a> <a href="https://example.invalid/elsewhere">Muualla</a>
  </article>
@@ -84,6 +85,10 @@ def test_capture_reads_shown_state_js_content_and_records_failures(serve_pages, 
     fee = by[("activation_fee", Decimal("29.00"))]
     assert fee.shown.collapsed is True and fee.shown.visible is False
     assert fee.text == "Avausmaksu 29,00 €"  # the td took its label from the th
+    # An accordion closed by max-height:0 + overflow:hidden (CSS-animated panels) hides its
+    # fee as surely as a closed <details>.
+    folded = next(o for o in result.observations if o.value == Decimal("2.50"))
+    assert folded.shown.collapsed is True and folded.shown.visible is False
     tiny = by[("delivery_fee", Decimal("9.90"))]
     assert tiny.shown.font_px == 8 and tiny.shown.contrast < 3
     # JavaScript-rendered facts, attributed to the page's h1.
