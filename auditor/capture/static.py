@@ -1,14 +1,16 @@
 """Capturing a web channel without a browser: httpx and lxml, for server-rendered sites.
 
 A page that needs no JavaScript gives the same facts from its HTML as from the rendered
-DOM, at a hundredth of the cost (bench/README.md: a browser reads about 9 pages a second on
-two cores, this path hundreds). :func:`capture_static_channel` crawls like
-:func:`auditor.capture.web.capture_web_channel` (same scope, depth, page budget, failures
-recorded and never raised) and reads each page with :func:`auditor.extract.units.page_data`,
-which returns the page script's dict shape, so the observations come from the same
-:func:`auditor.extract.page.observations_from_page`. What needs layout is unknown: font
-size, contrast, the fold, evidence crops and the logo's pixels (no ``logo`` hash).
-Observations carry the viewport ``"static"`` so a reader knows no browser rendered them.
+DOM, at a thirtieth of the cost (bench/README.md: on two cores the browser path reads about
+19 pages a second, this path about 500). :func:`capture_static_channel` crawls by the same
+rules as :func:`auditor.capture.web.capture_web_channel` (one
+:class:`~auditor.capture.crawl.Frontier`: scope, sitemaps, robots.txt, depth, page budget,
+retries, failures recorded and never raised) and reads each page with
+:func:`auditor.extract.units.page_data`, which returns the page script's dict shape, so
+the observations come from the same :func:`auditor.extract.page.observations_from_page`.
+What needs layout is unknown: font size, contrast, the fold, evidence crops and the logo's
+pixels (no ``logo`` hash). Observations carry the viewport ``"static"`` so a reader knows
+no browser rendered them.
 
 ``mode: auto`` (:func:`capture_auto_channel`) renders the first ``auto_sample`` pages of
 the crawl in the browser, fetches the same pages statically, and crawls the channel
