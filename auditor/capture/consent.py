@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = ["DEFAULT_CONSENT_SELECTORS", "ConsentSpec", "parse_consent_selector",
-           "dismiss_consent"]
+           "dismiss_consent", "MAX_FRAMES"]
 
 #: Accept buttons of common consent managers (OneTrust, Cookiebot, Didomi, Usercentrics,
 #: generic ones), tried after the channel's own ``consent_selectors``.
@@ -118,31 +118,54 @@ _PROBE = r"""
 """
 
 
+#: Child frames probed when the page itself shows no banner: consent managers such as
+#: Sourcepoint and TrustArc render theirs in an iframe. Bounded, as a page may embed many.
+MAX_FRAMES = 5
+
+
 async def dismiss_consent(page: Any, selectors: Sequence[str]) -> str | None:
     """Click the first visible consent button, in the order given; return its selector.
 
-    Returns ``None`` when no button is visible (most pages) or clicking fails: a banner
-    that cannot be dismissed is read as it is, not a failed page.
+    The page is probed first, then up to :data:`MAX_FRAMES` of its child frames (a page
+    without iframes costs nothing more). Returns ``None`` when no button is visible (most
+    pages) or clicking fails: a banner that cannot be dismissed is read as it is, not a
+    failed page.
     """
     specs = [parse_consent_selector(s) for s in selectors]
     payload = [s.as_js() for s in specs]
+    clicked = await _dismiss_in(page, specs, payload)
+    if clicked is None:
+        try:
+            frames = [f for f in page.frames if f is not page.main_frame][:MAX_FRAMES]
+        except Exception:  # noqa: BLE001 - a closed page has no frames
+            frames = []
+        for frame in frames:
+            clicked = await _dismiss_in(frame, specs, payload)
+            if clicked is not None:
+                break
+    return clicked
+
+
+async def _dismiss_in(target: Any, specs: Sequence[ConsentSpec],
+                      payload: list[dict[str, str | None]]) -> str | None:
+    """Probe and click within one page or frame (both have ``evaluate`` and ``locator``)."""
     start = 0
     while start < len(specs):
         try:
-            found = await page.evaluate(_PROBE, [payload, start])
+            found = await target.evaluate(_PROBE, [payload, start])
         except Exception:  # noqa: BLE001 - a page navigating away has no banner to click
             return None
         if not found:
             return None
         if "hit" in found:
             spec = specs[found["hit"]]
-            if await _click(page.locator(spec.selector).nth(found["nth"])):
+            if await _click(target.locator(spec.selector).nth(found["nth"])):
                 return spec.selector
             start = found["hit"] + 1
             continue
         spec = specs[found["stop"]]  # a Playwright-only selector: its own engine decides
         try:
-            loc = page.locator(spec.selector).first
+            loc = target.locator(spec.selector).first
             if await loc.count() and await loc.is_visible() and await _click(loc):
                 return spec.selector
         except Exception:  # noqa: BLE001 - a selector that does not apply is simply skipped

@@ -44,8 +44,12 @@ BANNERS = {
     # Only Playwright's engine can answer the channel's own selector.
     "/custom": '<div id="wall"><span role="button" onclick="wall.remove()">Sallin evästeet'
                '</span></div>',
+    # Sourcepoint and TrustArc render their banner in an iframe of their own.
+    "/iframe": '<div id="wall"><iframe src="/cmp" width="400" height="120"></iframe></div>',
     "/none": "<p>Ei evästeseinää.</p>",
 }
+CMP = ("<!doctype html><html><body><p>Käytämme evästeitä.</p><button onclick=\"parent."
+       "document.getElementById('wall').remove()\">Accept all</button></body></html>")
 
 
 def _page(banner: str) -> str:
@@ -54,7 +58,8 @@ def _page(banner: str) -> str:
 
 @pytest.mark.browser
 def test_probe_finds_and_clicks_each_kind(serve_pages, chromium):
-    site = serve_pages({path: (200, HTML, _page(b)) for path, b in BANNERS.items()})
+    site = serve_pages({path: (200, HTML, _page(b)) for path, b in BANNERS.items()}
+                       | {"/cmp": (200, HTML, CMP)})
     selectors = ("text=Sallin evästeet", *DEFAULT_CONSENT_SELECTORS)
 
     async def go() -> dict[str, tuple[str | None, bool]]:
@@ -79,5 +84,6 @@ def test_probe_finds_and_clicks_each_kind(serve_pages, chromium):
         "/label": ("button:has-text('Hyväksy kaikki')", False),
         "/shadow": ("[data-testid='uc-accept-all-button']", False),
         "/custom": ("text=Sallin evästeet", False),
+        "/iframe": ("button:has-text('Accept all')", False),
         "/none": (None, False),
     }
