@@ -14,6 +14,7 @@ visit on the benchmark's shop (bench/README.md). The probe costs one round trip.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -121,6 +122,8 @@ _PROBE = r"""
 #: Child frames probed when the page itself shows no banner: consent managers such as
 #: Sourcepoint and TrustArc render theirs in an iframe. Bounded, as a page may embed many.
 MAX_FRAMES = 5
+#: How long the frames have, together, to answer the probe.
+FRAME_PROBE_SECONDS = 1.0
 
 
 async def dismiss_consent(page: Any, selectors: Sequence[str]) -> str | None:
@@ -134,16 +137,35 @@ async def dismiss_consent(page: Any, selectors: Sequence[str]) -> str | None:
     specs = [parse_consent_selector(s) for s in selectors]
     payload = [s.as_js() for s in specs]
     clicked = await _dismiss_in(page, specs, payload)
-    if clicked is None:
-        try:
-            frames = [f for f in page.frames if f is not page.main_frame][:MAX_FRAMES]
-        except Exception:  # noqa: BLE001 - a closed page has no frames
-            frames = []
-        for frame in frames:
+    if clicked is not None:
+        return clicked
+    try:
+        frames = [f for f in page.frames if f is not page.main_frame][:MAX_FRAMES]
+    except Exception:  # noqa: BLE001 - a closed page has no frames
+        return None
+    if not frames:
+        return None
+    # A frame whose document never arrives (a stalled ad) would hold a probe until the page
+    # times out, so all frames are probed at once within FRAME_PROBE_SECONDS and only the
+    # ones that answered in time count.
+    probes = [asyncio.ensure_future(_probe(f, payload)) for f in frames]
+    await asyncio.wait(probes, timeout=FRAME_PROBE_SECONDS)
+    for frame, probe in zip(frames, probes, strict=True):
+        if not probe.done():
+            probe.cancel()
+        elif not probe.cancelled() and probe.exception() is None and probe.result():
             clicked = await _dismiss_in(frame, specs, payload)
             if clicked is not None:
                 break
+    for probe in probes:
+        probe.cancel()
+    await asyncio.gather(*probes, return_exceptions=True)
     return clicked
+
+
+async def _probe(target: Any, payload: list[dict[str, str | None]]) -> bool:
+    """Whether ``target`` shows any consent button at all (or needs Playwright to tell)."""
+    return bool(await target.evaluate(_PROBE, [payload, 0]))
 
 
 async def _dismiss_in(target: Any, specs: Sequence[ConsentSpec],
