@@ -186,6 +186,18 @@ class _RawSite(_Loopback):
 
             do_POST = do_GET  # noqa: N815 - the app reads ``h.command`` (login forms)
 
+            def reply(self, body: bytes, status: int = 200,
+                      ctype: str = "text/html; charset=utf-8",
+                      headers: dict[str, str] | None = None) -> None:
+                """Answer with ``body`` and a Content-Length (keep-alive stays usable)."""
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                for k, v in (headers or {}).items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(body)
+
             def log_message(self, *args: object) -> None:
                 pass
 

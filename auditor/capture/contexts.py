@@ -93,7 +93,8 @@ class PagePool:
         context = _context_of(page)
         if background is not None:
             task = asyncio.create_task(close_quietly(page))
-            background.add(task)
+            background.add(task)  # kept referenced until done, then dropped
+            task.add_done_callback(background.discard)
         else:
             await close_quietly(page)
         if context is None or context not in self._open:

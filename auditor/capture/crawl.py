@@ -341,6 +341,30 @@ class HostLimiter:
             yield
 
 
+# --------------------------------------------------------------------------- page outcomes
+
+
+class NotAPage(Exception):
+    """The URL answered with something other than HTML; skipped and counted, not failed."""
+
+
+class OffScope(Exception):
+    """The URL redirected outside the channel's scope: recorded, not read, not crawled."""
+
+
+class PageFailed(Exception):
+    """The page answered but cannot be used (HTTP error, wait condition never met, too big).
+
+    ``status`` and ``retry_after`` let the crawl retry 5xx and 429 answers.
+    """
+
+    def __init__(self, reason: str, status: int | None = None,
+                 retry_after: str | None = None) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.retry_after = retry_after
+
+
 # --------------------------------------------------------------------------- the frontier
 
 
@@ -417,6 +441,17 @@ class Frontier:
                 if len(self.seen) >= self.max_pages:
                     break
                 await self.offer(link, depth + 1)
+
+    async def back_off(self, policy: RetryPolicy, attempt: int,
+                       retry_after: float | None = None) -> bool:
+        """Wait before another try at a page and count it; ``False`` when the policy says
+        stop (out of retries, or the server asked for longer than the policy allows)."""
+        wait = policy.delay(attempt, retry_after)
+        if wait is None:
+            return False
+        self.retries += 1
+        await asyncio.sleep(wait)
+        return True
 
     def fail(self, url: str, reason: str) -> None:
         self.failed += 1

@@ -34,6 +34,8 @@ import httpx
 from auditor.capture.crawl import (
     Frontier,
     HostLimiter,
+    NotAPage,
+    PageFailed,
     RetryPolicy,
     Robots,
     normalise_url,
@@ -50,10 +52,6 @@ if TYPE_CHECKING:
 
 STATIC_VIEWPORT = "static"
 USER_AGENT = "Mozilla/5.0 (compatible; Omniaudit static capture)"
-
-
-class NotAPage(Exception):
-    """The URL answered with something other than HTML; skipped and counted, not failed."""
 
 
 def _headers(ch: WebChannel) -> dict[str, str]:
@@ -89,16 +87,6 @@ def read_html(html: str, url: str, *, channel: str, ch: WebChannel, config: Audi
 
 #: A page larger than this is not read: the browser path's limit (auditor.capture.web).
 MAX_HTML_BYTES = 10_000_000
-
-
-class PageFailed(Exception):
-    """The page answered but cannot be used; ``status`` and ``retry_after`` drive retries."""
-
-    def __init__(self, reason: str, status: int | None = None,
-                 retry_after: str | None = None) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.retry_after = retry_after
 
 
 async def _get_html(client: httpx.AsyncClient, url: str) -> tuple[str, str]:
@@ -195,12 +183,9 @@ async def capture_static_channel(name: str, ch: WebChannel, config: AuditConfig,
                 retryable = (policy.retryable_status(status) if status is not None
                              else isinstance(e, httpx.TransportError)
                              and not isinstance(e, httpx.TimeoutException))
-                wait = policy.delay(attempt, parse_retry_after(getattr(e, "retry_after", None))
-                                    ) if retryable else None
-                if wait is not None:
-                    crawl.retries += 1
+                if retryable and await crawl.back_off(
+                        policy, attempt, parse_retry_after(getattr(e, "retry_after", None))):
                     attempt += 1
-                    await asyncio.sleep(wait)
                     continue
                 crawl.fail(url, _reason(e) + (f" (after {attempt} retries)" if attempt else ""))
                 return

@@ -42,6 +42,9 @@ from auditor.capture.contexts import PagePool
 from auditor.capture.crawl import (
     Frontier,
     HostLimiter,
+    NotAPage,
+    OffScope,
+    PageFailed,
     RetryPolicy,
     Robots,
     Scope,
@@ -76,27 +79,6 @@ MAX_HTML_CHARS = 10_000_000
 MAX_CRASHES_PER_URL = 2
 
 Tick = Callable[[str, dict[str, int]], None]
-
-
-class NotAPage(Exception):
-    """The URL answered with something other than HTML; skipped and counted, not failed."""
-
-
-class OffScope(Exception):
-    """The URL redirected outside the channel's scope: recorded, not read, not crawled."""
-
-
-class PageFailed(Exception):
-    """The page answered but cannot be used (HTTP error, wait condition never met).
-
-    ``status`` and ``retry_after`` let the crawl retry 5xx and 429 answers.
-    """
-
-    def __init__(self, reason: str, status: int | None = None,
-                 retry_after: str | None = None) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.retry_after = retry_after
 
 
 def channel_scope(config: AuditConfig, ch: WebChannel) -> Scope:
@@ -419,11 +401,8 @@ async def _visit(crawl: Frontier, ch: WebChannel, page: Any, url: str, depth: in
             return "ok"
         except PageFailed as e:
             if e.status is not None and policy.retryable_status(e.status):
-                wait = policy.delay(attempt, parse_retry_after(e.retry_after))
-                if wait is not None:
-                    crawl.retries += 1
+                if await crawl.back_off(policy, attempt, parse_retry_after(e.retry_after)):
                     attempt += 1
-                    await asyncio.sleep(wait)
                     continue
                 if attempt:
                     e = PageFailed(f"{e} (after {attempt} retries)")
@@ -439,11 +418,8 @@ async def _visit(crawl: Frontier, ch: WebChannel, page: Any, url: str, depth: in
                 return "crashed"
             reason = _reason(e)
             if _retryable_network(reason):
-                wait = policy.delay(attempt)
-                if wait is not None:
-                    crawl.retries += 1
+                if await crawl.back_off(policy, attempt):
                     attempt += 1
-                    await asyncio.sleep(wait)
                     continue
                 if attempt:
                     reason += f" (after {attempt} retries)"

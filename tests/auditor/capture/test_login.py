@@ -35,12 +35,10 @@ def _site(serve_app):
         if h.command == "POST" and h.path == "/login":
             length = int(h.headers.get("Content-Length") or 0)
             form = parse_qs(h.rfile.read(length).decode())
-            h.send_response(303)
+            headers = {"Location": "/tili/0"}
             if form.get("user") == ["testi"]:
-                h.send_header("Set-Cookie", "session=s3cret; Path=/; HttpOnly")
-            h.send_header("Location", "/tili/0")
-            h.send_header("Content-Length", "0")
-            h.end_headers()
+                headers["Set-Cookie"] = "session=s3cret; Path=/; HttpOnly"
+            h.reply(b"", 303, headers=headers)
             return
         if h.path == "/login":
             body = LOGIN
@@ -49,19 +47,11 @@ def _site(serve_app):
             links = "".join(f'<a href="/tili/{j}">{j}</a>' for j in range(6) if j != i)
             body = MEMBER.format(price=f"{10 + i},90", links=links)
         elif h.path.startswith("/tili/"):
-            h.send_response(302)
-            h.send_header("Location", "/login")
-            h.send_header("Content-Length", "0")
-            h.end_headers()
+            h.reply(b"", 302, headers={"Location": "/login"})
             return
         else:
             body = "<h1>404</h1>"
-        data = body.encode()
-        h.send_response(200)
-        h.send_header("Content-Type", "text/html; charset=utf-8")
-        h.send_header("Content-Length", str(len(data)))
-        h.end_headers()
-        h.wfile.write(data)
+        h.reply(body.encode())
 
     return serve_app(app)
 

@@ -23,17 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 GOOD = "<!doctype html><html><body><h1>Kuitu 100M</h1><p>34,90 €/kk</p>{links}</body></html>"
 
 
-def _page(h, body: bytes, status: int = 200, ctype: str = "text/html; charset=utf-8",
-          headers: dict[str, str] | None = None) -> None:
-    h.send_response(status)
-    h.send_header("Content-Type", ctype)
-    h.send_header("Content-Length", str(len(body)))
-    for k, v in (headers or {}).items():
-        h.send_header(k, v)
-    h.end_headers()
-    h.wfile.write(body)
-
-
 def _links(*paths: str) -> str:
     return "".join(f'<a href="{p}">{p}</a>' for p in paths)
 
@@ -72,15 +61,15 @@ def test_5xx_and_429_storms_are_retried_then_recorded(serve_app, chromium):
     def app(h, site):
         n = counts[h.path] = counts.get(h.path, 0) + 1
         if h.path == "/":
-            _page(h, GOOD.format(links=_links("/flaky", "/busy", "/down")).encode())
+            h.reply(GOOD.format(links=_links("/flaky", "/busy", "/down")).encode())
         elif h.path == "/flaky" and n <= 2:  # two 503s, then the page
-            _page(h, b"busy", 503)
+            h.reply(b"busy", 503)
         elif h.path == "/busy" and n == 1:  # 429 that asks for a short wait
-            _page(h, b"slow down", 429, headers={"Retry-After": "0"})
+            h.reply(b"slow down", 429, headers={"Retry-After": "0"})
         elif h.path == "/down":  # 500 forever
-            _page(h, b"oops", 500)
+            h.reply(b"oops", 500)
         else:
-            _page(h, b"<h1>Puhe 10 Gt</h1><p>12,90 \xe2\x82\xac/kk</p>")
+            h.reply(b"<h1>Puhe 10 Gt</h1><p>12,90 \xe2\x82\xac/kk</p>")
 
     site = serve_app(app)
     result, _ = _capture(site.url, chromium.path, retries=2, max_failures=1)
@@ -94,7 +83,7 @@ def test_5xx_and_429_storms_are_retried_then_recorded(serve_app, chromium):
 def test_resets_timeouts_redirect_loops_and_off_scope_redirects(serve_app, chromium):
     def app(h, site):
         if h.path == "/":
-            _page(h, GOOD.format(links=_links("/reset", "/stall", "/loop", "/away")).encode())
+            h.reply(GOOD.format(links=_links("/reset", "/stall", "/loop", "/away")).encode())
         elif h.path == "/reset":  # close the connection without an answer
             h.close_connection = True
             h.connection.shutdown(2)
@@ -111,7 +100,7 @@ def test_resets_timeouts_redirect_loops_and_off_scope_redirects(serve_app, chrom
             h.send_header("Content-Length", "0")
             h.end_headers()
         else:
-            _page(h, b"<p>elsewhere 1,00 \xe2\x82\xac</p>")
+            h.reply(b"<p>elsewhere 1,00 \xe2\x82\xac</p>")
 
     site = serve_app(app)
     result, _ = _capture(site.url, chromium.path, retries=1, max_failures=5)
@@ -136,7 +125,7 @@ def test_huge_page_endless_scroll_non_utf8_and_never_loading(serve_app, chromium
 
     def app(h, site):
         if h.path == "/":
-            _page(h, GOOD.format(links=_links("/huge", "/endless", "/latin", "/hang")).encode())
+            h.reply(GOOD.format(links=_links("/huge", "/endless", "/latin", "/hang")).encode())
         elif h.path == "/huge":  # 50 MB, streamed without a length
             h.send_response(200)
             h.send_header("Content-Type", "text/html")
@@ -147,12 +136,12 @@ def test_huge_page_endless_scroll_non_utf8_and_never_loading(serve_app, chromium
                 h.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
             h.wfile.write(b"0\r\n\r\n")
         elif h.path == "/endless":
-            _page(h, endless.encode())
+            h.reply(endless.encode())
         elif h.path == "/latin":  # windows-1252: € is 0x80, ä is 0xe4
-            _page(h, "<h1>Puhe 10 Gt</h1><p>Hinta 12,90 €/kk, määräaika</p>".encode("cp1252"),
+            h.reply("<h1>Puhe 10 Gt</h1><p>Hinta 12,90 €/kk, määräaika</p>".encode("cp1252"),
                   ctype="text/html; charset=windows-1252")
         elif h.path == "/hang":  # the document arrives; an iframe in it never does
-            _page(h, b"<h1>Mobiili 5G</h1><p>19,90 \xe2\x82\xac/kk</p><iframe src='/never'></iframe>")
+            h.reply(b"<h1>Mobiili 5G</h1><p>19,90 \xe2\x82\xac/kk</p><iframe src='/never'></iframe>")
         elif h.path == "/never":
             time.sleep(5)
 
@@ -176,11 +165,11 @@ def test_browser_crash_mid_run_relaunches_and_loses_no_page(serve_app, chromium)
 
     def app(h, site):
         if h.path == "/":
-            _page(h, GOOD.format(links=_links(*paths)).encode())
+            h.reply(GOOD.format(links=_links(*paths)).encode())
         elif h.path.startswith("/p"):
             time.sleep(0.3)  # slow enough that pages are in flight when the browser dies
             n = h.path[2:]
-            _page(h, f"<h1>Tuote {n}</h1><p>{n},50 €/kk</p>".encode())
+            h.reply(f"<h1>Tuote {n}</h1><p>{n},50 €/kk</p>".encode())
 
     site = serve_app(app)
 

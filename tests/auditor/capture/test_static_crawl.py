@@ -19,17 +19,6 @@ pytestmark = pytest.mark.timeout(60)
 GOOD = "<!doctype html><html><body><h1>{name}</h1><p>{price} €/kk</p>{links}</body></html>"
 
 
-def _send(h, body: bytes, status: int = 200, ctype: str = "text/html; charset=utf-8",
-          headers: dict[str, str] | None = None) -> None:
-    h.send_response(status)
-    h.send_header("Content-Type", ctype)
-    h.send_header("Content-Length", str(len(body)))
-    for k, v in (headers or {}).items():
-        h.send_header(k, v)
-    h.end_headers()
-    h.wfile.write(body)
-
-
 def _good(name: str, price: str, *links: str) -> bytes:
     return GOOD.format(name=name, price=price,
                        links="".join(f'<a href="{p}">{p}</a>' for p in links)).encode()
@@ -59,26 +48,26 @@ def test_robots_sitemaps_and_retries(serve_app):
     def app(h, site):
         n = counts[h.path] = counts.get(h.path, 0) + 1
         if h.path == "/robots.txt":
-            _send(h, f"User-agent: *\nDisallow: /private\nSitemap: {site.url}/sm.xml\n".encode(),
+            h.reply(f"User-agent: *\nDisallow: /private\nSitemap: {site.url}/sm.xml\n".encode(),
                   ctype="text/plain")
         elif h.path == "/sm.xml":
-            _send(h, (f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            h.reply((f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
                       f"<url><loc>{site.url}/listed</loc></url></urlset>").encode(),
                   ctype="application/xml")
         elif h.path == "/":
-            _send(h, _good("Etusivu", "1,00", "/flaky", "/busy", "/down", "/private"))
+            h.reply(_good("Etusivu", "1,00", "/flaky", "/busy", "/down", "/private"))
         elif h.path == "/listed":  # linked from nowhere: only the sitemap knows it
-            _send(h, _good("Listattu", "9,90"))
+            h.reply(_good("Listattu", "9,90"))
         elif h.path == "/flaky" and n <= 2:
-            _send(h, b"busy", 503)
+            h.reply(b"busy", 503)
         elif h.path == "/busy" and n == 1:
-            _send(h, b"slow down", 429, headers={"Retry-After": "0"})
+            h.reply(b"slow down", 429, headers={"Retry-After": "0"})
         elif h.path == "/down":
-            _send(h, b"broken", 500)
+            h.reply(b"broken", 500)
         elif h.path in ("/flaky", "/busy", "/private"):
-            _send(h, _good(h.path[1:].title(), "19,90"))
+            h.reply(_good(h.path[1:].title(), "19,90"))
         else:
-            _send(h, b"", 404)
+            h.reply(b"", 404)
 
     site = serve_app(app)
     result = _static(site.url, retries=2)
@@ -96,9 +85,9 @@ def test_robots_sitemaps_and_retries(serve_app):
 def test_robots_ignore_visits_what_robots_forbids(serve_app):
     def app(h, site):
         if h.path == "/robots.txt":
-            _send(h, b"User-agent: *\nDisallow: /\n", ctype="text/plain")
+            h.reply(b"User-agent: *\nDisallow: /\n", ctype="text/plain")
         else:
-            _send(h, _good("Staging", "5,00"))
+            h.reply(_good("Staging", "5,00"))
 
     site = serve_app(app)
     assert _static(site.url, sitemaps="false").pages_ok == 0
@@ -113,24 +102,24 @@ def test_redirects_sizes_and_encodings(serve_app, serve_pages):
 
     def app(h, site):
         if h.path == "/":
-            _send(h, _good("Etusivu", "1,00", "/away", "/loop", "/big", "/latin", "/moved",
+            h.reply(_good("Etusivu", "1,00", "/away", "/loop", "/big", "/latin", "/moved",
                            "/data.bin"))
         elif h.path == "/away":
-            _send(h, b"", 302, headers={"Location": elsewhere.url + "/"})
+            h.reply(b"", 302, headers={"Location": elsewhere.url + "/"})
         elif h.path == "/loop":
-            _send(h, b"", 302, headers={"Location": "/loop"})
+            h.reply(b"", 302, headers={"Location": "/loop"})
         elif h.path == "/moved":
-            _send(h, b"", 301, headers={"Location": "/target"})
+            h.reply(b"", 301, headers={"Location": "/target"})
         elif h.path == "/target":
-            _send(h, _good("Kohde", "2,00"))
+            h.reply(_good("Kohde", "2,00"))
         elif h.path == "/big":
-            _send(h, big)
+            h.reply(big)
         elif h.path == "/latin":
-            _send(h, latin, ctype="text/html")  # no charset in the header: the meta decides
+            h.reply(latin, ctype="text/html")  # no charset in the header: the meta decides
         elif h.path == "/data.bin":
-            _send(h, b"\x00\x01", ctype="application/octet-stream")
+            h.reply(b"\x00\x01", ctype="application/octet-stream")
         else:
-            _send(h, b"", 404)
+            h.reply(b"", 404)
 
     site = serve_app(app)
     result = _static(site.url, sitemaps="false", robots="ignore")
