@@ -70,9 +70,10 @@ class Match:
 
 @dataclass(frozen=True)
 class Mention:
-    """An offer named inside free text (a chat message)."""
+    """An offer named inside free text (a chat message, a line of a page). ``subject`` is
+    None for the name of an offer the catalogue does not have (``method`` ``"unknown"``)."""
 
-    subject: str
+    subject: str | None
     start: int
     end: int
     method: str
@@ -130,6 +131,32 @@ class UrlRule:
         return " ↔ ".join(f"{ch}: {p}" for ch, p in self.patterns)
 
 
+#: Pages of a channel a unit's text must appear on (and the share of the channel's pages)
+#: before it counts as chrome: a footer, a promo bar, a delivery banner.
+CHROME_MIN_PAGES = 3
+CHROME_SHARE = 0.5
+#: Earlier messages of a chat kept with each claim, newest first (``msg:`` hints): the offer
+#: under discussion is named there (auditor.capture.transcripts).
+CONTEXT_PREFIX = "msg:"
+
+
+def _word_part(name: str) -> str:
+    """A normalised name without its numbers: "kuitu 1000m" → "kuitu m"."""
+    return " ".join(_NUM_RE.sub("", name).split())
+
+
+def _distinctive(words: str) -> bool:
+    """Whether a name's words say which product line it is ("kuitu", "mobil"), not just a
+    unit ("gb", "m"): "25 GB" of data is no offer's name, "Mobil 25 GB" is."""
+    return any(len(w) >= 3 for w in words.split())
+
+
+def _as_written(word: str, name: str) -> bool:
+    """A one-word name without digits counts in free text only in its own capitalisation:
+    "Obegränsad" names the offer, "obegränsad surf" describes a plan."""
+    return not name[:1].isupper() or word[:1].isupper()
+
+
 class Matcher:
     """Resolves channel names of offers to catalogue subjects."""
 
@@ -143,6 +170,9 @@ class Matcher:
         self._exact: dict[str, tuple[str, str]] = {}
         self._names: list[str] = []
         self._owners: list[tuple[str, str]] = []  # (subject id, original name) per _names entry
+        #: Word → indexes of the names that contain it: free text is compared only with the
+        #: names it shares a word with (a chat line against a 400-offer catalogue).
+        self._by_word: dict[str, set[int]] = {}
         self.names: dict[str, str] = {}
         self.subjects = tuple(subjects)
         for s in subjects:
@@ -153,8 +183,11 @@ class Matcher:
                 key = normalise(name)
                 if key:
                     self._exact.setdefault(key, (s.id, name))
+                    for word in key.split():
+                        self._by_word.setdefault(word, set()).add(len(self._names))
                     self._names.append(key)
                     self._owners.append((s.id, name))
+        self._mentions: dict[str, tuple[Mention, ...]] = {}
 
     @classmethod
     def from_config(cls, config: Any) -> Matcher:
@@ -196,21 +229,63 @@ class Matcher:
                 return m
         return None
 
+    def unknown_name(self, hint: str) -> str | None:
+        """The catalogue name ``hint`` is a sibling of, when it names an offer that is not in
+        the catalogue: the same words with other numbers ("Kuitu 2000M" beside "Kuitu
+        1000M", "Mobil 10 GB" beside "Mobil 5 GB"). Such a name must never fall through to
+        another offer."""
+        key = normalise(hint)
+        nums = _numbers(key)
+        if not nums or key in self._exact:
+            return None
+        words = _word_part(key)
+        if not words or not _distinctive(words):
+            return None
+        for idx in self._candidates(key.split()):
+            name = self._names[idx]
+            if _numbers(name) and _numbers(name) != nums and len(name.split()) == len(key.split()) \
+                    and fuzz.ratio(words, _word_part(name)) >= self.threshold:
+                return self._owners[idx][1]
+        return None
+
+    def _candidates(self, words: Iterable[str]) -> set[int]:
+        out: set[int] = set()
+        for w in words:
+            out |= self._by_word.get(w, set())
+        return out
+
     def find_mentions(self, text: str) -> list[Mention]:
-        """Offers named in free text, by exact alias or fuzzy word windows, in text order."""
+        """Offers named in free text, in text order: by exact alias or fuzzy word windows
+        (numbers must agree), and — with ``subject`` None — names of offers the catalogue
+        does not have (:meth:`unknown_name`)."""
+        cached = self._mentions.get(text)
+        if cached is None:
+            cached = tuple(self._find_mentions(text))
+            if len(self._mentions) > 50_000:
+                self._mentions.clear()
+            self._mentions[text] = cached
+        return list(cached)
+
+    def _find_mentions(self, text: str) -> list[Mention]:
         norm_words = [(m.group(0).casefold(), m.start(), m.end())
                       for m in _WORD_RE.finditer(unicodedata.normalize("NFKC", text))]
+        words = [w for w, _, _ in norm_words]
         found: list[Mention] = []
         taken: set[int] = set()
+        keys = sorted({self._names[i] for i in self._candidates(words)},
+                      key=lambda k: (-len(k.split()), k))
         # Longest names first so that "Kuitu 1000M" wins over a shorter alias inside it.
-        for key in sorted(set(self._names), key=lambda k: -len(k.split())):
+        for key in keys:
             size = len(key.split())
             for width in (size, size + 1):
                 for i in range(0, len(norm_words) - width + 1):
                     if taken & set(range(i, i + width)):
                         continue
-                    window = " ".join(w for w, _, _ in norm_words[i:i + width])
+                    window = " ".join(words[i:i + width])
                     if window == key and width == size:
+                        if size == 1 and not _numbers(key) and not _as_written(
+                                text[norm_words[i][1]:norm_words[i][2]], self._exact[key][1]):
+                            continue  # "obegränsad surf" is a description, "Obegränsad" a name
                         method = "alias"
                     else:
                         if _numbers(window) != _numbers(key) or not _numbers(key) and size < 2:
@@ -223,6 +298,20 @@ class Matcher:
                     start, end = norm_words[i][1], norm_words[i + width - 1][2]
                     found.append(Mention(sid, start, end, method, text[start:end]))
                     taken |= set(range(i, i + width))
+        # Names the catalogue lacks: the same words as a known name, other numbers.
+        for key in keys:
+            size = len(key.split())
+            if not _numbers(key):
+                continue
+            for i in range(0, len(norm_words) - size + 1):
+                if taken & set(range(i, i + size)):
+                    continue
+                window = " ".join(words[i:i + size])
+                if self.unknown_name(window) is None:
+                    continue
+                start, end = norm_words[i][1], norm_words[i + size - 1][2]
+                found.append(Mention(None, start, end, "unknown", text[start:end]))
+                taken |= set(range(i, i + size))
         return sorted(found, key=lambda m: m.start)
 
     def resolve_url(self, channel: str, url: str | None) -> Match | None:
@@ -243,35 +332,64 @@ class Matcher:
                                      f"{m.matched!r})")
         return None
 
+    # --- observations ------------------------------------------------------------------
+
     def match_observations(self, observations: Iterable[Observation]) -> list[Observation]:
-        """Fill in ``subject`` and ``match`` where a hint or the URL resolves; keep the rest."""
+        """Decide every observation's subject and role; keep the ones that match nothing.
+
+        Subjects are decided afresh each time (a stored run re-checked with a new catalogue
+        is re-attributed). Web observations: text repeated on most pages of a channel is
+        chrome (channel-wide, no subject); an offer named in the observation's own text
+        before the value comes first, then its hints (a card's own title, or the nearest
+        titles and the page's title), then — for the page's own offer only — the URL. A
+        name the catalogue lacks stops the search: its facts stay unmatched, never pinned
+        on another offer. Chat claims: :meth:`_claim_subjects`.
+        """
+        observations = self._page_roles(list(observations))
         out: list[Observation] = []
         pending: list[int] = []
         # (rule, placeholder values) → subjects that pages at those URLs were matched to by
         # name, for pages on other channels whose names match nothing.
         votes: dict[tuple[int, tuple], Counter[str]] = {}
         for o in observations:
-            if o.subject is not None or o.attribute in BRAND_ATTRIBUTES:
+            if o.attribute in BRAND_ATTRIBUTES or o.subject == BRAND_SUBJECT:
                 out.append(o if o.subject else dataclasses.replace(o, subject=BRAND_SUBJECT,
                                                                    match="brand"))
                 continue
-            hints = o.subject_hints if isinstance(o.subject_hints, tuple | list) else ()
-            m = self.resolve_first(h for h in hints if isinstance(h, str))
+            if o.source == "transcript":
+                out.extend(self._claim(o))
+                continue
+            if o.role == "chrome":
+                out.append(dataclasses.replace(
+                    o, subject=None, match="chrome: said on most pages of the channel or in "
+                                           "its header, navigation or footer; applies "
+                                           "channel-wide"))
+                continue
+            m, why = self._page_subject(o)
             if m:
                 out.append(dataclasses.replace(
                     o, subject=m.subject, match=f"{m.method}: {m.hint!r} → {m.matched!r}"))
                 for i, rule in enumerate(self.url_rules):
                     key = rule.key(o.channel, o.evidence.url)
-                    if key:
+                    if key and o.role in (None, "main"):
                         votes.setdefault((i, key), Counter())[m.subject] += 1
                 continue
-            m = self.resolve_url(o.channel, o.evidence.url)
-            if m:
-                out.append(dataclasses.replace(o, subject=m.subject,
-                                               match=f"url: {m.hint!r} → {m.matched}"))
+            if why:
+                out.append(dataclasses.replace(o, subject=None, match=why))
                 continue
-            pending.append(len(out))
-            out.append(o)
+            if o.role != "other":
+                m = self.resolve_url(o.channel, o.evidence.url)
+                if m:
+                    out.append(dataclasses.replace(o, subject=m.subject,
+                                                   match=f"url: {m.hint!r} → {m.matched}"))
+                    continue
+                pending.append(len(out))
+            if o.subject in self.names and not hints_of(o):
+                # Stored without anything to decide from (a run written by another tool, a
+                # synthetic run): its subject stands while the catalogue still has it.
+                out.append(o)
+                continue
+            out.append(dataclasses.replace(o, subject=None, match=None))
         for idx in pending:
             o = out[idx]
             for i, rule in enumerate(self.url_rules):
@@ -284,7 +402,174 @@ class Matcher:
                         match=f"url: {o.evidence.url!r} pairs by {rule.describe()} ({value}) "
                               f"with a page matched to {subject!r} by name")
                     break
+        return _final_roles(out)
+
+    def _page_subject(self, o: Observation) -> tuple[Match | None, str | None]:
+        """A page observation's subject from its own text and its hints, or why none."""
+        span = o.span if isinstance(o.span, tuple | list) and len(o.span) == 2 else None
+        if span and o.text:
+            before = [m for m in self.find_mentions(o.text) if m.end <= span[0]]
+            if before:
+                m = before[-1]
+                if m.subject is None:
+                    return None, (f"unknown offer name {m.text!r} on {o.evidence.url} — add "
+                                  f"it to `subjects`")
+                return Match(m.subject, "text", m.text, self.names.get(m.subject, m.subject)
+                             ), None
+        hints = o.subject_hints if isinstance(o.subject_hints, tuple | list) else ()
+        for h in hints:
+            if not isinstance(h, str):
+                continue
+            m = self.resolve(h)
+            if m:
+                return m, None
+            if not h.startswith("sku:") and self.unknown_name(h):
+                return None, (f"unknown offer name {h!r} on {o.evidence.url} — add it to "
+                              f"`subjects`")
+        return None, None
+
+    def _claim(self, o: Observation) -> list[Observation]:
+        """One chat claim, attributed; a claim about several offers becomes one each."""
+        found, why = self._claim_subjects(o)
+        if not found:
+            if why is None and o.subject in self.names and not hints_of(o):
+                return [o]  # stored with its subject and nothing to decide from: keep it
+            return [dataclasses.replace(o, subject=None, match=why)]
+        if len(found) == 1:
+            subject, how = found[0]
+            return [dataclasses.replace(o, subject=subject, match=how)]
+        return [dataclasses.replace(o, id=f"{o.id}-{subject}", subject=subject, match=how)
+                for subject, how in found]
+
+    def _claim_subjects(self, o: Observation) -> tuple[list[tuple[str, str]], str | None]:
+        """Who a chat claim is about: the offer named in its message before the value ("X
+        and Y" or "both" name several), else the offer under discussion (named in the
+        latest earlier message that names one), else the first offer named after it. An
+        offer the catalogue lacks is never replaced by another: the claim stays unmatched.
+        """
+        from auditor.extract.text import AND_RE, SEVERAL_RE
+
+        where = f"{o.evidence.transcript or 'chat'} line {o.evidence.line}" \
+            if o.evidence.line is not None else (o.evidence.transcript or "chat")
+        text = o.text or ""
+        span = o.span if isinstance(o.span, tuple | list) and len(o.span) == 2 else (len(text),
+                                                                                     len(text))
+        mentions = self.find_mentions(text)
+        before = [m for m in mentions if m.end <= span[0]]
+        context: list[Mention] = []
+        hints = [h for h in o.subject_hints if isinstance(h, str)]
+        for h in hints:
+            if h.startswith(CONTEXT_PREFIX):
+                ms = self.find_mentions(h[len(CONTEXT_PREFIX):])
+                if ms:
+                    context = ms if not context else context
+                    if context is ms:
+                        break
+        if not any(h.startswith(CONTEXT_PREFIX) for h in hints):
+            # Runs stored before chat attribution moved here: the names as written.
+            context = [Mention(m.subject, 0, 0, m.method, h) for h in hints
+                       for m in [self.resolve(h)] if m]
+
+        def named(m: Mention, how: str) -> tuple[str, str]:
+            return m.subject or "", f"{how}: {m.text!r} ({m.method})"
+
+        if before:
+            # "Kuitu 100 ja Kuitu 300 ovat 12 kk sopimuksia": names joined by "and".
+            group = [before[-1]]
+            for prev in reversed(before[:-1]):
+                if AND_RE.match(text[prev.end:group[0].start]):
+                    group.insert(0, prev)
+                else:
+                    break
+            last = before[-1]
+            if any(m.subject is None for m in group):
+                unknown = next(m for m in group if m.subject is None)
+                return [], (f"unknown offer name {unknown.text!r} in {where} — add it to "
+                            f"`subjects`")
+            if len(group) > 1 and not _other_amount_between(text, last.end, span[0]):
+                subjects = _distinct(group)
+                return [named(m, "one of the offers named together") for m in subjects], None
+            if SEVERAL_RE.search(text, last.end, span[0]) and len(_distinct(before + context)) > 1:
+                return [named(m, "both / all of the offers under discussion")
+                        for m in _distinct(list(reversed(before + context)))[:2]], None
+            return [named(last, "named in the message")], None
+        if context:
+            if SEVERAL_RE.search(text, 0, span[0]) and len(_distinct(context)) > 1:
+                return [named(m, "both / all of the offers under discussion")
+                        for m in _distinct(list(reversed(context)))[:2]], None
+            last = context[-1]
+            if last.subject is None:
+                return [], (f"unknown offer name {last.text!r} under discussion in {where} — "
+                            f"add it to `subjects`")
+            return [named(last, "offer under discussion")], None
+        after = [m for m in mentions if m.start >= span[1]]
+        if after:
+            if after[0].subject is None:
+                return [], (f"unknown offer name {after[0].text!r} in {where} — add it to "
+                            f"`subjects`")
+            return [named(after[0], "named in the message")], None
+        return [], None
+
+    def _page_roles(self, observations: list[Observation]) -> list[Observation]:
+        """Text said on most pages of a channel is chrome: its facts apply channel-wide.
+
+        A unit counts when its text appears on at least ``CHROME_MIN_PAGES`` pages and on at
+        least ``CHROME_SHARE`` of the channel's pages, and it names no offer itself (a
+        product card repeated in a "popular offers" strip stays that product's).
+        """
+        pages: dict[str, set[str]] = {}
+        seen: dict[tuple[str, str], set[str]] = {}
+        for o in observations:
+            if o.source not in ("text", "selector") or not o.evidence.url:
+                continue
+            pages.setdefault(o.channel, set()).add(o.evidence.url)
+            seen.setdefault((o.channel, " ".join(o.text.split()).casefold()), set()).add(
+                o.evidence.url)
+        out = []
+        for o in observations:
+            if o.role == "main" and o.source in ("text", "selector") and o.evidence.url:
+                n = len(seen.get((o.channel, " ".join(o.text.split()).casefold()), ()))
+                total = len(pages.get(o.channel, ()))
+                if n >= CHROME_MIN_PAGES and n >= CHROME_SHARE * total:
+                    o = dataclasses.replace(
+                        o, role="other" if any(m.subject for m in self.find_mentions(o.text))
+                        else "chrome")
+            out.append(o)
         return out
+
+
+def hints_of(o: Observation) -> tuple[str, ...]:
+    hints = o.subject_hints if isinstance(o.subject_hints, tuple | list) else ()
+    return tuple(h for h in hints if isinstance(h, str))
+
+
+def _other_amount_between(text: str, start: int, end: int) -> bool:
+    return bool(re.search(r"[0-9]", text[start:end]))
+
+
+def _distinct(mentions: Sequence[Mention]) -> list[Mention]:
+    out: list[Mention] = []
+    for m in mentions:
+        if m.subject and all(m.subject != x.subject for x in out):
+            out.append(m)
+    return out
+
+
+def _final_roles(observations: list[Observation]) -> list[Observation]:
+    """A page's own offer is the subject most of its ``main`` observations resolved to; a
+    ``main`` observation about another subject (a comparison line, an upsell) is ``other``."""
+    votes: dict[tuple[str, str], Counter[str]] = {}
+    for o in observations:
+        if o.role == "main" and o.subject and o.evidence.url:
+            votes.setdefault((o.channel, o.evidence.url), Counter())[o.subject] += 1
+    out = []
+    for o in observations:
+        if o.role == "main" and o.subject and o.evidence.url:
+            own = votes[(o.channel, o.evidence.url)].most_common(1)[0][0]
+            if o.subject != own:
+                o = dataclasses.replace(o, role="other")
+        out.append(o)
+    return out
 
 
 # --- explaining ---------------------------------------------------------------------------

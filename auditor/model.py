@@ -24,6 +24,7 @@ from typing import Any
 #: checks simply ignore attributes they do not know.
 ATTRIBUTES: tuple[str, ...] = (
     "price",
+    "list_price",
     "monthly_price",
     "promo_price",
     "promo_months",
@@ -43,7 +44,8 @@ ATTRIBUTES: tuple[str, ...] = (
 
 #: Attributes whose value is an amount of money.
 MONEY_ATTRIBUTES: frozenset[str] = frozenset(
-    {"price", "monthly_price", "promo_price", "activation_fee", "delivery_fee", "cancellation_fee"}
+    {"price", "list_price", "monthly_price", "promo_price", "activation_fee", "delivery_fee",
+     "cancellation_fee"}
 )
 
 #: Attributes that describe a fee, as opposed to a price.
@@ -134,6 +136,15 @@ class Observation:
     shown: Shown = field(default_factory=Shown)
     #: How matching decided the subject: ``"alias"``, ``"fuzzy:93"``, ``"structured"`` ...
     match: str | None = None
+    #: Where on its page the observation sat (web channels): ``"main"`` the page's own offer,
+    #: ``"chrome"`` the site's header, footer, banners and text repeated on most pages of the
+    #: channel (it applies channel-wide, never to one offer), ``"other"`` another product's
+    #: card or listing entry. Capture records the structure; matching decides the final role
+    #: (roles.ROLES). ``None`` for transcripts and branding.
+    role: str | None = None
+    #: Characters ``[start, end)`` of ``text`` that state the value: reports highlight them,
+    #: and matching looks for offer names written before them.
+    span: tuple[int, int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -148,6 +159,8 @@ class Observation:
             "period": self.period,
             "text": self.text,
             "match": self.match,
+            "role": self.role,
+            "span": list(self.span) if self.span else None,
             "evidence": dataclasses.asdict(self.evidence),
             "shown": dataclasses.asdict(self.shown),
         }
@@ -166,6 +179,8 @@ class Observation:
             period=data.get("period"),
             text=data.get("text", ""),
             match=data.get("match"),
+            role=data.get("role"),
+            span=tuple(data["span"]) if data.get("span") else None,
             evidence=Evidence(**(data.get("evidence") or {})),
             shown=Shown(**(data.get("shown") or {})),
         )
@@ -223,6 +238,9 @@ class Finding:
     confirmed: bool | None = None
     #: Why the finding is (un)confirmed, in a sentence.
     confirmation: str | None = None
+    #: False when the run could not check it (the channel's pages for the offer failed):
+    #: the message says "not checked: …", it never gates, and its history carries over.
+    checked: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -240,6 +258,7 @@ class Finding:
             "waiver": dict(self.waiver) if self.waiver is not None else None,
             "confirmed": self.confirmed,
             "confirmation": self.confirmation,
+            "checked": self.checked,
         }
 
     @classmethod
@@ -259,6 +278,7 @@ class Finding:
             waiver=data.get("waiver"),
             confirmed=data.get("confirmed"),
             confirmation=data.get("confirmation"),
+            checked=data.get("checked", True),
         )
 
 
@@ -274,7 +294,7 @@ def is_gating(finding: Finding, fail_on: Severity | None,
     what the site no longer shows.
     """
     return (fail_on is not None and finding.level == "error" and finding.status != "waived"
-            and finding.confirmed is not False
+            and finding.confirmed is not False and finding.checked
             and finding.severity >= fail_on and finding.fingerprint not in baseline)
 
 
@@ -322,11 +342,16 @@ class ChannelResult:
     notes: tuple[str, ...] = ()
     #: Page loads that were tried again (network error, 5xx, 429) — failed or not in the end.
     retries: int = 0
+    #: A web channel that read pages but found no price, fee or term of any catalogue
+    #: offer on them: a capture gap (content behind a consent sheet, a login, a slow
+    #: script), not a channel where every offer is missing. Set after matching.
+    empty: bool = False
 
     @property
     def complete(self) -> bool:
-        """Complete: something was read and failures stayed within the tolerance."""
-        return self.pages_ok > 0 and self.pages_failed <= self.max_failures
+        """Complete: something was read, failures stayed within the tolerance, and (web)
+        the pages read said something about the offers."""
+        return self.pages_ok > 0 and self.pages_failed <= self.max_failures and not self.empty
 
     def stats_dict(self) -> dict[str, Any]:
         return {
@@ -337,6 +362,7 @@ class ChannelResult:
             "pages_skipped": self.pages_skipped,
             "max_failures": self.max_failures,
             "complete": self.complete,
+            "empty": self.empty,
             "retries": self.retries,
             "errors": [e.to_dict() for e in self.errors],
             "notes": list(self.notes),
@@ -435,7 +461,8 @@ def run_from_dict(doc: Mapping[str, Any]) -> Run:
             errors=tuple(CaptureError(**e) for e in c.get("errors", ())),
             observations=tuple(by_channel.get(name, ())), visited=tuple(c.get("visited", ())),
             pages_skipped=c.get("pages_skipped", 0), max_failures=c.get("max_failures", 0),
-            notes=tuple(c.get("notes", ())), retries=c.get("retries", 0))
+            notes=tuple(c.get("notes", ())), retries=c.get("retries", 0),
+            empty=c.get("empty", False))
         for name, c in meta.get("channels", {}).items()
     }
     subjects = doc.get("subjects", ())

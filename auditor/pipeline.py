@@ -24,6 +24,7 @@ from auditor.capture.web import Tick, capture_web_channel, channel_scope
 from auditor.config import AuditConfig, ConfigError, TranscriptChannel, WebChannel
 from auditor.matching import Matcher
 from auditor.model import (
+    BRAND_SUBJECT,
     CaptureError,
     ChannelResult,
     CheckInfo,
@@ -106,12 +107,11 @@ def capture_channels(config: AuditConfig, out_dir: Path, *, browser: BrowserChoi
                      today: date | None = None, progress: Progress = lambda _: None,
                      tick: Tick | None = None) -> dict[str, ChannelResult]:
     """Capture every channel of the config: web channels share one browser."""
-    matcher = Matcher.from_config(config)
     web = {n: c for n, c in config.channels.items() if isinstance(c, WebChannel)}
     results: dict[str, ChannelResult] = {}
     for name, ch in config.channels.items():
         if isinstance(ch, TranscriptChannel):
-            results[name] = capture_transcripts_channel(name, ch, config, matcher, today)
+            results[name] = capture_transcripts_channel(name, ch, config, today)
             r = results[name]
             progress(f"{name}: {r.pages_ok} transcripts read, {r.pages_failed} failed, "
                      f"{len(r.observations)} observations")
@@ -161,9 +161,11 @@ def check_run(run: Run, config: AuditConfig, *, today: date | None = None,
 
     matcher = Matcher.from_config(config)
     observations = tuple(matcher.match_observations(run.observations))
+    run = dataclasses.replace(run, channels=coverage(run.channels, observations, config))
     active = configured_checks(config)
     channel_info = {n: ChannelInfo(n, c.kind, c.device, c.complete, c.pages_ok, c.pages_failed,
-                                   tuple((e.target, e.reason) for e in c.errors))
+                                   tuple((e.target, e.reason) for e in c.errors),
+                                   failed_pages(matcher, c))
                     for n, c in run.channels.items()}
     findings = run_checks(observations, channel_info, checks=active,
                           today=today or date.today(), brand=_brand_info(config),
@@ -180,6 +182,38 @@ def check_run(run: Run, config: AuditConfig, *, today: date | None = None,
         subject_names={s.id: s.name for s in config.subjects},
         checks={a.spec.id: CheckInfo(a.spec.id, a.severity, a.level, a.spec.title,
                                      a.spec.rationale) for a in active})
+
+
+def coverage(channels: Mapping[str, ChannelResult], observations: Sequence[Observation],
+             config: AuditConfig) -> dict[str, ChannelResult]:
+    """Mark web channels that read pages but said nothing about any offer as ``empty``.
+
+    Such a channel is a capture gap — the offers sat behind a cookie sheet, a login or a
+    script that had not run — not a channel on which every offer is missing: the run is
+    incomplete, and no absence is claimed there.
+    """
+    if not config.subjects:
+        return dict(channels)
+    said = {o.channel for o in observations if o.subject and o.subject != BRAND_SUBJECT}
+    return {name: dataclasses.replace(c, empty=True)
+            if c.kind == "web" and c.pages_ok > 0 and name not in said else c
+            for name, c in channels.items()}
+
+
+def failed_pages(matcher: Matcher, channel: ChannelResult) -> dict[str, tuple[str, ...]]:
+    """A channel's failed pages by the subject whose page each is (``"*"``: unknown).
+
+    Checks that reason from absence use it to say "not checked" instead of "missing".
+    """
+    out: dict[str, list[str]] = {}
+    if channel.kind != "web":
+        return {}
+    for e in channel.errors:
+        m = matcher.resolve_url(channel.name, e.target) if "://" in e.target else None
+        out.setdefault(m.subject if m else "*", []).append(e.target)
+    if channel.empty:
+        out.setdefault("*", []).append("every page read (no offer found on them)")
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def config_waivers(config: AuditConfig) -> list[Waiver]:

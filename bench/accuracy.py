@@ -48,6 +48,7 @@ _UNSCORED_MONEY = frozenset({"offer", "speed"})
 #: A chat's campaign talk is free text; its numbers (months, prices, end dates) are scored.
 _UNSCORED_TRANSCRIPT = frozenset({"offer", "speed", "brand_name"})
 _DEFAULT_PERIOD = {"monthly_price": "month", "promo_price": "month", "price": "once",
+                   "list_price": "once",
                    "activation_fee": "once", "delivery_fee": "once", "cancellation_fee": "once"}
 
 Fact = tuple[Any, ...]
@@ -196,8 +197,8 @@ def score_transcripts(cases: Sequence[dict[str, Any]] | None = None) -> Score:
             path.write_text(case["content"], encoding="utf-8")
             t = load_transcript(path, case.get("format", "auto"),
                                 [case.get("company", "Valo"), *case.get("agents", [])])
-            obs = observations_from_transcript(t, channel="chat", source=path.name,
-                                               matcher=matcher, today=TODAY)
+            obs = matcher.match_observations(observations_from_transcript(
+                t, channel="chat", source=path.name, today=TODAY))
             got = {_fact_key(o.subject, o.attribute, o.value) for o in obs
                    if o.attribute not in _UNSCORED_TRANSCRIPT}
             score.add(case["id"], _expected_triples(case.get("expected") or []), got)

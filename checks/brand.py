@@ -12,26 +12,34 @@ from checks.registry import Option, check
 
 @check("brand_name", severity="low")
 def brand_name(ctx: CheckContext) -> Iterable[Issue]:
-    """The brand name is misspelt, or a retired name is still used.
+    """The brand name is misspelt, written in the wrong case, or a retired name is used.
 
     "Kiitos kun valitsit Nortelin!" in a chat reads as a different company — or as a
     phishing attempt. The check reports every channel that writes a name close to the
-    configured brand name but not it (a misspelling), or any of the configured retired
-    names. Finnish case endings ("Nordtelin", "Nordtelille") are correct forms, not
-    misspellings.
+    configured brand name but not it (a misspelling), the same letters in another case
+    ("NorthWind" for "Northwind": brand names are compared as written), or any of the
+    configured retired names. Chat speaker labels and signatures count. Finnish case
+    endings ("Nordtelin", "Nordtelille"), all capitals ("NORDTEL") and a lower-case brand
+    capitalised at the start of a sentence are correct forms, not misspellings.
     """
     if not ctx.brand:
         return
     wrong: dict[tuple[str, str], list[Observation]] = defaultdict(list)
     for o in ctx.of("brand_name"):
-        if str(o.value).casefold() != ctx.brand.name.casefold():
+        if str(o.value) != ctx.brand.name:
             wrong[(o.channel, str(o.value))].append(o)
     for (channel, value), obs in sorted(wrong.items()):
         retired = any(value.casefold().startswith(r.casefold()) for r in ctx.brand.retired_names)
-        kind = "a retired brand name" if retired else "a misspelling of the brand name"
+        kind = ("a retired brand name" if retired else
+                "the brand name in the wrong case" if value.casefold() == ctx.brand.name.casefold()
+                else "a misspelling of the brand name")
         yield Issue(
             subject=BRAND_SUBJECT, attribute="brand_name", channels=(channel,),
-            observations=tuple(obs), key=(channel, value.casefold()),
+            # Misspellings keep their case-blind key (stable fingerprints across runs); a
+            # wrong case is told apart by the spelling itself.
+            observations=tuple(obs),
+            key=(channel, value if value.casefold() == ctx.brand.name.casefold()
+                 else value.casefold()),
             message=f"{channel} writes {value!r}, {kind} {ctx.brand.name!r} "
                     f"({len(obs)} time{'s' if len(obs) != 1 else ''}).",
             values={channel: value})

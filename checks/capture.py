@@ -29,6 +29,17 @@ def capture_gap(ctx: CheckContext) -> Iterable[Issue]:
     for name, info in sorted(ctx.channels.items()):
         if not info.errors and info.complete:
             continue
+        if info.pages_ok and not info.errors and info.failed_pages.get("*"):
+            yield Issue(
+                subject=CAPTURE_SUBJECT, attribute="channel", channels=(name,),
+                observations=(), key=(name,),
+                message=f"Channel {name} read {info.pages_ok} page(s) but found no price, fee "
+                        f"or term of any offer in the catalogue: the offers may appear only "
+                        f"after a cookie choice, a login or a script that had not finished "
+                        f"(see the channel's wait and consent_selectors). Nothing of it was "
+                        f"checked, and no offer is reported missing there.",
+                values={name: "no offers found"})
+            continue
         if info.pages_ok == 0 or not info.errors:
             reasons = "; ".join(f"{t}: {r}" for t, r in info.errors[:3]) or "nothing was read"
             yield Issue(

@@ -31,6 +31,10 @@ class ChannelInfo:
     pages_failed: int = 0
     #: ``(target, reason)`` of every page, transcript or channel that could not be read.
     errors: tuple[tuple[str, str], ...] = ()
+    #: Failed pages by the subject they are the page of (a subject's ``urls``, a
+    #: ``url_map`` rule), ``"*"`` for failed pages of no known subject: absence there was
+    #: not looked for (:meth:`CheckContext.not_checked`).
+    failed_pages: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -58,13 +62,18 @@ class Issue:
     key: tuple[str, ...] = ()
     #: Channel → the value as shown, for the report's side-by-side table.
     values: Mapping[str, str] = field(default_factory=dict)
+    #: Why the problem could not be checked in this run ("not checked: <url> failed"): the
+    #: finding is reported as not checked, never gates, and keeps its fingerprint so that
+    #: its history carries over (checks that reason from absence set it).
+    not_checked: str | None = None
 
 
 class ObservationIndex:
     """Observations indexed once, so that a check asking about every subject stays linear
     in the observations instead of scanning all of them per subject."""
 
-    def __init__(self, observations: Iterable[Observation]) -> None:
+    def __init__(self, observations: Iterable[Observation],
+                 channel_wide: Iterable[Observation] = ()) -> None:
         by_attribute: dict[str, list[Observation]] = defaultdict(list)
         channels: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for o in observations:
@@ -73,6 +82,11 @@ class ObservationIndex:
                 channels[o.subject][o.attribute].add(o.channel)
         self.by_attribute = dict(by_attribute)
         self.channels_by_subject = {s: dict(per) for s, per in channels.items()}
+        wide: dict[str, dict[str, list[Observation]]] = defaultdict(lambda: defaultdict(list))
+        for o in channel_wide:
+            wide[o.attribute][o.channel].append(o)
+        #: ``{attribute: {channel: [observations]}}`` of channel-wide facts (chrome).
+        self.channel_wide = {a: dict(per) for a, per in wide.items()}
         #: ``{attribute: {subject: {channel: [observations]}}}``, filled on first use.
         self.by_subject: dict[str, dict[str, dict[str, list[Observation]]]] = {}
 
@@ -146,6 +160,29 @@ class CheckContext:
 
     def channels_of_kind(self, kinds: Sequence[str]) -> list[str]:
         return [n for n, c in self.channels.items() if c.kind in kinds]
+
+    def channel_wide(self, attribute: str) -> Mapping[str, list[Observation]]:
+        """``{channel: [observations]}`` of what a channel states site-wide (its header,
+        footer, banners, text on most of its pages): "all prices include VAT", "delivery
+        4,90 €". Such facts belong to no one offer; a check that asks whether a channel
+        said something about an offer at all counts them."""
+        return self._index.channel_wide.get(attribute, {})
+
+    def not_checked(self, channel: str, subject: str) -> tuple[str, ...]:
+        """The failed pages of ``channel`` that may be ``subject``'s: its own, and those of
+        no known subject. A check that reasons from absence ("the fee is not shown", "the
+        offer is missing") must not claim it there: it reports "not checked" instead."""
+        info = self.channels.get(channel)
+        if info is None:
+            return ()
+        return tuple(info.failed_pages.get(subject, ())) + tuple(info.failed_pages.get("*", ()))
+
+
+def not_checked_message(what: str, failed: Mapping[str, Sequence[str]]) -> str:
+    """"Not checked: … — http://…/x failed": what a check could not tell, and why."""
+    pages = [p for urls in failed.values() for p in urls]
+    shown = ", ".join(pages[:3]) + (f" and {len(pages) - 3} more" if len(pages) > 3 else "")
+    return f"Not checked: {what} — {shown} failed to load."
 
 
 def values_by_channel(per_channel: Mapping[str, Sequence[Observation]]) -> dict[str, str]:

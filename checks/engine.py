@@ -87,8 +87,13 @@ def configured_checks(config: AuditConfig, registry: Registry = REGISTRY) -> lis
 def run_checks(observations: Sequence[Observation], channels: Mapping[str, ChannelInfo], *,
                checks: Sequence[ActiveCheck], today: date, brand: BrandInfo | None = None,
                subject_names: Mapping[str, str] | None = None) -> list[Finding]:
-    """Findings of every active check, ordered by severity (highest first), then check."""
+    """Findings of every active check, ordered by severity (highest first), then check.
+
+    Checks see matched observations, plus the channel-wide ones (chrome, no subject)
+    through :meth:`CheckContext.channel_wide`.
+    """
     matched = tuple(o for o in observations if o.subject)
+    wide = tuple(o for o in observations if not o.subject and o.role == "chrome")
     findings: dict[str, Finding] = {}
     # One index per scope (usually just the unscoped one), shared by every check in it.
     indexes: dict[tuple[Any, Any], ObservationIndex] = {}
@@ -103,7 +108,9 @@ def run_checks(observations: Sequence[Observation], channels: Mapping[str, Chann
             obs = tuple(o for o in obs if any(fnmatchcase(o.subject or "", g) for g in subjects))
         scope = (active.channels, active.subjects)
         if scope not in indexes:
-            indexes[scope] = ObservationIndex(obs)
+            indexes[scope] = ObservationIndex(
+                obs, wide if not active.channels else
+                tuple(o for o in wide if o.channel in active.channels))
         ctx = CheckContext(observations=obs, channels=chans, options=active.options,
                            today=today, brand=brand, subject_names=dict(subject_names or {}),
                            index=indexes[scope])
@@ -113,10 +120,12 @@ def run_checks(observations: Sequence[Observation], channels: Mapping[str, Chann
             raise RuntimeError(f"check {active.spec.id!r} failed: {e}") from e
         for issue in issues:
             fp = fingerprint(active.spec.id, issue.subject, issue.attribute, *issue.key)
+            checked = issue.not_checked is None
             findings.setdefault(fp, Finding(
                 fingerprint=fp, check=active.spec.id, severity=active.severity,
-                level=active.level, subject=issue.subject, attribute=issue.attribute,
-                channels=tuple(issue.channels),
+                level=active.level if checked else "warn", subject=issue.subject,
+                attribute=issue.attribute, channels=tuple(issue.channels),
                 observations=tuple(dict.fromkeys(o.id for o in issue.observations)),
-                message=issue.message, values=dict(issue.values)))
+                message=issue.message if checked else issue.not_checked,
+                values=dict(issue.values), checked=checked))
     return sorted(findings.values(), key=lambda f: (-f.severity, f.check, f.subject, f.attribute))

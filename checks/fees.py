@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from auditor.model import FEE_ATTRIBUTES, Observation
-from checks.context import CheckContext, Issue, values_by_channel
+from checks.context import CheckContext, Issue, not_checked_message, values_by_channel
 from checks.registry import Option, check
 
 _LABEL = {"activation_fee": "activation fee", "delivery_fee": "delivery fee",
@@ -25,13 +25,16 @@ def hidden_fee(ctx: CheckContext) -> Iterable[Issue]:
     The story Omniaudit exists for: a customer reads the mobile-broadband offer on the
     website, asks the chat about the modem, agrees to buy — and only at the very end learns
     of a 4,90 € activation fee that the pages never showed. A channel that presents an offer
-    (states its price) must also state its fees; "Ei avausmaksua" counts as stating it. The
-    check reports each fee above zero that some channel discloses and a presenting web
-    channel does not mention at all.
+    (states its price) must also state its fees; "Ei avausmaksua" counts as stating it, and
+    so does a fee the channel states site-wide (a footer's "delivery 4,90 €"). The check
+    reports each fee above zero that some channel discloses and a presenting web channel
+    does not mention at all. Absence is claimed only where it was looked for: a channel
+    whose pages for the offer failed to load gets "not checked" instead.
     """
     kinds = ctx.options["where"]
     expected = set(ctx.channels_of_kind(kinds))
     for attribute in ctx.options["attributes"]:
+        wide = set(ctx.channel_wide(attribute))
         for subject, per in sorted(ctx.by_subject(attribute).items()):
             disclosed = {ch: [o for o in obs if isinstance(o.value, Decimal) and o.value > 0]
                          for ch, obs in per.items()}
@@ -39,21 +42,28 @@ def hidden_fee(ctx: CheckContext) -> Iterable[Issue]:
             if not disclosed:
                 continue
             presenting = ctx.presenting(subject, _PRESENTING) & expected
-            silent = sorted(presenting - set(per))
+            silent = sorted(presenting - set(per) - wide)
             if not silent:
                 continue
+            unchecked = {ch: ctx.not_checked(ch, subject) for ch in silent}
+            checked = [ch for ch in silent if not unchecked[ch]]
+            shown = checked or silent
             values = values_by_channel(disclosed)
-            values.update({ch: "not shown" for ch in silent})
+            values.update({ch: "not shown" if ch in checked else "not checked"
+                           for ch in shown})
             where = ", ".join(f"{ch} ({values[ch]})" for ch in sorted(disclosed))
             label = _LABEL.get(attribute, attribute)
             yield Issue(
                 subject=subject, attribute=attribute,
-                channels=tuple(sorted(set(disclosed) | set(silent))),
+                channels=tuple(sorted(set(disclosed) | set(shown))),
                 observations=tuple(o for obs in disclosed.values() for o in obs),
                 message=f"The {label} of {ctx.name_of(subject)} is disclosed in {where} but "
-                        f"not shown on {', '.join(silent)}, where the offer is presented. "
+                        f"not shown on {', '.join(shown)}, where the offer is presented. "
                         f"Customers learn of it only late in the sale.",
-                values=values)
+                values=values,
+                not_checked=None if checked else not_checked_message(
+                    f"whether {', '.join(shown)} shows the {label} of {ctx.name_of(subject)}",
+                    unchecked))
 
 
 def _prominent(o: Observation, min_font: float, min_contrast: float,

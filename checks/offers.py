@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
-from checks.context import CheckContext, Issue, values_by_channel
+from checks.context import CheckContext, Issue, not_checked_message, values_by_channel
 from checks.prices import disagreements
 from checks.registry import Option, check
 
@@ -30,29 +30,38 @@ def missing_offer(ctx: CheckContext) -> Iterable[Issue]:
     either buys without the campaign or gives up; an offer that exists on one site only
     looks withdrawn on the other. The check compares the channels of the configured kinds:
     a subject presented in one but absent from another, and a campaign (``offer``) shown for
-    a presented subject in one but not the other. Campaigns whose end date has passed are
-    left to ``stale_offer``.
+    a presented subject in one but not the other. A campaign is a price, a duration or an
+    end date next to a campaign word, never the word alone (a "See the offer" button).
+    Campaigns whose end date has passed are left to ``stale_offer``. Absence is claimed only
+    where it was looked for: a channel whose pages for the offer failed to load, or that
+    read pages but found no offer at all, gets "not checked" instead.
     """
     channels = ctx.channels_of_kind(ctx.options["where"])
-    complete = [c for c in channels if ctx.channels[c].complete]
+    # A channel that read nothing says nothing about absence (capture_gap reports it).
+    read = [c for c in channels if ctx.channels[c].pages_ok != 0]
     if len(channels) < 2:
         return
     subjects = sorted({o.subject for o in ctx.observations if o.subject and
                        o.attribute in _PRESENTING and o.channel in channels})
     for subject in subjects:
         presenting = ctx.presenting(subject, _PRESENTING) & set(channels)
-        # Absence is evidence only when the channel was captured completely.
-        absent = sorted(c for c in complete if c not in presenting)
+        absent = sorted(c for c in read if c not in presenting)
         if absent:
+            unchecked = {c: ctx.not_checked(c, subject) for c in absent}
+            checked = [c for c in absent if not unchecked[c]]
+            shown = checked or absent
             obs = tuple(o for o in ctx.of_subject(subject, *_PRESENTING)
                         if o.channel in presenting)
             yield Issue(
                 subject=subject, attribute="offer",
-                channels=tuple(sorted(presenting | set(absent))),
+                channels=tuple(sorted(presenting | set(shown))),
                 observations=obs, key=("subject",),
                 message=f"{ctx.name_of(subject)} is offered on {', '.join(sorted(presenting))} "
-                        f"but not found on {', '.join(absent)}.",
-                values={**{c: "offered" for c in presenting}, **{c: "not found" for c in absent}})
+                        f"but not found on {', '.join(shown)}.",
+                values={**{c: "offered" for c in presenting},
+                        **{c: "not found" if c in checked else "not checked" for c in shown}},
+                not_checked=None if checked else not_checked_message(
+                    f"whether {', '.join(shown)} offers {ctx.name_of(subject)}", unchecked))
         campaigns = {ch: [o for o in obs if not _campaign_ended(ctx, subject, ch)]
                      for ch, obs in ctx.by_subject("offer").get(subject, {}).items()
                      if ch in channels}
@@ -61,16 +70,23 @@ def missing_offer(ctx: CheckContext) -> Iterable[Issue]:
             continue
         missing = sorted(c for c in presenting if c not in campaigns)
         if missing:
+            unchecked = {c: ctx.not_checked(c, subject) for c in missing}
+            checked = [c for c in missing if not unchecked[c]]
+            shown = checked or missing
             values = values_by_channel(campaigns)
-            values.update({c: "no campaign shown" for c in missing})
+            values.update({c: "no campaign shown" if c in checked else "not checked"
+                           for c in shown})
             yield Issue(
                 subject=subject, attribute="offer",
-                channels=tuple(sorted(set(campaigns) | set(missing))),
+                channels=tuple(sorted(set(campaigns) | set(shown))),
                 observations=tuple(o for obs in campaigns.values() for o in obs),
                 key=("campaign",),
                 message=f"The campaign for {ctx.name_of(subject)} shown on "
-                        f"{', '.join(sorted(campaigns))} is missing on {', '.join(missing)}.",
-                values=values)
+                        f"{', '.join(sorted(campaigns))} is missing on {', '.join(shown)}.",
+                values=values,
+                not_checked=None if checked else not_checked_message(
+                    f"whether {', '.join(shown)} shows the campaign for "
+                    f"{ctx.name_of(subject)}", unchecked))
 
 
 def _campaign_ended(ctx: CheckContext, subject: str, channel: str) -> bool:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from auditor.model import Observation
 from checks.context import CheckContext, Issue, values_by_channel
 from checks.registry import Option, check
-from checks.vat import gross, place, vat_by_place
+from checks.vat import gross, vat_by_place, vat_of
 
 _LABEL = {
     "monthly_price": "monthly price",
@@ -40,19 +40,36 @@ def _as_stated(o: Observation) -> Decimal:
     return o.value
 
 
+def visible_first(ctx: CheckContext) -> Callable[[Observation], bool]:
+    """Structured data (schema.org) counts only on a page that shows no price of the offer:
+    where the page shows one, the shopper reads that, and a structured value that disagrees
+    with it is ``structured_data_mismatch``'s finding, not a second price."""
+    shown = {(o.channel, o.evidence.url, o.subject)
+             for o in ctx.of(*_VISIBLE_PRICES) if o.source in ("text", "selector")}
+
+    def keep(o: Observation) -> bool:
+        return o.source != "structured" or (o.channel, o.evidence.url, o.subject) not in shown
+
+    return keep
+
+
+_VISIBLE_PRICES = ("price", "monthly_price", "promo_price", "list_price")
+
+
 def disagreements(ctx: CheckContext, attributes: Sequence[str], *, absolute: Decimal,
                   relative: Decimal = Decimal("0"), exclude_sources: Sequence[str] = (),
                   value_of: Callable[[Observation], Decimal] = _as_stated,
+                  keep: Callable[[Observation], bool] = lambda o: True,
                   ) -> Iterable[tuple[str, str, Mapping[str, list[Observation]]]]:
     """``(subject, attribute, per_channel)`` where two channels state different values.
 
     A channel that states several values itself (a listing and a detail page that disagree)
     is a disagreement too: the customer meets both. ``value_of`` puts values on one footing
-    before comparing (VAT added to net prices).
+    before comparing (VAT added to net prices); ``keep`` says which observations count.
     """
     for attribute in attributes:
         for subject, per_channel in sorted(ctx.by_subject(attribute).items()):
-            per = {ch: [o for o in obs if o.source not in exclude_sources]
+            per = {ch: [o for o in obs if o.source not in exclude_sources and keep(o)]
                    for ch, obs in per_channel.items()}
             per = {ch: obs for ch, obs in per.items() if obs}
             values = [value_of(o) for obs in per.values() for o in obs
@@ -100,11 +117,12 @@ def price_mismatch(ctx: CheckContext) -> Iterable[Issue]:
     vat = vat_by_place(ctx) if rate else {}
 
     def comparable(o: Observation) -> Decimal:
-        return gross(o.value, rate) if vat.get(place(o)) is False else o.value
+        return gross(o.value, rate) if vat_of(vat, o) is False else o.value
 
     for subject, attribute, per in disagreements(
             ctx, ctx.options["attributes"], absolute=Decimal(str(ctx.options["tolerance"])),
-            relative=Decimal(str(ctx.options["relative_tolerance"])), value_of=comparable):
+            relative=Decimal(str(ctx.options["relative_tolerance"])), value_of=comparable,
+            keep=visible_first(ctx)):
         yield _mismatch_issue(ctx, subject, attribute, per)
 
 
@@ -141,3 +159,46 @@ def contract_mismatch(ctx: CheckContext) -> Iterable[Issue]:
     for subject, attribute, per in disagreements(ctx, ctx.options["attributes"],
                                                  absolute=Decimal("0")):
         yield _mismatch_issue(ctx, subject, attribute, per)
+
+
+@check("structured_data_mismatch", severity="medium", options={
+    "tolerance": Option("0.00", "Largest absolute difference that still agrees."),
+})
+def structured_data_mismatch(ctx: CheckContext) -> Iterable[Issue]:
+    """A page's structured data (schema.org) states a price the page itself does not show.
+
+    Search engines, price comparison sites and shopping ads read the JSON-LD or microdata
+    of a product page, not its visible text; when the two disagree, customers arrive
+    expecting a price the shop no longer (or not yet) charges — the usual sign of a stale
+    CMS or product feed. For every page, each structured price of an offer is compared with
+    the prices the same page shows for it (current, monthly, campaign or list price); a
+    structured price that matches none of them is a finding naming both values.
+    """
+    tolerance = Decimal(str(ctx.options["tolerance"]))
+    shown: dict[tuple[str, str | None, str], list[Observation]] = {}
+    for o in ctx.of(*_VISIBLE_PRICES):
+        if o.source in ("text", "selector") and isinstance(o.value, Decimal):
+            shown.setdefault((o.channel, o.evidence.url, o.subject or ""), []).append(o)
+    stale: dict[tuple[str, str], list[tuple[Observation, list[Observation]]]] = {}
+    for o in ctx.of(*_VISIBLE_PRICES):
+        if o.source != "structured" or not isinstance(o.value, Decimal):
+            continue
+        page = shown.get((o.channel, o.evidence.url, o.subject or ""))
+        if not page or any(abs(v.value - o.value) <= tolerance for v in page):
+            continue
+        stale.setdefault((o.subject or "", o.channel), []).append((o, page))
+    for (subject, channel), pairs in sorted(stale.items()):
+        structured = values_by_channel({channel: [o for o, _ in pairs]})[channel]
+        visible = values_by_channel({channel: [v for _, page in pairs for v in page]})[channel]
+        urls = sorted({o.evidence.url or "" for o, _ in pairs})
+        # The finding is about the price the shopper reads (a monthly price, a one-off one).
+        shown_as = {v.attribute for _, page in pairs for v in page if v.attribute != "list_price"}
+        yield Issue(
+            subject=subject, attribute=shown_as.pop() if len(shown_as) == 1 else "price",
+            channels=(channel,),
+            observations=tuple(o for o, page in pairs) + tuple(v for _, p in pairs for v in p),
+            key=(channel,),
+            message=f"On {channel}, the structured data of {ctx.name_of(subject)} says "
+                    f"{structured} but the page shows {visible} ({', '.join(urls[:2])}). "
+                    f"Search results and price comparisons show the stale value.",
+            values={channel: f"structured data {structured}; page {visible}"})

@@ -26,12 +26,33 @@ def place(o: Observation) -> tuple[str, str | None]:
 
 
 def vat_by_place(ctx: CheckContext) -> dict[tuple[str, str | None], bool | None]:
-    """``{(channel, page): True/False}``; ``None`` when a page says both (a B2B/B2C table)."""
+    """``{(channel, page): True/False}``; ``None`` when a page says both (a B2B/B2C table).
+
+    A statement the channel makes site-wide (its footer's "all prices include VAT", text on
+    most of its pages) is ``(channel, None)``: it covers every page of the channel that
+    says nothing of its own (:func:`vat_of`).
+    """
     out: dict[tuple[str, str | None], bool | None] = {}
     for o in ctx.of("vat_included"):
         key, said = place(o), bool(o.value)
         out[key] = said if out.get(key, said) == said else None
+    for ch, obs in ctx.channel_wide("vat_included").items():
+        for o in obs:
+            key, said = (ch, None), bool(o.value)
+            out[key] = said if out.get(key, said) == said else None
     return out
+
+
+def vat_of(stated: dict[tuple[str, str | None], bool | None], o: Observation) -> bool | None:
+    """Whether the price ``o`` includes VAT, as its page — or else its channel — says."""
+    key = place(o)
+    if key in stated:
+        return stated[key]
+    return stated.get((o.channel, None))
+
+
+def vat_stated(stated: dict[tuple[str, str | None], bool | None], o: Observation) -> bool:
+    return place(o) in stated or (o.channel, None) in stated
 
 
 def gross(value: Decimal, rate_percent: Decimal) -> Decimal:
@@ -51,9 +72,10 @@ def vat_statement_missing(ctx: CheckContext) -> Iterable[Issue]:
     leaves both guessing, and when another channel quotes the same offer the other way the
     customer sees two prices. The check looks at every page of the configured kinds of
     channel where a price of the offer appears in the page text and reports the channel when
-    none of those pages states the VAT treatment. Only text that was read from a page
-    counts; schema.org data carries no VAT statement by design, and chats are left out by
-    default because an agent quoting a price is not a price list.
+    none of those pages states the VAT treatment — a statement the channel makes site-wide
+    (a footer's "all prices include VAT") covers all its pages. Only text that was read
+    from a page counts; schema.org data carries no VAT statement by design, and chats are
+    left out by default because an agent quoting a price is not a price list.
     """
     channels = set(ctx.channels_of_kind(ctx.options["where"]))
     stated = vat_by_place(ctx)
@@ -67,7 +89,7 @@ def vat_statement_missing(ctx: CheckContext) -> Iterable[Issue]:
                 for o in obs:
                     if o.source != "text":
                         continue
-                    if place(o) in stated:
+                    if vat_stated(stated, o):
                         covered.add((subject, ch))
                     else:
                         unstated.setdefault((subject, ch), []).append(o)

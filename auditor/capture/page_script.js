@@ -1,16 +1,34 @@
 // Runs inside the captured page (as a function expression) and returns plain data only.
-// It reads the rendered DOM: text units with how they were shown, subject hints, links,
-// the logo and the colours of the page chrome. It never modifies the page.
+// It reads the rendered DOM: text units with how they were shown, where they sit on the page
+// (the page's own offer, the site's chrome, another product's card) and their subject hints,
+// links, the logo, the top bar's colour. It never modifies the page.
+//
+// auditor/extract/units.py gives the same units for HTML that no browser rendered; the rules
+// below and there are the same rules (docs/extraction.md, "From a page to observations").
 (opts) => {
   const SKIP = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "SVG", "IFRAME", "HEAD",
-                        "META", "LINK", "BUTTON", "SELECT", "OPTION", "INPUT", "TEXTAREA"]);
+                        "META", "LINK", "BUTTON", "SELECT", "OPTION", "INPUT", "TEXTAREA",
+                        "OBJECT", "CANVAS", "VIDEO", "AUDIO"]);
+  // Elements whose text never enters a unit or a label, wherever they are.
+  const SKIP_TEXT = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "SVG", "IFRAME",
+                             "SELECT", "OPTION", "TEXTAREA", "BUTTON", "OBJECT", "CANVAS"]);
+  const STRUCK = new Set(["DEL", "S", "STRIKE"]);
+  // Displays that flow inside a line of text: part of the unit around them.
+  const INLINE = new Set(["inline", "inline-block", "inline-flex", "inline-grid",
+                          "inline-table", "contents", "ruby", "ruby-text"]);
   const TITLE_SEL = 'h1,h2,h3,h4,h5,h6,[role="heading"],[itemprop="name"],' +
                     '[class*="title"],[class*="name"],[class*="heading"]';
   const HEADING_SEL = 'h1,h2,h3,h4,h5,h6,[role="heading"]';
   const CHROME_SEL = 'header,nav,footer,[role="banner"],[role="navigation"],[role="contentinfo"]';
+  const KEYED_SEL = "[data-sku],[data-product-id],[data-offer-id],[data-offer]";
   const MAX_TEXT = 400;
+  // A flex or grid row of short pieces ("19" ",90 €", "€" "229") reads as one line of text.
+  const SHORT_ITEM = 40, SHORT_ROW = 100;
   const vh = window.innerHeight, vw = window.innerWidth;
+  const here = location.href.split("#")[0];
   const norm = (s) => (s || "").replace(/\s+/g, " ").trim();
+  const styles = new Map();
+  const style = (el) => { let s = styles.get(el); if (!s) { s = getComputedStyle(el); styles.set(el, s); } return s; };
 
   const cssPath = (el) => {
     const parts = [];
@@ -35,7 +53,7 @@
   };
   const backgroundOf = (el) => {
     for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
-      const c = parseRgb(getComputedStyle(e).backgroundColor);
+      const c = parseRgb(style(e).backgroundColor);
       if (c && c[3] > 0.5) return c;
     }
     return [255, 255, 255, 1];
@@ -50,7 +68,7 @@
     if (el.closest("details:not([open])") && !el.closest("summary")) return true;
     for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
       if (e.hidden || e.getAttribute("aria-hidden") === "true") return true;
-      const cs = getComputedStyle(e);
+      const cs = style(e);
       if (cs.display === "none") return true;
       // A panel folded to no height with its overflow clipped: CSS-animated accordions
       // (max-height: 0; overflow: hidden) hide their text without display:none.
@@ -60,96 +78,280 @@
     return false;
   };
 
-  // All elements in document order, so "precedes" is an index comparison.
+  // All elements in document order, so "precedes" is an index comparison; end[i] is the
+  // index of the last element inside all[i] (its subtree is all[i..end[i]]).
   const all = Array.from(document.body ? document.body.querySelectorAll("*") : []);
   const order = new Map(all.map((e, i) => [e, i]));
-  const titles = Array.from(document.querySelectorAll(TITLE_SEL))
-    .filter((t) => !t.closest(CHROME_SEL) && norm(t.textContent).length > 1 &&
-                   norm(t.textContent).length < 120)
-    .sort((a, b) => order.get(a) - order.get(b));
+  const end = new Array(all.length);
+  for (let i = all.length - 1; i >= 0; i--) {
+    const last = all[i].lastElementChild;
+    end[i] = last ? end[order.get(last)] : i;
+  }
+  const inside = (outer, inner) => {  // inner (an element) is outer or inside it
+    const a = order.get(outer), b = order.get(inner);
+    return a !== undefined && b !== undefined && a <= b && b <= end[a];
+  };
 
-  const hintsFor = (el) => {
-    const idx = order.get(el);
-    const out = [];
-    // Nearest preceding title inside each ancestor, closest ancestor first: the card's own
-    // title before the page's h1.
-    for (let anc = el.parentElement; anc && anc !== document.documentElement; anc = anc.parentElement) {
-      // The nearest one not already taken: a card's title is also the nearest title inside
-      // the page's <main>, and the page's <h1> must still be found behind it.
-      for (let i = titles.length - 1; i >= 0; i--) {
-        const t = titles[i];
-        if (order.get(t) > idx) continue;
-        if (anc.contains(t)) {
-          const txt = norm(t.textContent);
-          if (out.includes(txt)) continue;
-          out.push(txt);
-          break;
-        }
+  // --- text as a reader sees it -----------------------------------------------------------
+  // Text of a list of nodes: hidden parts and script/style/template text left out, a space
+  // where a line breaks, superscript cents joined to their amount ("$229<sup>99</sup>" is
+  // $229.99), footnote marks dropped, struck-through parts noted as [start, end] spans.
+  const compose = (nodes) => {
+    let out = "";
+    const struck = [];
+    const put = (s, isStruck) => {
+      s = s.replace(/\s+/g, " ");
+      if (!s) return;
+      if (s.startsWith(" ") && (out === "" || out.endsWith(" "))) s = s.slice(1);
+      if (!s) return;
+      const start = out.length;
+      out += s;
+      if (isStruck) {
+        const a = start + (s.length - s.trimStart().length), b = out.trimEnd().length;
+        if (b > a) struck.push([a, b]);
       }
-      if (out.length >= 4) break;
-    }
-    const keyed = el.closest("[data-sku],[data-product-id],[data-offer-id],[data-offer]");
-    if (keyed) {
-      const k = keyed.getAttribute("data-sku") || keyed.getAttribute("data-product-id") ||
-                keyed.getAttribute("data-offer-id") || keyed.getAttribute("data-offer");
-      if (k) out.unshift("sku:" + k);
-    }
-    return out;
+    };
+    const space = () => { if (out && !out.endsWith(" ")) out += " "; };
+    // Hidden parts inside a unit are left out; a unit that is hidden as a whole is still
+    // read (and marked hidden): a fee in a display:none panel is a hidden fee.
+    const walk = (node, isStruck, root) => {
+      if (node.nodeType === 3) { put(node.data, isStruck); return; }
+      if (node.nodeType !== 1) return;
+      const tag = node.tagName;
+      if (SKIP_TEXT.has(tag)) return;
+      if (tag === "BR") { space(); return; }
+      const cs = style(node);
+      if (!root && (cs.display === "none" || cs.visibility === "hidden")) return;
+      const strike = isStruck || STRUCK.has(tag) ||
+        (cs.textDecorationLine || "").includes("line-through");
+      if (tag === "SUP") {
+        const t = norm(node.textContent);
+        if (/^[0-9]{1,2}$/.test(t) && /[0-9][.,]?$/.test(out)) {
+          // Cents set in superscript: "229" + "99" is 229.99, "1.299" + "00" is 1.299,00.
+          if (/[0-9]$/.test(out)) {
+            const num = /[0-9][0-9 .,'’]*$/.exec(out)[0];
+            out += num.includes(".") && !num.includes(",") && /\.[0-9]{3}$/.test(num) ? "," : ".";
+          }
+          put(t.length === 1 ? t + "0" : t, strike);
+          return;
+        }
+        if (/^[*†‡¹²³⁴0-9]{1,2}$/.test(t)) return;  // a footnote mark, not part of the amount
+      }
+      const block = !INLINE.has(cs.display);
+      if (block) space();
+      for (const child of node.childNodes) walk(child, strike, false);
+      if (block) space();
+    };
+    for (const n of nodes) walk(n, false, true);
+    const lead = out.length - out.trimStart().length;
+    out = out.trim();
+    // Pieces of one amount split over flex items or spans ("19" ",90 €"): one number.
+    const fixed = out.replace(/([0-9]) ([.,][0-9]{2}(?![0-9]))/g, "$1$2");
+    const shift = out.length - fixed.length;
+    return { text: fixed, struck: struck.map(([a, b]) => [Math.max(0, a - lead),
+                                                           Math.max(0, b - lead - shift)]) };
   };
 
-  // A unit is an element with text and no descendant element that is itself a text block.
-  const isBlock = (el) => {
-    const d = getComputedStyle(el).display;
-    return !(d === "inline" || d === "contents") ;
-  };
-  // Same answer as norm(text).length > 0 without building the normalised string: every
-  // ancestor's textContent holds the whole subtree's text.
+  // --- units -------------------------------------------------------------------------------
   const hasText = (el) => /\S/.test(el.textContent);
+  const isFlexRow = (el) => {
+    const cs = style(el);
+    if (cs.display === "flex" || cs.display === "inline-flex")
+      return !cs.flexDirection.startsWith("column");
+    return cs.display === "grid" || cs.display === "inline-grid";
+  };
+  // Short leaf items of a short flex or grid row are pieces of one line, not units.
+  const rowPiece = (el) => {
+    const p = el.parentElement;
+    if (!p || !isFlexRow(p)) return false;
+    const own = el.textContent.length;
+    return own <= SHORT_ITEM && p.textContent.length <= SHORT_ROW * 3 &&
+      norm(p.textContent).length <= SHORT_ROW && !el.querySelector(HEADING_SEL) &&
+      !el.matches(HEADING_SEL);
+  };
+  const isBlock = (el) => !INLINE.has(style(el).display) && !rowPiece(el);
   const blocks = all.filter((el) => !SKIP.has(el.tagName) && !el.closest("script,style,noscript,template,svg") &&
                                       hasText(el) && isBlock(el));
   const blockSet = new Set(blocks);
-  // Elements that contain a text block, found in one upward walk per block (linear; a
-  // descendant scan per block is quadratic on large pages). Chains share ancestors, so a
-  // walk stops at the first ancestor already marked.
+  // Elements that contain a text block, found in one upward walk per block (linear).
   const holdsBlock = new Set();
   for (const b of blocks) {
     for (let a = b.parentElement; a && !holdsBlock.has(a); a = a.parentElement) holdsBlock.add(a);
   }
-  const isLeaf = (el) => !holdsBlock.has(el);
-  const startsWithAmount = (s) => /^[\s(]*(alk\.?\s*|from\s*)?[€$£]?\s*\d/i.test(s);
+  const startsWithAmount = (s) => /^[\s(]*(alk\.?\s*|from\s*|ab\s*|fra\s*|från\s*|dès\s*)?[^\s\d]{0,3}\s*\d/i.test(s);
+
+  // --- where a unit sits: chrome, another product's card, or the page's own offer ---------
+  const chromeOf = (el) => el.closest(CHROME_SEL);
+  // Titles, outermost only (a card's <h3> and the <a class="name"> inside it are one title).
+  const titleEls = Array.from(document.querySelectorAll(TITLE_SEL))
+    .filter((t) => !chromeOf(t) && order.has(t) && norm(t.textContent).length > 1 &&
+                   norm(t.textContent).length < 120)
+    .sort((a, b) => order.get(a) - order.get(b));
+  const titles = [];
+  for (const t of titleEls) {
+    const last = titles[titles.length - 1];
+    if (last && inside(last, t)) continue;
+    titles.push(t);
+  }
+  const titleIdx = titles.map((t) => order.get(t));
+  const titlesIn = (el) => {  // how many titles lie inside el
+    const a = order.get(el), b = end[a];
+    let lo = 0, hi = titleIdx.length;
+    while (lo < hi) { const m = (lo + hi) >> 1; if (titleIdx[m] < a) lo = m + 1; else hi = m; }
+    let n = 0;
+    for (let i = lo; i < titleIdx.length && titleIdx[i] <= b; i++) n++;
+    return n;
+  };
+  const linksAway = (el) => {
+    const links = el.matches("a[href]") ? [el] : [];
+    const up = el.closest("a[href]");
+    if (up) links.push(up);
+    for (const a of el.querySelectorAll("a[href]")) links.push(a);
+    return links.some((a) => /^https?:/i.test(a.href) && a.href.split("#")[0] !== here);
+  };
+  // The item a title heads: its highest ancestor that holds no other title.
+  const itemOf = new Map();
+  for (const t of titles) {
+    let item = t;
+    for (let a = t.parentElement; a && a !== document.body && titlesIn(a) === 1; a = a.parentElement) item = a;
+    itemOf.set(t, item);
+  }
+  // The page's own title: its first visible <h1> outside cards, else its most prominent
+  // title in the first screens (the largest text), else none.
+  const visibleBox = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  let mainTitle = titles.find((t) => t.tagName === "H1" && visibleBox(t) && !linksAway(t)) ||
+                  titles.find((t) => t.tagName === "H1" && visibleBox(t)) || null;
+  if (!mainTitle) {
+    let best = null, size = 0;
+    for (const t of titles) {
+      const r = t.getBoundingClientRect();
+      if (!(r.width > 0 && r.height > 0) || r.top + window.scrollY > vh * 1.5) continue;
+      const px = parseFloat(style(t).fontSize) || 0;
+      if (px > size && !linksAway(t)) { best = t; size = px; }
+    }
+    mainTitle = best;
+  }
+  const mainText = mainTitle ? norm(mainTitle.textContent) : null;
+  // A card: the item of a title that links to another page, or an element keyed by a
+  // product code (data-sku …) — unless it is the page's own title or product.
+  const cards = new Set();
+  for (const t of titles) {
+    if (t === mainTitle) continue;
+    const item = itemOf.get(t);
+    if (item !== t && item.contains(mainTitle)) continue;
+    if (linksAway(t) || item.matches(KEYED_SEL)) cards.add(item);
+  }
+  const cardOf = (el) => {
+    for (let e = el; e && e !== document.body; e = e.parentElement) if (cards.has(e)) return e;
+    const keyed = el.closest(KEYED_SEL);
+    if (keyed && keyed !== document.body && !(mainTitle && keyed.contains(mainTitle))) return keyed;
+    return null;
+  };
+  const keyOf = (el) => {
+    const keyed = el.closest(KEYED_SEL);
+    if (!keyed) return null;
+    return keyed.getAttribute("data-sku") || keyed.getAttribute("data-product-id") ||
+           keyed.getAttribute("data-offer-id") || keyed.getAttribute("data-offer");
+  };
+
+  // Candidate offer names for a unit, closest first. Inside a card: the card's own titles
+  // only (another product's name never falls back to the page's). Elsewhere: the nearest
+  // titles whose own item holds the unit (a title inside some other card does not count),
+  // then the page's own title.
+  const hintsFor = (el, last, card, role) => {
+    const idx = last;  // the unit's last element: titles inside the unit count
+    const out = [];
+    const limit = card || document.body;
+    for (let anc = el; anc; anc = anc.parentElement) {
+      for (let i = titles.length - 1; i >= 0; i--) {
+        const t = titles[i];
+        if (titleIdx[i] > idx || !inside(anc, t) && anc !== document.body) continue;
+        if (!card && t !== mainTitle) {
+          const tcard = cardOf(t);
+          if (tcard && !tcard.contains(el)) continue;
+        }
+        const txt = norm(t.textContent);
+        if (out.includes(txt)) continue;
+        out.push(txt);
+        break;
+      }
+      if (out.length >= 4 || anc === limit) break;
+    }
+    if (role === "main" && mainText && !out.includes(mainText)) out.push(mainText);
+    const k = keyOf(card || el);
+    if (k) out.unshift("sku:" + k);
+    return out;
+  };
 
   const units = [];
-  for (const el of blocks) {
-    if (!isLeaf(el)) continue;
-    let text = norm(el.textContent);
-    if (!text || text.length > MAX_TEXT) continue;
-    // A bare value takes its label from the previous sibling: th/td, dt/dd, label/value spans.
+  const addUnit = (el, nodes, lastEl, box) => {
+    const composed = compose(nodes);
+    let text = composed.text;
+    if (!text || text.length > MAX_TEXT) return;
+    let struck = composed.struck;
+    // A bare value takes its label from the previous sibling: th/td, dt/dd, label/value.
     // A heading is the offer's name, not a label: "Mobile Broadband 50" + "€14.90/month"
     // must not read as "50 €".
-    const prev = el.previousElementSibling;
+    const prev = nodes.length === 1 && nodes[0] === el ? el.previousElementSibling : null;
     if (startsWithAmount(text) && prev && blockSet.has(prev) && !prev.matches(HEADING_SEL)) {
-      const label = norm(prev.textContent);
-      if (label && label.length <= 60) text = label + " " + text;
+      const label = compose([prev]).text;
+      if (label && label.length <= 60 && !/[0-9]/.test(label.replace(/[0-9]+\s*(kk|mån|mnd|months?|Monate?)/gi, ""))) {
+        text = label + " " + text;
+        struck = struck.map(([a, b]) => [a + label.length + 1, b + label.length + 1]);
+      }
     }
-    const cs = getComputedStyle(el);
-    const r = el.getBoundingClientRect();
+    const cs = style(el);
     const collapsed = collapsedOf(el);
-    const visible = !collapsed && r.width > 0 && r.height > 0 &&
+    const visible = !collapsed && box.width > 0 && box.height > 0 &&
       (el.checkVisibility ? el.checkVisibility({ checkOpacity: true, visibilityProperty: true }) : true);
+    const chrome = !!chromeOf(el);
+    const card = chrome ? null : cardOf(el);
+    const role = chrome ? "chrome" : card ? "other" : "main";
     units.push({
       text,
+      struck,
       selector: cssPath(el),
       tag: el.tagName.toLowerCase(),
       visible,
       collapsed,
       font_px: parseFloat(cs.fontSize) || null,
       contrast: contrastOf(el, cs),
-      above_fold: visible ? (r.top + window.scrollY) < vh : null,
-      box: visible ? { x: r.left + window.scrollX, y: r.top + window.scrollY, w: r.width, h: r.height } : null,
-      hints: hintsFor(el),
-      chrome: !!el.closest(CHROME_SEL),
+      above_fold: visible ? (box.top + window.scrollY) < vh : null,
+      box: visible ? { x: box.left + window.scrollX, y: box.top + window.scrollY, w: box.width, h: box.height } : null,
+      hints: hintsFor(el, order.get(lastEl) ?? order.get(el), card, role),
+      chrome,
+      role,
       html: el.outerHTML.slice(0, 600),
     });
+  };
+  for (const el of blocks) {
+    if (!holdsBlock.has(el)) {  // a leaf: its whole text is one unit
+      const last = all[end[order.get(el)]];
+      addUnit(el, [el], last, el.getBoundingClientRect());
+      continue;
+    }
+    // Text beside blocks (loose text in <body>, a <span> next to an <h1>): each run of
+    // inline content between block children is a unit of its own.
+    let run = [];
+    const flush = () => {
+      if (run.some((n) => (n.nodeType === 3 ? /\S/.test(n.data) : hasText(n)))) {
+        const range = document.createRange();
+        range.setStartBefore(run[0]);
+        range.setEndAfter(run[run.length - 1]);
+        const lastEl = [...run].reverse().find((n) => n.nodeType === 1) ||
+          (run[0].previousElementSibling ? all[end[order.get(run[0].previousElementSibling)]] : el);
+        addUnit(el, run, lastEl, range.getBoundingClientRect());
+      }
+      run = [];
+    };
+    for (const child of el.childNodes) {
+      if (child.nodeType === 1 && (blockSet.has(child) || holdsBlock.has(child) || SKIP.has(child.tagName))) {
+        flush();
+      } else if (child.nodeType === 1 || child.nodeType === 3) {
+        run.push(child);
+      }
+    }
+    flush();
   }
 
   // Elements named by the channel's configured selectors ("css:..." or "xpath:..."): their
@@ -172,21 +374,27 @@
     }
     for (let el of found) {
       if (el && el.nodeType !== 1) el = el.parentElement;  // an XPath text() or attribute node
-      if (!el) continue;
+      if (!el || !order.has(el) && el !== document.body) continue;
       const r = el.getBoundingClientRect();
-      const cs = getComputedStyle(el);
+      const cs = style(el);
       const collapsed = collapsedOf(el);
       const visible = !collapsed && r.width > 0 && r.height > 0;
+      const composed = compose([el]);
+      const chrome = !!chromeOf(el);
+      const card = chrome ? null : cardOf(el);
+      const role = chrome ? "chrome" : card ? "other" : "main";
       selected.push({
         attribute, rule,
-        text: norm(el.textContent).slice(0, MAX_TEXT),
+        text: composed.text.slice(0, MAX_TEXT),
+        struck: composed.struck,
         selector: cssPath(el),
         visible, collapsed,
         font_px: parseFloat(cs.fontSize) || null,
         contrast: contrastOf(el, cs),
         above_fold: visible ? (r.top + window.scrollY) < vh : null,
         box: visible ? { x: r.left + window.scrollX, y: r.top + window.scrollY, w: r.width, h: r.height } : null,
-        hints: hintsFor(el),
+        hints: hintsFor(el, order.has(el) ? end[order.get(el)] : 0, card, role),
+        chrome, role,
         html: el.outerHTML.slice(0, 600),
       });
     }
@@ -195,36 +403,110 @@
   const links = Array.from(document.querySelectorAll("a[href]"))
     .map((a) => a.href).filter((h) => /^https?:/i.test(h));
 
-  // Logo: a configured selector, else the usual places.
-  let logo = null;
-  const logoSel = opts && opts.logoSelector ? [opts.logoSelector] :
-    ['header img[class*="logo" i]', 'header [class*="logo" i] img', 'img[class*="logo" i]',
-     '[class*="logo" i] img', 'img[alt*="logo" i]', 'header img', 'header svg'];
-  for (const s of logoSel) {
-    const el = document.querySelector(s);
-    if (!el) continue;
+  // --- the top bar and its colour ----------------------------------------------------------
+  // The bar across the top of the page, whatever its tag (header, nav, div.appbar,
+  // [role=banner]): the first element at the top that spans the viewport and paints a
+  // background. Its colour is the brand's primary colour on most sites.
+  let topbar = null;
+  for (const el of all) {
+    if (el.parentElement && el.parentElement !== document.body &&
+        order.get(el.parentElement) !== undefined && !topbar &&
+        all.indexOf(el.parentElement) > 40) break;
     const r = el.getBoundingClientRect();
-    if (r.width < 4 || r.height < 4) continue;
-    logo = { selector: cssPath(el), alt: el.getAttribute("alt") || "", src: el.currentSrc || el.src || "",
-             box: { x: r.left + window.scrollX, y: r.top + window.scrollY, w: r.width, h: r.height } };
-    break;
+    if (r.top + window.scrollY > 8 || r.width < vw * 0.9 || r.height < 24 || r.height > 240) continue;
+    const c = parseRgb(style(el).backgroundColor);
+    if (c && c[3] >= 0.5) { topbar = el; break; }
   }
 
-  // Colours of the page chrome and calls to action, weighted by area.
+  // --- logo ---------------------------------------------------------------------------------
+  // A configured selector; else, in the top bar or header first, an element named for the
+  // brand (alt, title, aria-label, file name) or for a logo (class, id), an inline <svg>, an
+  // <img> (raster or SVG) or a CSS background image.
+  const brand = (opts && opts.brand) ? String(opts.brand) : "";
+  const fold = (s) => (s || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]/g, "");
+  const brandKey = fold(brand);
+  const named = (el) => {
+    const says = [el.getAttribute("alt"), el.getAttribute("title"), el.getAttribute("aria-label"),
+                  el.tagName === "IMG" ? (el.currentSrc || el.src || "").split("/").pop() : null,
+                  el.tagName.toLowerCase() === "svg" && el.querySelector("title") ? el.querySelector("title").textContent : null];
+    const anc = el.closest("a[aria-label],a[title]");
+    if (anc) says.push(anc.getAttribute("aria-label"), anc.getAttribute("title"));
+    return says.some((s) => s && ((brandKey && fold(s).includes(brandKey)) || /logo/i.test(s)));
+  };
+  const logoLike = (el) => /logo|brand/i.test((el.getAttribute("class") || "") + " " + (el.id || ""));
+  const bgUrl = (el) => { const m = /url\(["']?([^"')]+)["']?\)/.exec(style(el).backgroundImage || ""); return m ? m[1] : null; };
+  const boxOf = (el) => { const r = el.getBoundingClientRect(); return { x: r.left + window.scrollX, y: r.top + window.scrollY, w: r.width, h: r.height }; };
+  const describeLogo = (el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width < 4 || r.height < 4) return null;
+    const tag = el.tagName.toLowerCase();
+    const out = { selector: cssPath(el), alt: el.getAttribute("alt") || el.getAttribute("aria-label") ||
+                  el.getAttribute("title") || "", box: boxOf(el), src: "", kind: "element" };
+    if (tag === "img") { out.src = el.currentSrc || el.src || ""; out.kind = /\.svg(\?|$)/i.test(out.src) ? "svg-file" : "image"; }
+    else if (tag === "svg") {
+      // The SVG as drawn: computed fills and strokes inlined, so it renders the same alone.
+      const clone = el.cloneNode(true);
+      const src = [el, ...el.querySelectorAll("*")], dst = [clone, ...clone.querySelectorAll("*")];
+      for (let i = 0; i < src.length && i < 2000; i++) {
+        const cs = style(src[i]);
+        dst[i].setAttribute("style", `fill:${cs.fill};stroke:${cs.stroke};opacity:${cs.opacity};` +
+          `color:${cs.color};font-family:${cs.fontFamily};font-size:${cs.fontSize};font-weight:${cs.fontWeight}`);
+      }
+      clone.setAttribute("width", String(Math.round(r.width)));
+      clone.setAttribute("height", String(Math.round(r.height)));
+      if (!clone.getAttribute("xmlns")) clone.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+      out.svg = clone.outerHTML.slice(0, 200000);
+      out.kind = "svg";
+      if (!out.alt && el.querySelector("title")) out.alt = norm(el.querySelector("title").textContent);
+    } else if (bgUrl(el)) { out.src = new URL(bgUrl(el), location.href).href; out.kind = /\.svg(\?|$)/i.test(out.src) ? "svg-file" : "image"; }
+    else return null;
+    return out;
+  };
+  let logo = null;
+  if (opts && opts.logoSelector) {
+    const el = document.querySelector(opts.logoSelector);
+    if (el) logo = describeLogo(el) || (el.querySelector("img,svg") && describeLogo(el.querySelector("img,svg")));
+  } else {
+    const regions = [topbar, ...document.querySelectorAll('header,[role="banner"]'), document.body].filter(Boolean);
+    search: for (const region of regions) {
+      const candidates = Array.from(region.querySelectorAll("img,svg,[class*='logo' i],[id*='logo' i],[class*='brand' i],a[href]"))
+        .filter((el) => !el.closest("svg") || el.tagName.toLowerCase() === "svg" && !el.parentElement.closest("svg"));
+      const ranked = [
+        ...candidates.filter((el) => (el.tagName === "IMG" || el.tagName.toLowerCase() === "svg") && named(el)),
+        ...candidates.filter((el) => logoLike(el) && (el.tagName === "IMG" || el.tagName.toLowerCase() === "svg" || bgUrl(el))),
+        ...candidates.filter((el) => logoLike(el)).map((el) => el.querySelector("img,svg")).filter(Boolean),
+        ...candidates.filter((el) => el.tagName === "A" && /^\/?$|^[^?#]*\/$/.test(new URL(el.href, location.href).pathname) && (el.querySelector("img,svg") || bgUrl(el)))
+          .map((el) => el.querySelector("img,svg") || el),
+      ];
+      for (const el of ranked) {
+        if (region === document.body && !(named(el) || logoLike(el))) continue;
+        const d = describeLogo(el);
+        if (d) { logo = d; break search; }
+      }
+    }
+  }
+
+  // Colours of the page chrome and calls to action, weighted by area; the top bar's own.
   const colours = [];
+  if (topbar) {
+    const r = topbar.getBoundingClientRect();
+    colours.push({ rgb: parseRgb(style(topbar).backgroundColor).slice(0, 3), area: r.width * r.height,
+                   selector: cssPath(topbar), topbar: true });
+  }
   const colourEls = document.querySelectorAll(
     'header,nav,[role="banner"],button,.btn,[class*="button"],[class*="btn"],a[class*="cta"],[class*="primary"]');
   for (const el of colourEls) {
+    if (el === topbar) continue;
     const r = el.getBoundingClientRect();
     if (r.width <= 0 || r.height <= 0) continue;
-    const c = parseRgb(getComputedStyle(el).backgroundColor);
+    const c = parseRgb(style(el).backgroundColor);
     if (!c || c[3] < 0.5) continue;
     colours.push({ rgb: c.slice(0, 3), area: r.width * r.height, selector: cssPath(el) });
   }
   const theme = document.querySelector('meta[name="theme-color"]');
   const fonts = {};
   for (const el of titles.slice(0, 10).concat(blocks.slice(0, 40))) {
-    const f = getComputedStyle(el).fontFamily;
+    const f = style(el).fontFamily;
     fonts[f] = (fonts[f] || 0) + 1;
   }
 
@@ -244,6 +526,7 @@
     url: location.href,
     html,
     title: document.title,
+    main_title: mainText,
     lang: document.documentElement.lang || null,
     viewport: { w: vw, h: vh },
     units, links, logo, colours, selected,

@@ -43,6 +43,7 @@ from auditor.capture.crawl import (
     url_fetcher,
 )
 from auditor.config import AuditConfig, WebChannel
+from auditor.extract.money import locale_currency
 from auditor.extract.page import observations_from_page
 from auditor.extract.units import page_data
 from auditor.model import ChannelResult, Observation
@@ -73,7 +74,8 @@ def read_html(html: str, url: str, *, channel: str, ch: WebChannel, config: Audi
     """Observations and links of one page's HTML (pure: no network)."""
     brand = config.brand
     data = page_data(html, url, selectors=ch.selectors,
-                     logo_selector=brand.logo_selector if brand else None)
+                     logo_selector=brand.logo_selector if brand else None,
+                     brand=brand.name if brand else None)
     for sel in data["selected"]:
         if sel.get("error"):  # a broken configured selector is the config's problem: say so
             raise RuntimeError(f"selector for {sel.get('attribute')!r} ({sel.get('rule')!r}) "
@@ -81,7 +83,7 @@ def read_html(html: str, url: str, *, channel: str, ch: WebChannel, config: Audi
     page_obs = observations_from_page(
         data, html, channel=channel, viewport=STATIC_VIEWPORT,
         brand=brand.name if brand else None, retired=brand.retired_names if brand else (),
-        today=today, selectors=ch.selectors)
+        today=today, selectors=ch.selectors, currency=locale_currency(ch.locale))
     return [po.observation for po in page_obs], list(data["links"])
 
 

@@ -15,10 +15,16 @@ Formats (documented with examples in ``docs/transcripts.md``):
 ``omniaudit``  the project's JSON (``omniaudit-transcript/1``)
 ``csv``        a header row naming the text, role and name columns
 ``text``       plain logs: ``[12:01] Agent Anna: ...``
-``whatsapp``   WhatsApp "Export chat" text files (Android and iOS layouts)
+``whatsapp``   WhatsApp "Export chat" text files, every layout phones write (Android and
+               iOS, 12- and 24-hour clocks, "a. m."/"p. m.", yyyy-mm-dd, dd.mm.yy, …)
 ``zendesk``    Zendesk Chat (Zopim) chat JSON: ``history`` of ``chat.msg`` events
 ``livechat``   LiveChat chat JSON: ``users`` and ``thread(s).events``
 ``intercom``   Intercom conversation JSON: ``source`` and ``conversation_parts``
+``telegram``   Telegram Desktop "Export chat history" JSON (``result.json``)
+``instagram``  Instagram and Facebook Messenger JSON from Meta's "Download your
+               information" (``message_1.json``: ``participants``, ``messages``)
+``email``      a chat transcript e-mailed by a live-chat tool (an RFC 822 ``.eml`` file
+               whose body is a ``(10:21 AM) Name: text`` log)
 
 Formats that carry no roles (WhatsApp, plain logs whose speakers have no role word) need
 to be told who speaks for the company: a speaker whose name contains one of
@@ -50,7 +56,7 @@ FORMAT_ID = "omniaudit-transcript/1"
 KNOWN_ROLES = frozenset({"agent", "bot", "customer", "system"})
 #: The values of a transcripts channel's ``format`` key, ``auto`` aside.
 FORMATS: tuple[str, ...] = ("omniaudit", "csv", "text", "whatsapp", "zendesk", "livechat",
-                            "intercom")
+                            "intercom", "telegram", "instagram", "email")
 
 
 class TranscriptError(ValueError):
@@ -90,26 +96,21 @@ class Transcript:
 
 # --- roles ------------------------------------------------------------------------------
 
-#: Author words and types of the supported tools (and speaker prefixes in plain logs, in
-#: the five languages) → role. Lower-case.
-ROLE_WORDS: Mapping[str, str] = {
-    # Omniaudit / generic
-    "agent": "agent", "bot": "bot", "customer": "customer", "system": "system",
-    "operator": "agent", "support": "agent", "staff": "agent", "admin": "agent",
-    "team": "agent", "assistant": "bot", "chatbot": "bot", "virtual assistant": "bot",
-    "user": "customer", "visitor": "customer", "client": "customer", "lead": "customer",
-    "contact": "customer", "end-user": "customer", "end_user": "customer", "guest": "customer",
-    # Finnish
-    "asiakaspalvelija": "agent", "asiakaspalvelu": "agent", "myyjä": "agent",
-    "botti": "bot", "asiakas": "customer", "järjestelmä": "system",
-    # Swedish
-    "handläggare": "agent", "kundtjänst": "agent", "kund": "customer", "besökare": "customer",
-    # German
-    "mitarbeiter": "agent", "berater": "agent", "kunde": "customer", "besucher": "customer",
-    # French
-    "conseiller": "agent", "conseillère": "agent", "conseillere": "agent",
-    "visiteur": "customer", "système": "system",
-}
+def _role_words() -> dict[str, str]:
+    """Author words and types → role, from every language file (``role_words``), lower-case."""
+    from auditor.extract.lexicon import load_lexicons
+
+    out: dict[str, str] = {}
+    for lex in load_lexicons().values():
+        for role, words in lex.role_words.items():
+            for w in words:
+                out.setdefault(w.lower(), role)
+    return out
+
+
+#: Author words and types of the supported tools and speaker prefixes in plain logs, in every
+#: language Omniaudit reads → role (``agent``, ``bot``, ``customer``, ``system``).
+ROLE_WORDS: Mapping[str, str] = _role_words()
 
 
 def role_of(word: str | None) -> str | None:
@@ -124,9 +125,17 @@ def role_of(word: str | None) -> str | None:
     return None
 
 
+def _fold(s: str) -> str:
+    """Case and accents folded: "LémanPhone" and "Lemanphone" are the same account."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", s.casefold())
+                   if not unicodedata.combining(c))
+
+
 def _company(name: str, company_names: Sequence[str]) -> bool:
-    low = name.casefold()
-    return any(c and c.casefold() in low for c in company_names)
+    low = _fold(name)
+    return any(c and _fold(c) in low for c in company_names)
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -320,12 +329,17 @@ def parse_csv(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transc
 
 # --- plain text logs --------------------------------------------------------------------
 
-_TIME = r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s?[AaPp][Mm])?"
-_DATE = r"\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}"
+# Clock times as exports write them: "14:03", "14.03.27", "2:03 PM", "2:03\u202fpm",
+# "2:03 a. m.", "14:03:27".
+_TIME = (r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?"
+         r"(?:[\s\u202f\u00a0]?(?:[AaPp]\.?[\s\u202f\u00a0]?[Mm]\.?))?")
+_DATE = r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}"
 TEXT_LINE_RE = re.compile(
-    rf"^\[(?P<ts>(?:(?:{_DATE})[ T,]*)?{_TIME})\]\s*(?P<speaker>[^:\n]{{1,60}}?)\s*:"
+    rf"^[\[(](?P<ts>(?:(?:{_DATE})[ T,]*)?{_TIME})[\])]\s*(?P<speaker>[^:\n]{{1,60}}?)\s*:"
     r"\s?(?P<text>.*)$"
 )
+# "(7:21:04 PM) *** Hannah Clarke has joined the chat ***": a tool's own line.
+_TEXT_SYSTEM_RE = re.compile(rf"^[\[(](?:(?:{_DATE})[ T,]*)?{_TIME}[\])]\s*\*\*\*.*$")
 _ROLE_PREFIX_RE = re.compile(r"^(?P<word>[^\W\d_]+(?:[ -][^\W\d_]+)?)\b\s*(?P<rest>.*)$")
 _PAREN_ROLE_RE = re.compile(r"^(?P<name>.*?)\s*\((?P<word>[^()]{1,30})\)$")
 
@@ -351,8 +365,8 @@ def _speaker_role(speaker: str, company_names: Sequence[str]) -> tuple[str, str]
     return "customer", speaker
 
 
-def _line_messages(raw: str, opens: Callable[[int, str], dict[str, Any] | None]
-                   ) -> list[Message]:
+def _line_messages(raw: str, opens: Callable[[int, str], dict[str, Any] | None],
+                   first_line: int = 1) -> list[Message]:
     """Messages of a line-based export.
 
     A line that ``opens`` recognises starts a message (a dict of role, name, ts, text and
@@ -367,7 +381,7 @@ def _line_messages(raw: str, opens: Callable[[int, str], dict[str, Any] | None]
             messages.append(Message(pending["role"], pending["name"], pending["ts"],
                                     pending["text"].strip(), pending["line"]))
 
-    for n, line in enumerate(raw.splitlines(), start=1):
+    for n, line in enumerate(raw.splitlines(), start=first_line):
         opened = opens(n, line)
         if opened is not None:
             flush()
@@ -378,37 +392,56 @@ def _line_messages(raw: str, opens: Callable[[int, str], dict[str, Any] | None]
     return messages
 
 
-def parse_text_log(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
-    """``[12:01] Agent Anna: text``; lines without a prefix continue the previous message."""
+def parse_text_log(raw: str, path: Path, company_names: Sequence[str] = (),
+                   customers: Sequence[str] = (), first_line: int = 1) -> Transcript:
+    """``[12:01] Agent Anna: text`` or ``(12:01:05 PM) Anna: text``; lines without a prefix
+    continue the previous message.
+
+    ``customers`` are speakers the export names as the visitor (an e-mailed transcript's
+    "Visitor:" header): everyone else who speaks is the company.
+    """
+    visitors = {c.casefold() for c in customers if c}
 
     def opens(n: int, line: str) -> dict[str, Any] | None:
+        if _TEXT_SYSTEM_RE.match(line):
+            return {"role": "system", "name": "", "ts": None, "text": line, "line": n}
         m = TEXT_LINE_RE.match(line)
         if not m:
             return None
-        role, name = _speaker_role(m.group("speaker").strip(), company_names)
+        speaker = m.group("speaker").strip()
+        role, name = _speaker_role(speaker, company_names)
+        if visitors and role == "customer" and speaker.casefold() not in visitors:
+            role, name = "agent", speaker
         return {"role": role, "name": name, "ts": m.group("ts"), "text": m.group("text"),
                 "line": n}
 
-    messages = _line_messages(raw, opens)
+    messages = _line_messages(raw, opens, first_line)
     if not messages:
-        raise TranscriptError(path, "no '[hh:mm] Speaker: text' lines found", 1)
-    return Transcript(path.stem, path, tuple(messages), "text")
+        raise TranscriptError(path, "no '[hh:mm] Speaker: text' lines found", first_line)
+    return Transcript(path.stem, path, tuple(messages), "text", tuple(customers))
 
 
 # --- WhatsApp ---------------------------------------------------------------------------
 
-# Android: "31/12/2026, 10:01 - Name: text"; iOS: "[31.12.2026, 10.01.15] Name: text".
-_WA_DATE = r"\d{1,2}[./]\d{1,2}[./]\d{2,4}"
+# Android: "31/12/2026, 10:01 - Name: text", "2026-11-12 14:03 - …", "11/12/26, 2:03 PM - …",
+# "12.11.26, 14:03 - …"; iOS: "[31.12.2026, 10.01.15] Name: text", "[2026-11-14 09:41:12] …".
+_WA_DATE = r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}"
 WHATSAPP_LINE_RE = re.compile(
-    rf"^\u200e?(?:\[(?P<date>{_WA_DATE}),?\s(?P<time>{_TIME})\]"
-    rf"|(?P<date2>{_WA_DATE}),?\s(?P<time2>{_TIME})\s[-\u2013])\s(?P<rest>.*)$"
+    rf"^[\u200e\u200f]?(?:\[(?P<date>{_WA_DATE}),?\s(?P<time>{_TIME})\]"
+    rf"|(?P<date2>{_WA_DATE}),?\s(?P<time2>{_TIME})\s?[-\u2013])\s(?P<rest>.*)$"
 )
-_WA_SYSTEM_HINTS = ("end-to-end", "päästä päähän", "end-to-end-krypterade", "verschlüsselt",
-                    "chiffrés de bout en bout", "<media omitted>", "<media jätetty pois>")
+
+
+def _system_lines() -> tuple[str, ...]:
+    """The system lines exports write, in every language file (chat_system_lines)."""
+    from auditor.extract.lexicon import load_lexicons
+
+    return tuple(h for lex in load_lexicons().values() for h in lex.chat_system_lines)
 
 
 def parse_whatsapp(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
     """A WhatsApp "Export chat" file; the company's account is named by ``company_names``."""
+    system = _system_lines()
 
     def opens(n: int, line: str) -> dict[str, Any] | None:
         m = WHATSAPP_LINE_RE.match(line)
@@ -417,7 +450,9 @@ def parse_whatsapp(raw: str, path: Path, company_names: Sequence[str] = ()) -> T
         ts = f"{m.group('date') or m.group('date2')} {m.group('time') or m.group('time2')}"
         rest = m.group("rest").lstrip("\u200e")
         name, sep, text = rest.partition(": ")
-        if not sep or len(name) > 60 or any(h in rest.lower() for h in _WA_SYSTEM_HINTS):
+        # iOS marks its own lines (encryption notices, "image omitted") with U+200E.
+        if (not sep or len(name) > 60 or text.startswith("\u200e")
+                or any(h in rest.lower() for h in system)):
             return {"role": "system", "name": "", "ts": ts, "text": rest, "line": n}
         role = "agent" if _company(name, company_names) else "customer"
         if role == "agent" and re.search(r"bot", name, re.I):
@@ -565,29 +600,195 @@ def parse_intercom(raw: str, path: Path, company_names: Sequence[str] = ()) -> T
                       tuple(personal))
 
 
+def _text_value(value: Any) -> str:
+    """Telegram's ``text``: a string, or a list of strings and ``{"type", "text"}`` entities."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(p if isinstance(p, str) else _str(p.get("text"))
+                       if isinstance(p, Mapping) else "" for p in value)
+    return ""
+
+
+def parse_telegram(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
+    """Telegram Desktop's ``result.json``: ``messages`` with ``from``, ``date`` and ``text``.
+
+    Telegram has no roles: an author whose name contains the brand or a configured agent
+    name is the company, everyone else a customer; service messages are system.
+    """
+    doc = _json(raw, path)
+    if not isinstance(doc, Mapping) or not isinstance(doc.get("messages"), list):
+        raise TranscriptError(path, "Telegram export without a 'messages' list", 1)
+    finder = _LineFinder(raw)
+    messages: list[Message] = []
+    personal: list[str] = []
+    for m in doc["messages"]:
+        if not isinstance(m, Mapping):
+            continue
+        text = _text_value(m.get("text"))
+        if not text.strip():
+            continue
+        name = _str(m.get("from") or m.get("actor"))
+        if _str(m.get("type")) != "message":
+            role = "system"
+        elif _company(name, company_names):
+            role = "bot" if re.search(r"bot\b", name, re.I) else "agent"
+        else:
+            role = "customer"
+            if name:
+                personal.append(name)
+        line = finder.line(m.get("text") if isinstance(m.get("text"), str) else text)
+        messages.append(Message(role, name, _str(m.get("date")) or None, text, line))
+    if isinstance(doc.get("name"), str) and doc["name"] not in personal and not _company(
+            doc["name"], company_names):
+        personal.append(doc["name"])
+    return Transcript(str(doc.get("id") or path.parent.name or path.stem), path,
+                      tuple(messages), "telegram", tuple(dict.fromkeys(personal)))
+
+
+def _meta_text(value: Any) -> str:
+    """Meta's exports write UTF-8 bytes as Latin-1 code points ("Zo\u00c3\u00ab" is "Zoë")."""
+    text = _str(value)
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
+def parse_instagram(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
+    """Instagram / Messenger ``message_1.json``: ``participants`` and ``messages`` (newest
+    first in the file; read oldest first). The company is the participant named like the
+    brand or a configured agent; the others are customers."""
+    doc = _json(raw, path)
+    if not isinstance(doc, Mapping) or not isinstance(doc.get("messages"), list):
+        raise TranscriptError(path, "Instagram/Messenger export without a 'messages' list", 1)
+    finder_lines: dict[int, int | None] = {}
+    finder = _LineFinder(raw)
+    raw_messages = [m for m in doc["messages"] if isinstance(m, Mapping)]
+    for i, m in enumerate(raw_messages):  # file order, so repeated texts keep their lines
+        finder_lines[i] = finder.line(_str(m.get("content")))
+    people = [_meta_text(p.get("name")) for p in _list(doc.get("participants"))
+              if isinstance(p, Mapping)]
+    def sent(i: int) -> tuple[int, int]:
+        ts = raw_messages[i].get("timestamp_ms")
+        return (ts if isinstance(ts, int) and not isinstance(ts, bool) else 0, i)
+
+    order = sorted(range(len(raw_messages)), key=sent)
+    messages: list[Message] = []
+    for i in order:
+        m = raw_messages[i]
+        text = _meta_text(m.get("content"))
+        if not text.strip():
+            continue
+        name = _meta_text(m.get("sender_name"))
+        role = ("agent" if _company(name, company_names) else "customer")
+        messages.append(Message(role, name, _timestamp(m.get("timestamp_ms")), text,
+                                finder_lines[i]))
+    personal = tuple(p for p in people if p and not _company(p, company_names))
+    return Transcript(_str(doc.get("thread_path")) or path.parent.name or path.stem, path,
+                      tuple(messages), "instagram", personal)
+
+
+_HEADER_RE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z-]{0,40}):\s?(?P<value>.*)$")
+
+
+def parse_email(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
+    """A chat transcript e-mailed by a live-chat tool (Zendesk Chat, LiveChat, Tidio …).
+
+    The message is read with the standard library's e-mail parser (MIME, quoted-printable,
+    charsets); its plain-text body is a chat log. A "Visitor:" (or "Customer:", "Name:")
+    line above the log names the customer, so every other speaker is the company even
+    when agents sign with first names only; the visitor's name and e-mail are masked.
+    """
+    import email
+    from email import policy
+
+    try:
+        msg = email.message_from_string(raw, policy=policy.default)
+    except Exception as e:  # noqa: BLE001 - the e-mail parser on untrusted input
+        raise TranscriptError(path, f"not a readable e-mail: {e}", 1) from None
+    part = msg.get_body(preferencelist=("plain",)) if msg.is_multipart() else msg
+    if part is None:
+        raise TranscriptError(path, "e-mail without a plain-text body", 1)
+    try:
+        body = part.get_content()
+    except (LookupError, ValueError, AttributeError):
+        body = part.get_payload(decode=True)
+        body = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body or "")
+    if not isinstance(body, str):
+        raise TranscriptError(path, "e-mail without a plain-text body", 1)
+    visitors: list[str] = []
+    for line in body.splitlines()[:40]:
+        h = _HEADER_RE.match(line.strip())
+        if h and role_of(h.group("key")) == "customer" or h and h.group("key").lower() in (
+                "name", "email", "e-mail", "phone"):
+            value = h.group("value").strip()
+            if value:
+                visitors.append(value)
+    # Evidence lines count from the top of the file: the body starts after the headers.
+    head_end = raw.find("\n\n")
+    first = raw.count("\n", 0, head_end) + 3 if head_end >= 0 else 1
+    t = parse_text_log(body, path, company_names, visitors, first_line=first)
+    return Transcript(str(msg.get("X-Zopim-Chat-Id") or msg.get("Message-ID") or path.stem),
+                      path, t.messages, "email", tuple(visitors))
+
+
 # --- detection --------------------------------------------------------------------------
 
 Parser = Callable[[str, Path, Sequence[str]], Transcript]
 PARSERS: Mapping[str, Parser] = {
     "omniaudit": parse_omniaudit, "csv": parse_csv, "text": parse_text_log,
     "whatsapp": parse_whatsapp, "zendesk": parse_zendesk, "livechat": parse_livechat,
-    "intercom": parse_intercom,
+    "intercom": parse_intercom, "telegram": parse_telegram, "instagram": parse_instagram,
+    "email": parse_email,
 }
 
 
 def _json_format(raw: str) -> str | None:
-    """Which JSON shape a document has, from its top-level keys (cheap key search first)."""
-    head = raw[:20000]
-    if '"omniaudit-transcript/' in head or re.search(r'"messages"\s*:', head):
+    """Which JSON shape a document has, from its structure — never a guess: a JSON file of
+    some other tool is "unrecognised", not read as one of ours."""
+    try:
+        doc = json.loads(raw)
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    if isinstance(doc, list) and len(doc) == 1:
+        doc = doc[0]
+    if not isinstance(doc, Mapping):
+        return None
+    inner = doc.get("chat") if isinstance(doc.get("chat"), Mapping) else \
+        doc.get("conversation") if isinstance(doc.get("conversation"), Mapping) else doc
+    messages = doc.get("messages")
+    items = [m for m in messages if isinstance(m, Mapping)][:20] if isinstance(messages,
+                                                                             list) else []
+    if doc.get("format") == FORMAT_ID or (
+            items and all(isinstance(m.get("role"), str) and "text" in m for m in items)):
         return "omniaudit"
-    if re.search(r'"conversation_parts"\s*:', raw) or re.search(r'"type"\s*:\s*"conversation"',
-                                                                 head):
-        return "intercom"
-    if re.search(r'"history"\s*:', raw):
-        return "zendesk"
-    if re.search(r'"threads?"\s*:', raw) and re.search(r'"users"\s*:', raw):
-        return "livechat"
+    if items and all("sender_name" in m and ("timestamp_ms" in m or "content" in m)
+                     for m in items):
+        return "instagram"
+    if items and all("date" in m and "type" in m and ("from" in m or "actor" in m
+                                                        or m.get("type") == "service")
+                     for m in items):
+        return "telegram"
+    if isinstance(inner, Mapping):
+        if "conversation_parts" in inner or (inner.get("type") == "conversation"
+                                             and isinstance(inner.get("source"), Mapping)):
+            return "intercom"
+        if isinstance(inner.get("history"), list):
+            return "zendesk"
+        if ("thread" in inner or "threads" in inner) and isinstance(inner.get("users"), list):
+            return "livechat"
     return None
+
+
+_EMAIL_HEADERS = ("from:", "to:", "subject:", "date:", "message-id:", "mime-version:",
+                  "content-type:", "return-path:", "received:")
+
+
+def _looks_like_email(lines: Sequence[str]) -> bool:
+    """An RFC 822 message: header lines, several of them the usual ones."""
+    known = sum(ln.lower().startswith(_EMAIL_HEADERS) for ln in lines[:15])
+    return known >= 3 and all(_HEADER_RE.match(ln) or ln[:1] in " \t" for ln in lines[:3])
 
 
 def detect_format(raw: str) -> str | None:
@@ -600,6 +801,8 @@ def detect_format(raw: str) -> str | None:
     lines = [ln for ln in stripped.splitlines()[:20] if ln.strip()]
     if not lines:
         return None
+    if _looks_like_email(lines):
+        return "email"
     if sum(bool(WHATSAPP_LINE_RE.match(ln)) for ln in lines) >= max(1, len(lines) // 3):
         return "whatsapp"
     if sum(bool(TEXT_LINE_RE.match(ln)) for ln in lines) >= max(1, len(lines) // 3):
@@ -620,8 +823,9 @@ def parse_transcript(raw: str, path: Path, fmt: str = "auto",
         detected = detect_format(raw)
         if detected is None and raw.lstrip().startswith(("{", "[")):
             _json(raw, path)  # broken JSON is reported as such, with its line
-            raise TranscriptError(path, "JSON of an unknown shape; expected the omniaudit, "
-                                        "Zendesk Chat, LiveChat or Intercom shape "
+            raise TranscriptError(path, "unrecognised format: JSON of an unknown shape; "
+                                        "expected the omniaudit, Zendesk Chat, LiveChat, "
+                                        "Intercom, Telegram or Instagram/Messenger shape "
                                         "(docs/transcripts.md)", 1)
         if detected is None:
             raise TranscriptError(path, "unrecognised transcript format; expected one of "

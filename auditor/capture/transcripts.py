@@ -7,11 +7,13 @@ messages (``docs/transcripts.md``). Each message keeps the line it starts on whe
 format has lines, so evidence points at ``file:line``.
 
 Only ``agent`` and ``bot`` messages are company claims; ``customer`` lines are questions
-(a customer asking "eikö se ollut 19,90?" states nothing about the offer). A claim is
-attributed to the offer named in the same message, before the value; failing that to the
-offer under discussion — the last one named by anyone in the conversation. So "Sen
-kuukausihinta on 24,90 €/kk" after the customer asked about "Kuitu 1000" is about
-``fiber-1000``.
+(a customer asking "eikö se ollut 19,90?" states nothing about the offer). Capture does not
+decide which offer a claim is about — matching does (:meth:`auditor.matching.Matcher.
+match_observations`), so that a re-check with new aliases re-attributes every claim. Each
+claim carries what matching needs: the message (``text``), where in it the value is
+(``span``) and, as ``msg:`` hints, the conversation's earlier messages, newest first — the
+offer under discussion is named there. So "Sen kuukausihinta on 24,90 €/kk" after the
+customer asked about "Kuitu 1000" is about ``fiber-1000``.
 
 Personal data is masked before anything is stored or reported: e-mail addresses, phone
 numbers, and the names of customers (from the ``name`` field and the export's visitor
@@ -37,9 +39,8 @@ from auditor.capture.transcript_formats import (
     parse_transcript,
 )
 from auditor.config import AuditConfig, TranscriptChannel
-from auditor.extract.brand import brand_mentions, brand_stem
+from auditor.extract.brand import brand_mentions, mention_value
 from auditor.extract.text import extract_facts
-from auditor.matching import Matcher
 from auditor.model import (
     BRAND_SUBJECT,
     CaptureError,
@@ -61,9 +62,48 @@ COMPANY_ROLES = frozenset({"agent", "bot"})
 # a match may only start at a word boundary: captured text is hostile, and an unbounded
 # `[\w.+-]+@` scans to the end of a megabyte of letters from every position (quadratic).
 _EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
-# International (+358 40 123 4567) and Finnish national (040 123 4567, 09-123 456) numbers.
-_PHONE_RE = re.compile(r"(?<![\w,.])(?:\+\d{1,3}[\s-]?)?\(?0?\d{1,3}\)?[\s-]?\d{2,4}[\s-]?\d{2,4}"
-                       r"(?:[\s-]?\d{2,4})?(?![\w,.]{0,8}\s{0,3}(?:€|e\b|eur|euro|kk|gt|gb|mbit|%))")
+#: Candidates per text handed to phonenumbers; past it (a hostile wall of digits) every
+#: candidate is masked outright, which keeps masking linear and errs on privacy's side.
+MAX_PHONE_LOOKUPS = 100
+# Where a phone number may be: a run of digits and the separators numbers are written with,
+# bounded on both sides (a megabyte of digits holds no candidate, and costs linear time).
+_PHONE_CANDIDATE = re.compile(r"(?<![\d+])\+?\(?\d[\d \u00a0\u202f().\-/]{5,24}\d(?![\d])")
+
+
+def _phone_regions() -> tuple[str, ...]:
+    from auditor.extract.lexicon import load_lexicons
+
+    return tuple(dict.fromkeys(r for lex in load_lexicons().values() for r in lex.phone_regions))
+
+
+def _phone_spans(text: str) -> list[tuple[int, int]]:
+    """Phone numbers in any country's notation, found by the phonenumbers library (Google's
+    libphonenumber) in every region the language files name: "+33 1 49 52 99 70" is one
+    number, "040 123 4567" a Finnish one, "(212) 555-0142" an American one."""
+    import phonenumbers
+
+    spans: list[tuple[int, int]] = []
+    for n, cand in enumerate(_PHONE_CANDIDATE.finditer(text)):
+        if sum(c.isdigit() for c in cand.group(0)) < 7:
+            continue
+        if n >= MAX_PHONE_LOOKUPS:  # hostile text: mask the rest without asking
+            spans.append(cand.span())
+            continue
+        for region in _phone_regions():
+            try:
+                for m in phonenumbers.PhoneNumberMatcher(cand.group(0), region,
+                                                         leniency=phonenumbers.Leniency.VALID):
+                    if sum(c.isdigit() for c in m.raw_string) >= 7:
+                        spans.append((cand.start() + m.start, cand.start() + m.end))
+            except Exception:  # noqa: BLE001 - a third-party parser on untrusted text
+                continue
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def parse_omniaudit_json(raw: str, path: Path) -> Transcript:
@@ -89,8 +129,13 @@ def load_transcript(path: Path, fmt: str = "auto", company_names: Iterable[str] 
 def mask_pii(text: str, names: Iterable[str] = ()) -> str:
     """Replace e-mail addresses, phone numbers and the given personal names."""
     text = _EMAIL_RE.sub("[email]", text)
-    text = _PHONE_RE.sub(lambda m: "[phone]" if sum(c.isdigit() for c in m.group(0)) >= 7
-                         else m.group(0), text)
+    spans = _phone_spans(text)
+    if spans:
+        parts, last = [], 0
+        for a, b in spans:
+            parts += [text[last:a], "[phone]"]
+            last = b
+        text = "".join(parts) + text[last:]
     parts: set[str] = set()
     for n in names:
         n = n.strip()
@@ -122,54 +167,65 @@ def _name_stems(name: str) -> set[str]:
     return {st for st in stems if len(st) >= 3}
 
 
-def observations_from_transcript(t: Transcript, *, channel: str, source: str, matcher: Matcher,
+#: Earlier messages kept with each claim (newest first) and how much of each: the offer
+#: under discussion is named within the last few turns.
+CONTEXT_MESSAGES = 6
+CONTEXT_CHARS = 240
+
+
+def observations_from_transcript(t: Transcript, *, channel: str, source: str,
                                  brand: str | None = None, retired: Sequence[str] = (),
-                                 today: date | None = None) -> list[Observation]:
-    """The company's claims in one conversation, attributed and masked."""
+                                 today: date | None = None,
+                                 currency: str | None = None) -> list[Observation]:
+    """The company's claims in one conversation, masked, with the context matching needs.
+
+    Subjects are left to matching (``subject`` None, ``msg:`` hints); brand mentions are
+    about the brand and say so.
+    """
     customers = {m.name for m in t.messages if m.role == "customer" and m.name}
     customers.update(t.personal)
-    current: tuple[str, str, int] | None = None  # (subject, name as written, line)
+    earlier: list[str] = []  # masked texts of the messages so far, oldest first
     out: list[Observation] = []
+    company_speakers: set[str] = set()
     for index, msg in enumerate(t.messages):
         # Formats without lines (support tools' JSON) still need a stable place per message.
         where = msg.line if msg.line is not None else f"message {index + 1}"
         text = mask_pii(msg.text, customers)
-        mentions = matcher.find_mentions(text)
         speaker = "[customer]" if msg.role == "customer" else (msg.name or msg.role)
         evidence = Evidence(transcript=source, line=msg.line, speaker=f"{msg.role}: {speaker}",
                             timestamp=msg.timestamp)
         if msg.role in COMPANY_ROLES:
-            for f in extract_facts(text, today=today):
-                before = [m for m in mentions if m.start <= f.span[0]]
-                if before:
-                    m = before[-1]
-                    subject, how = m.subject, f"named in the message: {m.text!r} ({m.method})"
-                elif current:
-                    subject = current[0]
-                    how = f"offer under discussion: {current[1]!r} at line {current[2]}"
-                elif mentions:
-                    m = mentions[0]
-                    subject, how = m.subject, f"named in the message: {m.text!r} ({m.method})"
-                else:
-                    subject, how = None, None
+            context = tuple("msg:" + m[:CONTEXT_CHARS]
+                            for m in reversed(earlier[-CONTEXT_MESSAGES:]))
+            for f in extract_facts(text, today=today, currency=currency):
                 out.append(Observation(
                     id=observation_id(channel, f.attribute, f.value, source, where, f.span[0]),
                     channel=channel, attribute=f.attribute, value=f.value, text=text,
-                    evidence=evidence, subject=subject, match=how,
-                    subject_hints=tuple(m.text for m in mentions), currency=f.currency,
-                    period=f.period, source="transcript"))
+                    evidence=evidence, subject_hints=context, currency=f.currency,
+                    period=f.period, source="transcript", span=f.span))
             if brand:
                 for bm in brand_mentions(text, brand, retired):
-                    value = brand if bm.kind == "exact" else (
-                        brand_stem(bm.word, brand) if bm.kind == "misspelt" else bm.word)
+                    value = mention_value(bm, brand)
                     out.append(Observation(
                         id=observation_id(channel, "brand_name", value, source, where,
                                           bm.start),
                         channel=channel, attribute="brand_name", value=value, text=text,
                         evidence=evidence, subject=BRAND_SUBJECT, match="brand",
-                        source="transcript"))
-        if mentions:
-            current = (mentions[-1].subject, mentions[-1].text, msg.line)
+                        source="transcript", span=(bm.start, bm.end)))
+                # The name the company writes as its speaker label ("Vågnät Kundtjänst")
+                # is a brand mention too, once per conversation and name.
+                if msg.name and msg.name not in company_speakers:
+                    company_speakers.add(msg.name)
+                    label = mask_pii(msg.name, customers)
+                    for bm in brand_mentions(label, brand, retired):
+                        value = mention_value(bm, brand)
+                        out.append(Observation(
+                            id=observation_id(channel, "brand_name", value, source, where,
+                                              "speaker", bm.start),
+                            channel=channel, attribute="brand_name", value=value,
+                            text=f"speaker: {label}", evidence=evidence,
+                            subject=BRAND_SUBJECT, match="brand", source="transcript"))
+        earlier.append(text)
     return out
 
 
@@ -180,8 +236,10 @@ def transcript_files(root: Path, pattern: str) -> list[Path]:
 
 
 def capture_transcripts_channel(name: str, ch: TranscriptChannel, config: AuditConfig,
-                                matcher: Matcher, today: date | None = None) -> ChannelResult:
-    """Read every transcript of the channel; a broken file is an error, not a crash."""
+                                today: date | None = None) -> ChannelResult:
+    """Read every transcript of the channel; a broken file is an error, not a crash.
+
+    Which offer each claim is about is decided later, by matching."""
     root = config.resolve(ch.path)
     errors: list[CaptureError] = []
     if not root.exists():
@@ -206,7 +264,7 @@ def capture_transcripts_channel(name: str, ch: TranscriptChannel, config: AuditC
             continue
         visited.append(source)
         observations += observations_from_transcript(
-            t, channel=name, source=source, matcher=matcher,
+            t, channel=name, source=source,
             brand=brand.name if brand else None, retired=brand.retired_names if brand else (),
             today=today)
     return ChannelResult(name=name, kind="transcripts", device=None, pages_ok=len(visited),

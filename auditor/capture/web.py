@@ -52,6 +52,7 @@ from auditor.capture.crawl import (
     url_fetcher,
 )
 from auditor.config import AuditConfig, WebChannel
+from auditor.extract.money import locale_currency
 from auditor.extract.page import PageObservation, observations_from_page
 from auditor.model import (
     BRAND_SUBJECT,
@@ -252,7 +253,7 @@ async def extract_page(page: Any, *, channel: str, ch: WebChannel, config: Audit
     """Read the loaded page: its observations (with boxes) and the script's raw data."""
     brand = config.brand
     script_opts = {"logoSelector": brand.logo_selector if brand else None,
-                   "selectors": dict(ch.selectors)}
+                   "selectors": dict(ch.selectors), "brand": brand.name if brand else None}
     data = await page.evaluate(PAGE_SCRIPT, script_opts)
     html = data.pop("html", None) or ""  # only pages with structured data send it
     if len(html) > MAX_HTML_CHARS:
@@ -261,7 +262,8 @@ async def extract_page(page: Any, *, channel: str, ch: WebChannel, config: Audit
     viewport = f"{data['viewport']['w']}x{data['viewport']['h']}"
     found = observations_from_page(
         data, html, channel=channel, viewport=viewport, brand=brand.name if brand else None,
-        retired=brand.retired_names if brand else (), today=today, selectors=ch.selectors)
+        retired=brand.retired_names if brand else (), today=today, selectors=ch.selectors,
+        currency=locale_currency(ch.locale))
     for sel in data.get("selected") or ():
         if sel.get("error"):  # a broken configured selector is the config's problem: say so
             raise PageFailed(f"selector for {sel.get('attribute')!r} ({sel.get('rule')!r}) "

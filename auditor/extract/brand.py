@@ -1,9 +1,12 @@
 """Finding the brand's name, and near-misses of it, in text.
 
 Finnish inflects proper nouns ("Nordtelin", "Nordtelille"), so a mention is *exact* when the
-word is the brand name plus a short case ending. A capitalised word that is close to the
-brand name but not it ("Nortel", "Nordtell") is *misspelt*; a configured former name
-("TeleNord") is *retired*. Both are what the ``brand_name`` check reports.
+word is the brand name plus a short case ending. Brand names are compared as written: the
+same letters in another case ("NorthWind" for "Northwind", "VågNät" for "Vågnät") are
+*miscased* — except all capitals, which are typography ("NORDTEL"), and a lower-case brand
+capitalised at the start of a sentence. A capitalised word that is close to the brand name
+but not it ("Nortel", "Nordtell") is *misspelt*; a configured former name ("TeleNord") is
+*retired*. All three are what the ``brand_name`` check reports.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ MISSPELLING_SCORE = 85.0
 
 @dataclass(frozen=True)
 class BrandMention:
-    """A brand-like word in text: ``kind`` is ``exact``, ``misspelt`` or ``retired``."""
+    """A brand-like word in text: ``kind`` is ``exact``, ``miscased``, ``misspelt`` or
+    ``retired``."""
 
     word: str
     kind: str
@@ -47,7 +51,8 @@ def brand_mentions(text: str, brand: str, retired: Sequence[str] = ()) -> list[B
         word = m.group(0)
         w = word.casefold()
         if w.startswith(b) and w[len(b):] in _ENDINGS:
-            out.append(BrandMention(word, "exact", m.start(), m.end(), 100.0))
+            kind = "exact" if _same_as_written(word[:len(brand)], brand) else "miscased"
+            out.append(BrandMention(word, kind, m.start(), m.end(), 100.0))
             continue
         # Proper nouns only: a lower-case word that resembles the brand is ordinary language.
         if not word[0].isupper() or len(w) < max(3, len(b) - 3):
@@ -61,6 +66,22 @@ def brand_mentions(text: str, brand: str, retired: Sequence[str] = ()) -> list[B
         if score >= MISSPELLING_SCORE:
             out.append(BrandMention(word, "misspelt", m.start(), m.end(), float(score)))
     return sorted(out, key=lambda x: x.start)
+
+
+def _same_as_written(stem: str, brand: str) -> bool:
+    """Whether a word spells the brand as the brand writes itself (all capitals and a
+    sentence-initial capital of a lower-case brand are typography, not a misspelling)."""
+    if stem == brand or (stem.isupper() and len(stem) > 1):
+        return True
+    return brand[:1].islower() and stem == brand[:1].upper() + brand[1:]
+
+
+def mention_value(m: BrandMention, brand: str) -> str:
+    """The ``brand_name`` observation value of a mention: the brand itself when written
+    right, else the word as written without its case ending ("Nortelin" → "Nortel")."""
+    if m.kind == "exact":
+        return brand
+    return m.word if m.kind == "retired" else brand_stem(m.word, brand)
 
 
 def brand_stem(word: str, brand: str) -> str:

@@ -5,9 +5,14 @@ each was shown, subject hints, logo, colours) plus the page's HTML for schema.or
 This module is pure: no browser, no network, so it is tested on fixtures and re-runnable.
 
 * Text units → :func:`auditor.extract.text.extract_facts` → one observation per fact, with
-  the unit's subject hints (card title first, then the page's h1).
-* Units inside the page chrome (header, nav, footer) give no offer facts: they are site-wide
-  and would be attributed to whatever offer happens to precede them.
+  the unit's subject hints (a card's own title; elsewhere the nearest titles, then the
+  page's own title), its struck-through spans (an amount there is a ``list_price``) and its
+  role on the page: ``main`` (the page's own offer), ``other`` (another product's card) or
+  ``chrome`` (header, navigation, footer: channel-wide, never one offer's; matching also
+  turns text repeated on most pages of a channel into chrome).
+* A page's observations come in order of role (its own offer first) and, for prices, of
+  prominence (the largest price of the main offer first): the first ``price`` of a page is
+  its product's price.
 * schema.org Product/Offer data (extruct: JSON-LD, microdata, RDFa) → ``source="structured"``
   observations, hinted by ``sku``/``gtin`` and name; OpenGraph product tags
   (``product:price:amount``, ``og:title``) when a page has no schema.org offer.
@@ -32,7 +37,7 @@ from typing import Any
 
 from coloraide import Color
 
-from auditor.extract.brand import brand_mentions, brand_stem
+from auditor.extract.brand import brand_mentions, mention_value
 from auditor.extract.money import parse_amount
 from auditor.extract.text import FEES, FREE_WORD_RE, LABEL_RE, extract_facts
 from auditor.model import (
@@ -82,11 +87,14 @@ def observations_from_page(
     retired: Sequence[str] = (),
     today: date | None = None,
     selectors: Mapping[str, str] | None = None,
+    currency: str | None = None,
 ) -> list[PageObservation]:
-    """All observations of one page, in page order, de-duplicated by id.
+    """All observations of one page, de-duplicated by id: the page's own offer first, its
+    most prominent price first among them, then other products', then the chrome.
 
     ``selectors`` are the channel's configured selectors; the attributes they name are read
     only from the elements they select (``page["selected"]``, from ``page_script.js``).
+    ``currency`` is the channel's own currency (what "kr" or "$" means there).
     """
     if not isinstance(page, Mapping):
         return []
@@ -95,12 +103,14 @@ def observations_from_page(
     overridden = frozenset(selectors or ())
     out: list[PageObservation] = []
     out += [po for po in _text_observations(page, channel=channel, url=url, viewport=viewport,
-                                            today=today)
+                                            today=today, currency=currency)
             if po.observation.attribute not in overridden]
     if overridden:
         out += _selected_observations(page, channel=channel, url=url, viewport=viewport,
-                                      today=today, attributes=overridden)
-    out += _structured_observations(html, channel=channel, url=url, today=today)
+                                      today=today, attributes=overridden, currency=currency)
+    main_title = page.get("main_title") if isinstance(page.get("main_title"), str) else None
+    out += _structured_observations(html, channel=channel, url=url, today=today,
+                                    main_title=main_title)
     if brand:
         out += _brand_observations(page, html, channel=channel, url=url, viewport=viewport,
                                    brand=brand, retired=retired)
@@ -110,7 +120,22 @@ def observations_from_page(
         if po.observation.id not in seen:
             seen.add(po.observation.id)
             unique.append(po)
-    return unique
+    return sorted(unique, key=_reading_order)
+
+
+_ROLE_RANK = {"main": 0, None: 1, "other": 2, "chrome": 3}
+_SOURCE_RANK = {"selector": 0, "text": 1, "structured": 2}
+_PRICES = frozenset({"price", "monthly_price", "promo_price"})
+
+
+def _reading_order(po: PageObservation) -> tuple[int, int, float, int]:
+    """The page's own offer first; among its prices the visible, largest one first (the price
+    a shopper reads), then structured data; then other products; the chrome last."""
+    o = po.observation
+    price = o.attribute in _PRICES
+    prominence = -(o.shown.font_px or 0.0) if price and o.shown.visible is not False else 0.0
+    return (_ROLE_RANK.get(o.role, 1), 0 if price else 1, prominence,
+            _SOURCE_RANK.get(o.source, 1) if price else 0)
 
 
 def _units(page: Mapping[str, Any], key: str) -> Iterable[Mapping[str, Any]]:
@@ -144,13 +169,28 @@ def _selector(unit: Mapping[str, Any]) -> str | None:
     return sel if isinstance(sel, str) else None
 
 
+def _role(unit: Mapping[str, Any]) -> str:
+    role = unit.get("role")
+    if role in ("main", "other", "chrome"):
+        return str(role)
+    return "chrome" if unit.get("chrome") else "main"
+
+
+def _struck(unit: Mapping[str, Any]) -> tuple[tuple[int, int], ...]:
+    raw = unit.get("struck")
+    if not isinstance(raw, list | tuple):
+        return ()
+    return tuple((int(p[0]), int(p[1])) for p in raw
+                 if isinstance(p, list | tuple) and len(p) == 2
+                 and all(isinstance(v, int) and not isinstance(v, bool) for v in p))
+
+
 def _text_observations(page: Mapping[str, Any], *, channel: str, url: str, viewport: str,
-                       today: date | None) -> Iterable[PageObservation]:
+                       today: date | None, currency: str | None = None
+                       ) -> Iterable[PageObservation]:
     for unit in _units(page, "units"):
-        if unit.get("chrome"):
-            continue
         text = unit.get("text", "")
-        facts = extract_facts(text, today=today)
+        facts = extract_facts(text, today=today, struck=_struck(unit), currency=currency)
         if not facts:
             continue
         shown = _shown(unit)
@@ -158,13 +198,14 @@ def _text_observations(page: Mapping[str, Any], *, channel: str, url: str, viewp
         evidence = Evidence(url=url, selector=_selector(unit), viewport=viewport,
                             html=html if isinstance(html, str) else None)
         hints = _hints(unit)
+        role = _role(unit)
         for f in facts:
             obs = Observation(
                 id=observation_id(channel, f.attribute, f.value, url, _selector(unit),
                                   f.span[0]),
                 channel=channel, attribute=f.attribute, value=f.value, text=text,
                 evidence=evidence, subject_hints=hints, currency=f.currency, period=f.period,
-                shown=shown, source="text",
+                shown=shown, source="text", role=role, span=f.span,
             )
             yield PageObservation(obs, _box(unit.get("box")))
 
@@ -172,8 +213,8 @@ def _text_observations(page: Mapping[str, Any], *, channel: str, url: str, viewp
 # --- configured selectors ---------------------------------------------------------------
 
 def _selected_observations(page: Mapping[str, Any], *, channel: str, url: str, viewport: str,
-                           today: date | None,
-                           attributes: frozenset[str]) -> Iterable[PageObservation]:
+                           today: date | None, attributes: frozenset[str],
+                           currency: str | None = None) -> Iterable[PageObservation]:
     """One observation per element a configured selector picked, read as its attribute."""
     for unit in _units(page, "selected"):
         attribute = unit.get("attribute")
@@ -181,30 +222,32 @@ def _selected_observations(page: Mapping[str, Any], *, channel: str, url: str, v
         if not isinstance(attribute, str) or attribute not in attributes or unit.get("error"):
             continue
         text = unit.get("text", "")
-        read = selected_value(str(attribute), text, today)
+        read = selected_value(str(attribute), text, today, struck=_struck(unit),
+                              currency=currency)
         if read is None:
             continue
-        value, currency, period = read
+        value, cur, period = read
         html = unit.get("html")
         evidence = Evidence(url=url, selector=_selector(unit), viewport=viewport,
                             html=html if isinstance(html, str) else None)
         obs = Observation(
             id=observation_id(channel, attribute, value, url, _selector(unit), "selector"),
             channel=channel, attribute=str(attribute), value=value, text=text,
-            evidence=evidence, subject_hints=_hints(unit), currency=currency, period=period,
-            shown=_shown(unit), source="selector", match=None)
+            evidence=evidence, subject_hints=_hints(unit), currency=cur, period=period,
+            shown=_shown(unit), source="selector", match=None, role=_role(unit))
         yield PageObservation(obs, _box(unit.get("box")))
 
 
-def selected_value(attribute: str, text: str,
-                   today: date | None = None) -> tuple[Any, str | None, str | None] | None:
+def selected_value(attribute: str, text: str, today: date | None = None, *,
+                   struck: Iterable[tuple[int, int]] = (), currency: str | None = None,
+                   ) -> tuple[Any, str | None, str | None] | None:
     """The value of ``attribute`` in the text of an element a selector picked.
 
     The selector says *what* the element is, so the text only has to say *how much*: a fact
     of that attribute if the extractor finds one, else any amount (money attributes), a
     count (months), a free word ("ilmainen", "free" → 0), or the text itself (``offer``).
     """
-    facts = extract_facts(text, today=today)
+    facts = extract_facts(text, today=today, struck=tuple(struck), currency=currency)
     same = [f for f in facts if f.attribute == attribute]
     if same:
         return same[0].value, same[0].currency, same[0].period
@@ -336,18 +379,40 @@ def _rdfa_trees(nodes: Any) -> list[Mapping[str, Any]]:
     return [compact(n, 0) for n in nodes if isinstance(n, Mapping)]
 
 
-def _structured_observations(html: str, *, channel: str, url: str,
-                             today: date | None) -> Iterable[PageObservation]:
+def _main_product(products: Sequence[Mapping[str, Any]], main_title: str | None) -> int | None:
+    """Which schema.org product is the page's own: the one named like the page's title, or
+    the only one with an offer. Others (related products, an ItemList) are ``other``."""
+    from rapidfuzz import fuzz
+
+    with_offers = [i for i, p in enumerate(products) if _as_list(p.get("offers"))]
+    if main_title:
+        key = " ".join(main_title.casefold().split())
+        scored = [(fuzz.token_set_ratio(key, " ".join(
+            (_first_str(products[i].get("name")) or "").casefold().split())), i)
+            for i in with_offers]
+        best = max(scored, default=(0, None))
+        if best[0] >= 90:
+            return best[1]
+    return with_offers[0] if len(with_offers) == 1 else None
+
+
+_LIST_PRICE_TYPES = ("listprice", "strikethroughprice", "srp", "msrp", "invoiceprice")
+
+
+def _structured_observations(html: str, *, channel: str, url: str, today: date | None,
+                             main_title: str | None = None) -> Iterable[PageObservation]:
     if "schema.org" not in html and "application/ld+json" not in html:
         yield from _opengraph_observations(html, channel=channel, url=url)
         return
     products = _products(html, url)
     if not any(_as_list(p.get("offers")) for p in products):
         yield from _opengraph_observations(html, channel=channel, url=url)
-    for prod in products:
+    main = _main_product(products, main_title)
+    for index, prod in enumerate(products):
         name = _first_str(prod.get("name"))
         sku = _first_str(prod.get("sku")) or _first_str(prod.get("gtin"))
         hints = tuple(h for h in (f"sku:{sku}" if sku else None, name) if h)
+        role = "main" if index == main else "other"
         for offer in _as_list(prod.get("offers")):
             if not isinstance(offer, Mapping):
                 continue
@@ -360,11 +425,17 @@ def _structured_observations(html: str, *, channel: str, url: str,
                 if amount is None:
                     continue
                 monthly = _is_monthly(spec)
-                entries.append((_spec_attribute(spec, monthly), amount,
+                kind = str(_first_str(spec.get("priceType")) or "").rsplit("/", 1)[-1].lower()
+                attribute = "list_price" if kind in _LIST_PRICE_TYPES else \
+                    _spec_attribute(spec, monthly)
+                entries.append((attribute, amount,
                                 _first_str(spec.get("priceCurrency")) or currency,
                                 "month" if monthly else "once"))
-            if not entries:
+            if not any(e[0] != "list_price" for e in entries):
+                # AggregateOffer: the lowest price is what a shopper is told first.
                 amount = _decimal(offer.get("price"))
+                if amount is None:
+                    amount = _decimal(offer.get("lowPrice"))
                 if amount is not None:
                     entries.append(("price", amount, currency, "once"))
             valid_until = _first_str(offer.get("priceValidUntil"))
@@ -376,7 +447,7 @@ def _structured_observations(html: str, *, channel: str, url: str,
                     id=observation_id(channel, attribute, amount, url, "schema.org", sku, name),
                     channel=channel, attribute=attribute, value=amount, text=text,
                     evidence=evidence, subject_hints=hints, currency=cur, period=period,
-                    source="structured")
+                    source="structured", role=role)
                 yield PageObservation(obs, None)
             if valid_until:
                 iso = valid_until[:10]
@@ -384,7 +455,7 @@ def _structured_observations(html: str, *, channel: str, url: str,
                     id=observation_id(channel, "offer_ends", iso, url, "schema.org", sku, name),
                     channel=channel, attribute="offer_ends", value=iso,
                     text=f"priceValidUntil {valid_until}", evidence=evidence,
-                    subject_hints=hints, source="structured")
+                    subject_hints=hints, source="structured", role=role)
                 yield PageObservation(obs, None)
 
 
@@ -423,7 +494,7 @@ def _opengraph_observations(html: str, *, channel: str,
             channel=channel, attribute="price", value=amount,
             text=f"OpenGraph price of {name or sku or 'the page'}", evidence=evidence,
             subject_hints=hints, currency=currency.upper() if currency else None,
-            period="once", source="structured")
+            period="once", source="structured", role="main")
         yield PageObservation(obs, None)
 
 
@@ -461,7 +532,7 @@ def _brand_observations(page: Mapping[str, Any], html: str, *, channel: str, url
     logo = page.get("logo")
     if logo and logo.get("alt"):
         for m in brand_mentions(logo["alt"], brand, retired) or ():
-            value = brand if m.kind == "exact" else brand_stem(m.word, brand)
+            value = mention_value(m, brand)
             yield brand_obs("brand_name", value, f"logo alt text: {logo['alt']}",
                             logo.get("selector"), logo.get("box"))
     for unit in page.get("units", ()):
@@ -469,8 +540,8 @@ def _brand_observations(page: Mapping[str, Any], html: str, *, channel: str, url
         for m in brand_mentions(text, brand, retired):
             if m.kind == "exact":
                 continue  # correct mentions are counted once per page, from the logo
-            yield brand_obs("brand_name", brand_stem(m.word, brand) if m.kind == "misspelt"
-                            else m.word, text, unit.get("selector"), unit.get("box"),
+            yield brand_obs("brand_name", mention_value(m, brand), text, unit.get("selector"),
+                            unit.get("box"),
                             Shown(visible=bool(unit.get("visible"))))
     colour = primary_colour(page.get("colours") or ())
     if colour:

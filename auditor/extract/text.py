@@ -26,358 +26,24 @@ import bisect
 import dataclasses
 import functools
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from auditor.extract.money import currency_code, parse_amount
+from auditor.extract.lexicon import Lexicon, load_lexicons
+from auditor.extract.money import currency_code, currency_pattern, parse_amount
 
 __all__ = ["FREE_WORD_RE", "Fact", "LEXICONS", "Lexicon", "extract_facts"]
 
 
 # =========================================================================== vocabulary
-# Fragments are case-insensitive regular expressions. Keep them free of unbounded nested
-# repetition: they run on untrusted text of any size.
+# Every language's words live in its own data file (auditor/extract/lexicons/*.yaml, loaded
+# by auditor.extract.lexicon): adding a language is adding a file.
 
+#: The languages read, in priority order, by code.
+LEXICONS: dict[str, Lexicon] = load_lexicons()
 
-@dataclass(frozen=True)
-class Lexicon:
-    """The words of one language that the extractor understands.
-
-    Every field is a tuple of regex alternatives (fee fields map an attribute to them). All
-    languages' alternatives are merged into one pattern per job at import time.
-    """
-
-    #: Labels naming a fee right before (or, for fees, right after) its amount.
-    fee_labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    #: Short nouns for a fee after a "free" word: "free *activation*", "ilmainen *toimitus*".
-    fee_nouns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    #: Single words that mean "without this fee": "avausmaksuton".
-    fee_free_forms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    monthly_labels: tuple[str, ...] = ()
-    price_labels: tuple[str, ...] = ()
-    free_words: tuple[str, ...] = ()
-    #: Before a fee, up to three words away: "*ei* avausmaksua", "*eikä* siinä ole avausmaksua".
-    negations: tuple[str, ...] = ()
-    #: Words that undo a negation: "ei *sisällä* avausmaksua" means the fee is extra.
-    include_words: tuple[str, ...] = ()
-    #: After a fee, saying it is not charged: "avausmaksua *ei ole*", "setup fee *is waived*".
-    fee_absent_after: tuple[str, ...] = ()
-    #: Units after a count of months: "3 *kk*", "24 *months*".
-    month_units: tuple[str, ...] = ()
-    year_units: tuple[str, ...] = ()
-    #: After "/" following an amount: "€/*kk*", "/*mo*", "/*mån*".
-    per_month_slash: tuple[str, ...] = ()
-    per_year_slash: tuple[str, ...] = ()
-    #: Words joining an amount to a period noun: "*per* month", "*a* month".
-    per_words: tuple[str, ...] = ()
-    month_nouns: tuple[str, ...] = ()
-    year_nouns: tuple[str, ...] = ()
-    #: Words after an amount that are a period on their own: "*kuukaudessa*", "*monthly*".
-    monthly_words: tuple[str, ...] = ()
-    yearly_words: tuple[str, ...] = ()
-    #: Per-use prices ("0,84 €/min"): still a price, but neither monthly nor one-off.
-    per_unit_slash: tuple[str, ...] = ()
-    from_before: tuple[str, ...] = ()
-    from_after: tuple[str, ...] = ()
-    #: Before a struck-through regular price: "19,90 €/kk (*norm.* 29,90 €/kk)".
-    regular_before: tuple[str, ...] = ()
-    #: Before a count of months in a campaign: "*ensimmäiset* 3 kk", "*first* 3 months".
-    promo_first: tuple[str, ...] = ()
-    #: Between the months and the campaign amount: "3 kk *hintaan* 0 €".
-    promo_connectors: tuple[str, ...] = ()
-    #: Before a duration after the amount: "9,90 €/kk *for* 3 months".
-    promo_for_before: tuple[str, ...] = ()
-    #: After a duration after the amount: "0 €/kk 3 kk *ajan*".
-    promo_for_after: tuple[str, ...] = ()
-    contract_words: tuple[str, ...] = ()
-    #: Between a contract word and its months: "sopimuksen *kesto on* 24 kk".
-    contract_fillers: tuple[str, ...] = ()
-    #: Between the months and a contract word: "24 kk *mittainen* sopimus".
-    contract_adjectives: tuple[str, ...] = ()
-    open_ended: tuple[str, ...] = ()
-    offer_words: tuple[str, ...] = ()
-    #: Verbs after which an offer word means a quote: "*lähetin* tarjouksen", "*send* an offer".
-    quote_verbs: tuple[str, ...] = ()
-    #: After a percentage, making it a campaign: "30 % *alennus*", "20% *off*". After an
-    #: amount they make it a reduction rather than a price: "5 € *alennus*", "€5 *off*".
-    discount_words: tuple[str, ...] = ()
-    #: Before an amount that is a saving, not a price: "*säästä* 60 €", "*save* €60".
-    saving_words: tuple[str, ...] = ()
-    vat_included: tuple[str, ...] = ()
-    #: Matched before ``vat_included`` so that "ei sis. alv" is not read as "sis. alv".
-    vat_excluded_first: tuple[str, ...] = ()
-    vat_excluded: tuple[str, ...] = ()
-    #: Words before an end date: "voimassa 31.12.", "valid until".
-    ends_before: tuple[str, ...] = ()
-    #: Words after an end date: "31.12. *asti*".
-    ends_after: tuple[str, ...] = ()
-    speed_words: tuple[str, ...] = ()
-
-
-FINNISH = Lexicon(
-    fee_labels={
-        "activation_fee": (
-            r"(?:avaus|aktivointi|aktivoimis|liittymis|käyttöönotto|perustamis)maks\w*",
-            r"liittymän\s+avaus(?:maks\w*)?",
-        ),
-        "delivery_fee": (
-            r"toimitusmaks\w*", r"toimituskulu\w*", r"toimitus(?:hinta)?\b", r"postikulu\w*",
-            r"postitusmaks\w*", r"lähetyskulu\w*", r"rahtimaks\w*",
-        ),
-        "cancellation_fee": (r"irtisanomismaks\w*", r"irtisanomiskulu\w*", r"purkumaks\w*"),
-    },
-    fee_nouns={
-        "activation_fee": (r"avaus", r"aktivointi", r"liittymän\s+avaus", r"käyttöönotto"),
-        "delivery_fee": (r"toimitus", r"kotiinkuljetus", r"postitus"),
-        "cancellation_fee": (r"irtisanominen",),
-    },
-    fee_free_forms={
-        "activation_fee": (r"(?:avaus|aktivointi|liittymis)maksu(?:ton\w*|tto\w*|tta)",),
-        "delivery_fee": (r"toimitusmaksu(?:ton\w*|tto\w*|tta)", r"toimituskuluit\w*"),
-        "cancellation_fee": (r"irtisanomismaksu(?:ton\w*|tto\w*|tta)",),
-    },
-    monthly_labels=(r"kuukausi(?:maks|hin|veloit)\w*", r"kk-(?:hin|maks)\w*"),
-    price_labels=(r"hinta\w*", r"hinnal\w*", r"hinnat", r"maksaa", r"kertamaks\w*"),
-    free_words=(r"ilmai\w*", r"veloitukse(?:tta|ton)", r"maksut(?:ta|on)"),
-    negations=(r"ei", r"eikä", r"ilman"),
-    include_words=(r"sisäl\w*",),
-    fee_absent_after=(r"ei\s+(?:ole|peritä|veloiteta|tule|makseta)",),
-    month_units=(r"kk", r"kuukau\w*", r"kuukaude\w*", r"kuukausi"),
-    year_units=(r"vuo\w*",),
-    per_month_slash=(r"kk", r"kuukausi", r"kuukaus", r"kuukaudessa"),
-    per_year_slash=(r"v", r"vuosi", r"vuodessa", r"vuos"),
-    monthly_words=(r"kk", r"kuukaudessa", r"kuussa", r"kuukausittain", r"kuukaudelta"),
-    yearly_words=(r"vuodessa", r"vuosittain", r"vuodelta"),
-    per_unit_slash=(r"min", r"minuutti", r"kpl", r"gt", r"viesti", r"tunti", r"alkava\s+min"),
-    from_before=(r"alk\.?", r"alkaen", r"alkaen\s+vain"),
-    from_after=(r"alkaen", r"alk\.?"),
-    regular_before=(r"norm\.?", r"normaalisti", r"normaalihin\w*", r"ovh\.?", r"ennen"),
-    promo_first=(r"ensimmäiset", r"ensimmäisten", r"ensimmäiseksi", r"ensimmäisen"),
-    promo_connectors=(r"hintaan", r"hinnalla", r"vain", r"nyt", r"ajan"),
-    promo_for_after=(r"ajan",),
-    contract_words=(r"määräaik\w*", r"sopimu\w*", r"sitoutu\w*"),
-    contract_fillers=(r"kesto", r"pituus", r"aika", r"on", r"kausi", r"vähintään"),
-    contract_adjectives=(r"mittai\w*", r"pitui\w*", r"määräaikai\w*"),
-    open_ended=(
-        r"toistaiseksi\s+voimassa(?:\s+olev\w*)?(?:\s+sopimu\w*)?",
-        r"(?:ei|ilman)\s+määräaikaa",
-        r"(?:ei|ilman)\s+(?:sitoutumis\w*|sopimuskautta|määräaikaista\s+sopimusta)",
-    ),
-    offer_words=(r"\w*kampanj\w*", r"\w*tarjou(?:s|ks)\w*", r"\w*alennu\w*"),
-    quote_verbs=(r"lähet\w*", r"tein", r"teen", r"teemme", r"tehdä", r"teki\w*", r"pyydä\w*",
-                 r"pyysi\w*", r"pyytää", r"laadi\w*", r"laati\w*"),
-    discount_words=(r"alennus\w*", r"ale\b"),
-    saving_words=(r"säästä\w*", r"hyvitys\w*", r"hyvitämme"),
-    vat_included=(
-        r"sis(?:ältä\w*|\.)?\s*(?:alv|arvonlisäver\w*)(?::n)?\.?(?:\s*[0-9]+(?:[,.][0-9]+)?\s*%)?",
-        r"(?:alv|arvonlisäver\w*)(?::n)?\s+sisältäv\w*",
-    ),
-    vat_excluded_first=(
-        r"ei\s+sis(?:ällä|ällä\s+|\.)?\s*(?:alv|arvonlisäver\w*)(?::a|:ta)?\.?",
-        r"ilman\s+(?:alv\w*|arvonlisäver\w*)",
-    ),
-    vat_excluded=(
-        r"alv\s*0\s*%", r"\+\s*alv\.?", r"alv\.(?!\s*[0-9])", r"alv(?:ton\w*|itto\w*)",
-        r"arvonlisäveroton\w*", r"veroton\w*",
-    ),
-    ends_before=(r"voimassa(?:\s+(?:vielä|vain))?", r"päättyy", r"päättyen", r"loppuu",
-                 r"viimeinen\s+(?:voimassaolo|tilaus)?päivä", r"tilaa\s+viimeistään"),
-    ends_after=(r"asti", r"saakka", r"mennessä"),
-    speed_words=(r"megaa", r"megan", r"megainen"),
-)
-
-ENGLISH = Lexicon(
-    fee_labels={
-        "activation_fee": (
-            r"(?:one[- ]time\s+)?(?:activation|connection|set[- ]?up|opening|start[- ]?up"
-            r"|installation)\s+(?:fee|charge|cost)s?",
-            # A bare noun as a row label: "Activation: free", "Setup: €0".
-            r"(?:activation|connection|set[- ]?up|installation)(?=[ \t]*:)",
-        ),
-        "delivery_fee": (r"(?:delivery|shipping|postage)(?:\s+(?:fee|charge|cost)s?)?",),
-        "cancellation_fee": (
-            r"(?:early\s+)?(?:cancellation|termination|exit)\s+(?:fee|charge|cost)s?",
-        ),
-    },
-    fee_nouns={
-        "activation_fee": (r"activation", r"connection", r"set[- ]?up", r"installation"),
-        "delivery_fee": (r"delivery", r"shipping", r"postage"),
-        "cancellation_fee": (r"cancellation", r"termination"),
-    },
-    monthly_labels=(r"monthly\s+(?:fee|price|charge|cost|payment)s?",),
-    price_labels=(r"price[sd]?(?:\s+at)?", r"costs?", r"one[- ]off\s+(?:fee|price)"),
-    free_words=(r"free(?:\s+of\s+charge)?", r"at\s+no\s+(?:extra\s+)?(?:cost|charge)"),
-    negations=(r"no", r"not", r"without", r"zero"),
-    include_words=(r"includ\w*",),
-    fee_absent_after=(r"(?:is|are)\s+waived", r"(?:is|are)\s+not\s+charged"),
-    month_units=(r"months?", r"mo", r"mths?"),
-    year_units=(r"years?", r"yrs?"),
-    per_month_slash=(r"mo", r"mon", r"month", r"mth"),
-    per_year_slash=(r"yr", r"year"),
-    per_words=(r"per", r"a", r"an", r"each", r"every"),
-    month_nouns=(r"month", r"mo"),
-    year_nouns=(r"year", r"annum"),
-    monthly_words=(r"monthly", r"pcm", r"p/m"),
-    yearly_words=(r"yearly", r"annually"),
-    per_unit_slash=(r"min", r"minute", r"gb", r"sms", r"text", r"unit", r"pcs", r"hour"),
-    from_before=(r"from", r"starting\s+(?:at|from)", r"as\s+low\s+as"),
-    from_after=(r"onwards",),
-    regular_before=(r"regular(?:ly)?(?:\s+price)?", r"normally", r"was", r"usual(?:ly)?",
-                    r"instead\s+of"),
-    promo_first=(r"(?:for\s+)?(?:the\s+)?first",),
-    promo_connectors=(r"for", r"at", r"only", r"just", r"now"),
-    promo_for_before=(r"for",),
-    contract_words=(r"contract\w*", r"(?<!long-)(?<!short-)term\b", r"commitment",
-                    r"binding\s+period", r"tie-in"),
-    contract_fillers=(r"term", r"length", r"period", r"duration", r"is", r"of", r"minimum"),
-    contract_adjectives=(r"minimum", r"fixed(?:-term)?", r"initial"),
-    open_ended=(
-        r"no\s+fixed[- ]term(?:\s+contract)?",
-        r"no\s+(?:minimum\s+)?(?:contract|commitment)(?:\s+(?:term|period))?",
-        r"without\s+(?:an?\s+)?(?:fixed[- ]term\s+)?contract",
-        r"(?:rolling|open[- ]ended)\s+(?:monthly\s+)?contract",
-        r"cancel\s+(?:at\s+)?any\s*time",
-    ),
-    offer_words=(r"campaigns?", r"(?<!we )(?<!i )(?<!can )(?<!also )(?<!to )offers?",
-                 r"deals?", r"promotions?", r"promo"),
-    quote_verbs=(r"send", r"sent", r"email\w*", r"request\w*", r"make", r"made"),
-    discount_words=(r"off\b", r"discount\w*"),
-    saving_words=(r"save", r"saving", r"credit"),
-    vat_included=(
-        r"incl(?:\.|ud(?:e|es|ed|ing)|usive\s+of)?\s+(?:[0-9]+(?:[.,][0-9]+)?\s*%\s+)?VAT"
-        r"(?:\s*[0-9]+(?:[.,][0-9]+)?\s*%)?",
-        r"VAT\s+incl(?:\.|uded)?",
-    ),
-    vat_excluded=(
-        r"excl(?:\.|uding|usive\s+of)?\s+VAT", r"VAT\s+excl(?:\.|uded)?", r"ex\.?\s+VAT",
-        r"\+\s*VAT", r"plus\s+VAT",
-    ),
-    ends_before=(r"valid\s+(?:until|till|through|thru|to)", r"until", r"till", r"through",
-                 r"thru", r"ends?(?:\s+on)?", r"ending(?:\s+on)?", r"expires?(?:\s+on)?",
-                 r"last\s+day"),
-    speed_words=(),
-)
-
-SWEDISH = Lexicon(
-    fee_labels={
-        "activation_fee": (r"(?:öppnings|aktiverings|start|anslutnings)avgift\w*",),
-        "delivery_fee": (r"fraktavgift\w*", r"frakt\b", r"leveransavgift\w*"),
-        "cancellation_fee": (r"uppsägningsavgift\w*",),
-    },
-    fee_nouns={"delivery_fee": (r"frakt", r"leverans"),
-               "activation_fee": (r"aktivering", r"öppning", r"anslutning")},
-    monthly_labels=(r"månadsavgift\w*", r"månadskostnad\w*"),
-    price_labels=(r"pris\b", r"kostar"),
-    free_words=(r"gratis", r"kostnadsfri\w*", r"avgiftsfri\w*", r"fri\b"),
-    negations=(r"ingen", r"inget", r"utan"),
-    include_words=(r"ingår", r"inkl\w*"),
-    month_units=(r"månaderna", r"månaders", r"månader", r"månad", r"mån"),
-    year_units=(r"år",),
-    per_month_slash=(r"mån", r"månad"),
-    per_year_slash=(r"år",),
-    per_words=(r"i", r"per"),
-    month_nouns=(r"månaden", r"månad"),
-    year_nouns=(r"året", r"år"),
-    from_before=(r"från",),
-    regular_before=(r"ord\.?(?:\s+pris)?", r"ordinarie(?:\s+pris)?"),
-    promo_first=(r"de\s+första", r"första"),
-    promo_connectors=(r"för",),
-    contract_words=(r"bindningstid\w*", r"avtal\w*"),
-    open_ended=(r"tillsvidare\w*", r"(?:ingen|utan)\s+bindningstid"),
-    offer_words=(r"kampanj\w*", r"erbjudande\w*", r"rea\b"),
-    discount_words=(r"rabatt",),
-    saving_words=(r"spara", r"spar"),
-    vat_included=(r"inkl\.?\s+moms", r"moms\s+ingår"),
-    vat_excluded=(r"exkl\.?\s+moms", r"\+\s*moms"),
-    ends_before=(r"t\.?\s?o\.?\s?m\.?", r"till\s+och\s+med", r"gäller\s+till"),
-)
-
-GERMAN = Lexicon(
-    fee_labels={
-        "activation_fee": (
-            r"(?:anschluss|aktivierungs|einrichtungs|bereitstellungs)(?:gebühr|preis)\w*",
-        ),
-        "delivery_fee": (r"versandkosten", r"liefergebühr\w*", r"versand\b"),
-        "cancellation_fee": (r"kündigungsgebühr\w*",),
-    },
-    fee_nouns={"delivery_fee": (r"versand", r"lieferung"),
-               "activation_fee": (r"bereitstellung", r"aktivierung", r"anschluss",
-                                  r"einrichtung")},
-    fee_free_forms={"delivery_fee": (r"versand(?:kosten)?frei\w*",)},
-    monthly_labels=(r"grundgebühr\w*", r"monatliche\s+gebühr\w*", r"monatspreis\w*"),
-    price_labels=(r"preis\b", r"kostet"),
-    free_words=(r"kostenlos\w*", r"gratis", r"entfällt"),
-    negations=(r"keine?", r"ohne"),
-    include_words=(r"enthalt\w*", r"inklusive"),
-    fee_absent_after=(r"entfällt",),
-    month_units=(r"monate?n?", r"monats", r"mon\."),
-    year_units=(r"jahre?n?",),
-    per_month_slash=(r"monat", r"mon", r"mtl"),
-    per_year_slash=(r"jahr",),
-    per_words=(r"pro", r"im"),
-    month_nouns=(r"monat",),
-    year_nouns=(r"jahr",),
-    monthly_words=(r"monatlich", r"mtl\."),
-    yearly_words=(r"jährlich",),
-    from_before=(r"ab",),
-    regular_before=(r"statt", r"regulär"),
-    promo_first=(r"(?:in\s+)?(?:den\s+)?ersten",),
-    promo_for_before=(r"für",),
-    contract_words=(r"vertrag\w*", r"mindestlaufzeit", r"laufzeit"),
-    open_ended=(r"ohne\s+(?:mindest)?(?:vertrags)?laufzeit", r"keine\s+mindestlaufzeit",
-                r"monatlich\s+kündbar"),
-    offer_words=(r"angebot\w*", r"aktion\w*"),
-    discount_words=(r"rabatt",),
-    saving_words=(r"sparen", r"spare", r"sie\s+sparen"),
-    vat_included=(r"inkl\.?\s+(?:[0-9]+\s*%\s+)?mwst\.?", r"mwst\.?\s+inklusive"),
-    vat_excluded=(r"zzgl\.?\s+mwst\.?", r"exkl\.?\s+mwst\.?"),
-    ends_before=(r"(?:gültig\s+)?bis(?:\s+zum)?", r"endet(?:\s+am)?"),
-)
-
-FRENCH = Lexicon(
-    fee_labels={
-        "activation_fee": (r"frais\s+(?:de\s+mise\s+en\s+service|d['’]activation|d['’]ouverture"
-                           r"|de\s+raccordement)",),
-        "delivery_fee": (r"frais\s+de\s+(?:livraison|port)",),
-        "cancellation_fee": (r"frais\s+de\s+résiliation",),
-    },
-    fee_nouns={"delivery_fee": (r"livraison",)},
-    monthly_labels=(r"mensualité\w*", r"abonnement\s+mensuel"),
-    price_labels=(r"prix",),
-    free_words=(r"gratuit\w*", r"offert\w*"),
-    negations=(r"sans", r"pas\s+de", r"aucuns?"),
-    include_words=(r"compris\w*", r"inclu\w*"),
-    month_units=(r"premiers\s+mois", r"mois"),
-    year_units=(r"ans?",),
-    per_month_slash=(r"mois",),
-    per_year_slash=(r"an",),
-    per_words=(r"par",),
-    month_nouns=(r"mois",),
-    year_nouns=(r"an",),
-    from_before=(r"à\s+partir\s+de", r"dès"),
-    regular_before=(r"au\s+lieu\s+de", r"prix\s+normal"),
-    promo_first=(r"les", r"les\s+premiers"),
-    promo_connectors=(r"à",),
-    promo_for_before=(r"pendant",),
-    contract_words=(r"engagement", r"d['’]engagement", r"contrat"),
-    contract_fillers=(r"de", r"d['’]une\s+durée\s+de", r"durée"),
-    open_ended=(r"sans\s+engagement",),
-    offer_words=(r"offre\w*", r"promotion\w*"),
-    discount_words=(r"de\s+(?:réduction|remise)",),
-    saving_words=(r"économisez",),
-    vat_included=(r"(?-i:TTC)\b", r"TVA\s+comprise"),
-    vat_excluded=(r"(?-i:HT)\b", r"hors\s+taxes?"),
-    ends_before=(r"jusqu['’]?\s?(?:au|à)", r"se\s+termine(?:\s+le)?", r"valable\s+jusqu['’]au"),
-)
-
-#: The languages read, in priority order. Add a Lexicon here to read another language.
-LEXICONS: dict[str, Lexicon] = {
-    "fi": FINNISH, "en": ENGLISH, "sv": SWEDISH, "de": GERMAN, "fr": FRENCH,
-}
-
-#: Languages handed to dateparser for written-out dates ("31 December 2026").
 DATE_LANGUAGES: list[str] = list(LEXICONS)
 
 FEES: tuple[str, ...] = ("activation_fee", "delivery_fee", "cancellation_fee")
@@ -416,24 +82,27 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-_SP = r"[ \t\u00a0\u202f]"  # spaces inside one line, including no-break and narrow no-break
-# A number as prices are written: "24,90", "24.90", "1 234,50", "1.234,50", "1,234.50", "29,-".
-# ASCII digits only: other scripts' digits are not how these sites write prices.
+_SP = r"[ \t\u00a0\u202f\u2009]"  # spaces inside one line: no-break, narrow, thin
+# A number as prices are written: "24,90", "24.90", "1 234,50", "1.234,50", "1,234.50",
+# "1'049.95", "1,00,000" (lakh), "29,-", "49.–". ASCII digits only: other scripts' digits are
+# not how these sites write prices. price-parser reads the value (money.parse_amount).
 _NUMBER = (
-    r"(?<![0-9])(?<![0-9][.,])(?<![^\W\d_])(?!0[0-9])"
-    r"(?:[0-9]{1,3}(?:(?:[ \u00a0\u202f.,])(?=[0-9]{3}(?![0-9]))[0-9]{3})+|[0-9]+)"
-    r"(?:[.,][0-9]{1,2}|,-)?(?![0-9])(?![.,][0-9])"
+    r"(?<![0-9])(?<![0-9][.,])(?!0[0-9])"
+    r"(?:[0-9]{1,3}(?:[ \u00a0\u202f\u2009.,'’](?=[0-9]{3}(?![0-9]))[0-9]{3})+"
+    r"|[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}(?![0-9])"
+    r"|[0-9]+)"
+    r"(?:[.,][0-9]{1,2}(?![0-9])|[.,][0-9]{4,6}(?![0-9])|[.,][-–—](?![0-9]))?"
+    r"(?![0-9])(?![.,][0-9])"
 )
-_CUR_BEFORE = r"(?:€|\$|£|\b(?:EUR|USD|GBP|SEK|NOK|DKK|CHF)\b\.?)"
-_CUR_AFTER = (
-    r"(?:€|\$|£|\b(?:EUR|USD|GBP|SEK|NOK|DKK|CHF)\b|euro(?:a|n|on|lla|lle|ja|t|s)?\b"
-    r"|e(?![\w-])(?!\.\w)|kr\b|:-)"
-)
+_CUR = currency_pattern()
+# "4,90e": how Finnish agents type the euro; lower case, after a number only ("190E" is a
+# model, "38E" a size).
+_CUR_AFTER = rf"(?:{_CUR}|(?-i:e)(?![\w-])(?!\.\w))"
 MONEY_RE = _compile(
-    rf"(?:(?P<pre>{_CUR_BEFORE}){_SP}{{0,2}})?(?P<num>{_NUMBER})"
+    rf"(?:(?P<pre>{_CUR}){_SP}{{0,2}}|(?<![^\W\d_]))(?P<num>{_NUMBER})"
     rf"(?:{_SP}{{0,2}}(?P<post>{_CUR_AFTER}))?"
 )
-BARE_NUMBER_RE = _compile(_NUMBER)
+BARE_NUMBER_RE = _compile(rf"(?<![^\W\d_]){_NUMBER}")
 # What a bare number named by a label may be followed by: the end, punctuation, a joining
 # word. Anything else means it counts something other than money: a percent, a unit
 # ("hinta 24 kk", "50 Gt"), a range ("toimitus 1–3 arkipäivässä"), a time ("12:30"), or
@@ -560,7 +229,12 @@ OFFER_RE = _compile(
     rf"|[0-9]+(?:[,.][0-9]+)?{_SP}*%{_SP}*{_field('discount_words')}"
 )
 
-DISCOUNT_AFTER_RE = _compile(rf"{_SP}*{_field('discount_words')}")
+DISCOUNT_AFTER_RE = _compile(
+    rf"{_SP}*(?:{_field('discount_words')}|{_field('extra_words')}(?![\w-]))")
+#: "both", "kummassakin", "båda": a chat claim about several offers (auditor.matching).
+SEVERAL_RE = _compile(rf"(?<![\w-]){_field('several_words')}(?![\w-])")
+#: "Kuitu 100 *ja* Kuitu 300": the words that join offer names into one claim's subject.
+AND_RE = _compile(rf"^[\s,]*(?:{_field('and_words')})?[\s,]*$")
 SAVING_BEFORE_RE = _compile(
     rf"(?<![\w-]){_field('saving_words')}(?:{_SP}+[^\W\d_]+){{0,2}}{_SP}*:?{_SP}*$"
 )
@@ -568,7 +242,15 @@ _DOTTED_DATE_RE = re.compile(r"(?:[12]?[0-9]|3[01])\.(?:0?[1-9]|1[0-2])")
 QUOTE_BEFORE_RE = _compile(
     rf"(?<![\w-]){_field('quote_verbs')}(?:\s+[^\W\d_]+){{0,2}}\s+$"
 )
-REGULAR_BEFORE_RE = _compile(rf"(?<![\w-]){_field('regular_before')}{_SP}*:?{_SP}*$")
+LIST_PRICE_BEFORE_RE = _compile(
+    rf"(?<![\w-]){_field('list_price_before')}[ \t\u00a0\u202f\u2009:(]*$")
+NOT_PRICE_BEFORE_RE = _compile(
+    rf"(?:(?<![\w-]){_field('not_price_before')}{_SP}*:?|=){_SP}*$")
+NOT_PRICE_AFTER_RE = _compile(rf"[\s,]*{_field('not_price_after')}(?![\w-])")
+# "Från månad 7 549 kr/mån": after a month word a number counts months; "7 549" is not one
+# amount written with a space between thousands.
+_MONTH_WORD_BEFORE_RE = _compile(
+    rf"(?<![\w-])(?:{_field('month_units')}|{_field('month_nouns')}){_SP}*$")
 FROM_BEFORE_RE = _compile(rf"(?<![\w-]){_field('from_before')}{_SP}*:?{_SP}*$")
 FROM_AFTER_RE = _compile(rf"{_SP}*,?{_SP}*{_field('from_after')}(?![\w-])")
 
@@ -621,7 +303,8 @@ class _Amount:
     period: str | None  # "month" | "year" | "unit" | None
     from_price: bool = False
     label: str | None = None
-    regular: bool = False  # marked as the usual price a campaign is compared with
+    #: A former or list price: after "norm.", "UVP", "ord. pris", "was", or struck through.
+    listed: bool = False
 
 
 @dataclass
@@ -637,19 +320,26 @@ class _Label:
 # =========================================================================== extraction
 
 
-def extract_facts(text: str, *, today: date | None = None) -> list[Fact]:
+def extract_facts(text: str, *, today: date | None = None,
+                  struck: Iterable[tuple[int, int]] = (),
+                  currency: str | None = None) -> list[Fact]:
     """Every fact one text unit states, in text order.
 
     ``today`` resolves end dates written without a year ("voimassa 31.12. asti" is the next
-    31 December on or after ``today``). Never raises on any string.
+    31 December on or after ``today``). ``struck`` are the character spans the page showed
+    struck through (``<del>``, ``<s>``, ``line-through``): an amount inside one is a
+    ``list_price``. ``currency`` is the channel's own currency, which an ambiguous sign
+    ("kr", "$") means when it can. Never raises on any string.
     """
     if not isinstance(text, str) or not text:
         return []
-    return list(_extract_cached(text, today or date.today()))
+    spans = tuple(sorted((int(a), int(b)) for a, b in struck)) if struck else ()
+    return list(_extract_cached(text, today or date.today(), spans, currency))
 
 
 @functools.lru_cache(maxsize=16_384)
-def _extract_cached(text: str, today: date) -> tuple[Fact, ...]:
+def _extract_cached(text: str, today: date, struck: tuple[tuple[int, int], ...] = (),
+                    currency: str | None = None) -> tuple[Fact, ...]:
     """Facts are a pure function of (text, today), and a site repeats itself: navigation,
     footers, fee tables and disclaimers are the same text on every page. Facts are frozen,
     so cached ones can be shared; the bound caps memory at a few tens of MB."""
@@ -659,16 +349,22 @@ def _extract_cached(text: str, today: date) -> tuple[Fact, ...]:
     free_fees = list(_free_fees(text))
     contracts = list(_contracts(text, digits=digits))
     facts = free_fees + contracts
+    ends: list[Fact] = []
     if digits:
         facts += _money_facts(text, _Spans(f.span for f in free_fees),
-                              _Spans(f.span for f in contracts))
+                              _Spans(f.span for f in contracts), _Spans(struck), currency)
         facts += _speeds(text)
+        ends = _offer_ends(text, today, has_offer=OFFER_RE.search(text) is not None)
     facts += _vat(text)
-    offer = _offer(text, concrete=digits or bool(facts))
+    # A campaign is a price, a duration or an end date: the word for "offer" alone is a
+    # button, a heading or a menu item ("Till erbjudandet", "Angebote", "See offer").
+    discount = _discount_offer(text)
+    offer = _offer(text) if ends or discount or any(
+        f.attribute in _CAMPAIGN_TERMS for f in facts) else None
+    offer = offer or discount
     if offer:
         facts.append(offer)
-    if digits:
-        facts += _offer_ends(text, today, has_offer=offer is not None)
+    facts += ends
     facts.sort(key=lambda f: (f.span[0], f.span[1]))
     return tuple(facts)
 
@@ -676,56 +372,112 @@ def _extract_cached(text: str, today: date) -> tuple[Fact, ...]:
 # --- money ------------------------------------------------------------------------------
 
 
-def _money_facts(text: str, free_fees: _Spans, contracts: _Spans) -> list[Fact]:
-    """Amounts with their meaning: fee, monthly price, campaign price or plain price.
+def _money_facts(text: str, free_fees: _Spans, contracts: _Spans, struck: _Spans,
+                 currency: str | None) -> list[Fact]:
+    """Amounts with their meaning: fee, monthly price, campaign price, list or plain price.
 
     Labels inside a "no fee" phrase ("Ei avausmaksua") are spent: they must not name the
     next amount. Months inside a contract phrase are not a campaign's months.
     """
     labels = [lab for lab in _labels(text) if not free_fees.overlaps((lab.start, lab.end))]
-    amounts = [a for a in _currency_amounts(text) if not free_fees.overlaps((a.start, a.end))]
+    amounts = [a for a in _currency_amounts(text, currency)
+               if not free_fees.overlaps((a.start, a.end))]
     amounts += _labelled_bare_amounts(text, labels, amounts)
+    if not amounts:
+        amounts = _lone_amount(text)
     amounts.sort(key=lambda a: a.start)
     for a in amounts:
         _read_period(text, a)
+        a.listed = a.listed or struck.overlaps((a.start, a.end))
     _bind_labels(text, labels, amounts)
     promos = _Spans()
     facts: list[Fact] = []
     for a in amounts:
         facts += _classify(text, a, contracts, promos)
     facts += _free_promos(text, contracts, promos)
-    return _campaign_against_regular(facts, amounts)
+    if any(f.attribute == "monthly_price" for f in facts):
+        # "299 kr/mån (ord. pris 349 kr)": the former price of a monthly price is monthly.
+        facts = [dataclasses.replace(f, period="month")
+                 if f.attribute == "list_price" and f.period == "once" else f for f in facts]
+    return facts
 
 
-def _campaign_against_regular(facts: list[Fact], amounts: list[_Amount]) -> list[Fact]:
-    """"19,90 €/kk (norm. 29,90 €/kk)": the marked price is the regular monthly price and
-    the other monthly price in the unit is the campaign's, so they are not two rival prices.
+#: The whole unit is one number as prices are written ("29,90", "1 075", "(1.299,00)"), or
+#: a number with decimals next to a currency word the table lacks: a price element whose
+#: currency sits in another element.
+_LONE_AMOUNT_RE = re.compile(
+    rf"[\s(]*(?P<num>{_NUMBER})[\s)*]*")
+_MONEY_SHAPE_RE = re.compile(r"[.,][0-9]{2}$|[.,][-–—]$|[0-9][ \u00a0\u202f\u2009.,'’][0-9]{3}")
+
+
+def _lone_amount(text: str) -> list[_Amount]:
+    """A unit that is nothing but an amount with decimals or digit groups is a price.
+
+    Shops split the currency into its own element (``<span>29,90</span><span>€</span>``)
+    or leave it to the page's context; a bare "29,90" in a unit of its own is what a reader
+    takes for a price. Plain integers ("24", "2026", "100") stay out: they are counts,
+    years, speeds and pagination far more often than prices.
     """
-    regular = {(a.start, a.end) for a in amounts if a.regular and a.period == "month"}
-    if not regular:
-        return facts
-    return [
-        dataclasses.replace(f, attribute="promo_price")
-        if f.attribute == "monthly_price" and f.span not in regular else f
-        for f in facts
-    ]
+    m = _LONE_AMOUNT_RE.fullmatch(text)
+    if not m or not _MONEY_SHAPE_RE.search(m.group("num")):
+        return []
+    value = _number_value(m.group("num"))
+    if value is None:
+        return []
+    return [_Amount(m.start("num"), m.end("num"), value, None, None)]
 
 
 def _labels(text: str) -> list[_Label]:
     return [_Label(m.start(), m.end(), m.lastgroup or "price") for m in LABEL_RE.finditer(text)]
 
 
-def _currency_amounts(text: str) -> list[_Amount]:
-    """Numbers written with a currency marker; discounts ("-10 €") are not prices."""
+def _currency_amounts(text: str, hint: str | None = None) -> list[_Amount]:
+    """Numbers written with a currency marker; discounts ("-10 €") and thresholds ("orders
+    over £50", "$49+") are not prices."""
     out: list[_Amount] = []
-    for m in MONEY_RE.finditer(text):
+    for m in _money_matches(text):
         marker = m.group("pre") or m.group("post")
-        if not marker or _is_discount(text, m.start(), m.end()):
+        # "299,-" and "49.–" are how Nordic, German and Swiss shops write whole amounts of
+        # money: the dash is the currency's mark even when no sign follows.
+        dashed = m.group("num")[-1] in "-–—"
+        if not (marker or dashed) or _is_discount(text, m.start(), m.end()):
+            continue
+        if _is_threshold(text, m.start(), m.end()):
             continue
         value = _number_value(m.group("num"))
         if value is not None:
-            out.append(_Amount(m.start(), m.end(), value, currency_code(marker), None))
+            out.append(_Amount(m.start(), m.end(), value,
+                               currency_code(marker, hint) if marker else hint, None))
     return out
+
+
+def _money_matches(text: str) -> Iterator[re.Match[str]]:
+    """Money pattern matches, where a space-grouped number right after a month word is
+    re-read from its second group ("Från månad 7 549 kr" is month 7, then 549 kr)."""
+    pos = 0
+    while True:
+        m = MONEY_RE.search(text, pos)
+        if m is None:
+            return
+        num = m.group("num")
+        first = re.match(r"[0-9]{1,3}[ \u00a0\u202f\u2009]", num)
+        if first and not m.group("pre") and _MONTH_WORD_BEFORE_RE.search(
+                text, max(0, m.start("num") - 30), m.start("num")):
+            pos = m.start("num") + first.end()
+            continue
+        yield m
+        pos = m.end()
+
+
+def _is_threshold(text: str, start: int, end: int) -> bool:
+    """"Free delivery on orders over £50", "Noch 20,01 € bis …", "$49+", "Varukorg 0 kr",
+    "399 + 279 = 678 kr/mån", "678 kr/mån totalt": a limit or a total, not a price."""
+    if NOT_PRICE_BEFORE_RE.search(text, max(0, start - 40), start):
+        return True
+    if text[end:end + 1] == "+" and not text[end + 1:end + 2].isalnum():
+        return True
+    period = PERIOD_RE.match(text, end)
+    return NOT_PRICE_AFTER_RE.match(text, period.end() if period else end) is not None
 
 
 def _labelled_bare_amounts(text: str, labels: list[_Label],
@@ -793,7 +545,7 @@ def _read_period(text: str, a: _Amount) -> None:
         FROM_BEFORE_RE.search(text, max(0, a.start - 25), a.start)
         or FROM_AFTER_RE.match(text, a.end)
     )
-    a.regular = REGULAR_BEFORE_RE.search(text, max(0, a.start - 25), a.start) is not None
+    a.listed = LIST_PRICE_BEFORE_RE.search(text, max(0, a.start - 30), a.start) is not None
 
 
 def _bind_labels(text: str, labels: list[_Label], amounts: list[_Amount]) -> None:
@@ -808,7 +560,11 @@ def _bind_labels(text: str, labels: list[_Label], amounts: list[_Amount]) -> Non
     pending: _Label | None = None
     for _, _, item in events:
         if isinstance(item, _Label):
-            pending = item
+            # "frakten kostar 99 kr", "the setup fee costs £20": a verb of costing after a
+            # fee label says how much the fee is; it does not start a price of its own.
+            if not (pending and pending.attribute in FEES and item.attribute == "price"
+                    and _gap_ok(text, pending.end, item.start)):
+                pending = item
             continue
         if pending and pending.end <= item.start and _gap_ok(text, pending.end, item.start):
             item.label = pending.attribute
@@ -855,6 +611,9 @@ def _classify(text: str, a: _Amount, contracts: _Spans, promos: _Spans) -> list[
 
     if a.label in FEES:
         return [money(a.label, "month" if a.period == "month" else "once")]
+    if a.listed:
+        return [money("list_price", "month" if a.period == "month" else
+                      {"year": "year", "unit": None}.get(a.period or "", "once"))]
     promo = _promo_months(text, a, contracts, promos)
     if promo is not None:
         months, span = promo
@@ -948,34 +707,36 @@ def _vat(text: str) -> Iterator[Fact]:
         yield Fact("vat_included", m.lastgroup == "incl", m.group(0), m.span())
 
 
-# The bare word for "offer" is also the label of buttons and links ("Katso tarjous", "Pyydä
-# tarjous", "See offer"): after a call-to-action verb, or alone, it announces no campaign.
-# Compounds ("Syystarjous") and campaign words ("kampanja") always do.
-_BARE_OFFER_WORDS = frozenset({"tarjous", "tarjouksen", "tarjoukset", "tarjouksia", "offer",
-                               "offers", "deal", "deals", "erbjudande", "angebot", "offre"})
-_CTA_BEFORE_RE = re.compile(
-    r"(?:katso|pyydä|näytä|lue|avaa|tutustu|vertaa|valitse|tilaa|see|view|get|request|show|"
-    r"compare|open|claim|se|visa|begär|ansehen|anfordern|voir|demander)\W+\w*\W*$",
-    re.IGNORECASE)
+#: Facts that make a unit with a campaign word a campaign: a price, a duration, an end date.
+_CAMPAIGN_TERMS = frozenset({"price", "monthly_price", "promo_price", "promo_months",
+                             "list_price", "offer_ends"})
+_PERCENT_DISCOUNT_RE = _compile(
+    rf"[0-9]+(?:[,.][0-9]+)?{_SP}*%{_SP}*{_field('discount_words')}|[-−–][0-9]+(?:[,.][0-9]+)?"
+    rf"{_SP}*%")
 
 
-def _offer(text: str, *, concrete: bool = True) -> Fact | None:
+def _offer(text: str) -> Fact | None:
     """The unit announces a campaign; its value is the unit's own text, tidied and capped.
 
-    ``concrete`` says whether the unit also carries a number or another fact: a bare offer
-    word after a call-to-action verb, or alone, without either, is a button or a link.
+    Called only for units that also state a price, a duration or an end date (or a
+    percentage off, :func:`_discount_offer`): a campaign word on its own is a button, a
+    menu item or a heading, not a campaign.
     """
     for m in OFFER_RE.finditer(text):
         if m.group(0).lower() in NOT_BENEFIT_WORDS:
-            continue
-        if not concrete and m.group(0).lower() in _BARE_OFFER_WORDS and (
-                _CTA_BEFORE_RE.search(text, max(0, m.start() - 30), m.start())
-                or not text[:m.start()].strip() and not text[m.end():].strip(" .!:")):
             continue
         if QUOTE_BEFORE_RE.search(text, max(0, m.start() - 40), m.start()):
             continue  # "lähetin tarjouksen sähköpostiisi": a quote, not a campaign
         return Fact("offer", _collapsed_prefix(text, OFFER_TEXT_LIMIT), m.group(0), m.span())
     return None
+
+
+def _discount_offer(text: str) -> Fact | None:
+    """"-30 %", "20 % alennus", "25% off": a reduction in percent is a campaign by itself."""
+    m = _PERCENT_DISCOUNT_RE.search(text)
+    if m is None:
+        return None
+    return Fact("offer", _collapsed_prefix(text, OFFER_TEXT_LIMIT), m.group(0), m.span())
 
 
 def _collapsed_prefix(text: str, limit: int) -> str:

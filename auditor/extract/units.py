@@ -271,45 +271,251 @@ def collapsed(el: Any) -> bool:
     return _is_collapsed(_walk_flags(el))
 
 
+_SKIP_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "select",
+                        "option", "textarea", "button", "object", "canvas"})
+_STRUCK = frozenset({"del", "s", "strike"})
+_INLINE_DISPLAYS = frozenset({"inline", "inline-block", "inline-flex", "inline-grid",
+                              "inline-table", "contents", "ruby", "ruby-text"})
+_CENTS_AFTER_RE = re.compile(r"[0-9][.,]?$")
+_NUMBER_TAIL_RE = re.compile(r"[0-9][0-9 .,'’]*$")
+_SPLIT_CENTS_RE = re.compile(r"([0-9]) ([.,][0-9]{2}(?![0-9]))")
+_FOOTNOTE_RE = re.compile(r"^[*†‡¹²³⁴0-9]{1,2}$")
+_LABEL_MONTHS_RE = re.compile(r"[0-9]+\s*(kk|mån|mnd|months?|Monate?)", re.IGNORECASE)
+_KEYED_XPATH = "ancestor-or-self::*[@data-sku or @data-product-id or @data-offer-id or @data-offer]"
+
+
+class _Composer:
+    """The page script's ``compose``: a unit's text as a reader sees it, with struck spans.
+
+    Hidden parts, script/style/template text and buttons are left out (a unit hidden as a
+    whole is still read); a line break or a block boundary is a space; cents in ``<sup>``
+    join their amount; footnote marks are dropped; "19 ,90" split over elements is one
+    number.
+    """
+
+    def __init__(self) -> None:
+        self.out = ""
+        self.struck: list[list[int]] = []
+
+    def put(self, s: str | None, struck: bool) -> None:
+        if not s:
+            return
+        s = _WS.sub(" ", s)
+        if s.startswith(" ") and (not self.out or self.out.endswith(" ")):
+            s = s[1:]
+        if not s:
+            return
+        start = len(self.out)
+        self.out += s
+        if struck:
+            a = start + (len(s) - len(s.lstrip()))
+            b = len(self.out.rstrip())
+            if b > a:
+                self.struck.append([a, b])
+
+    def space(self) -> None:
+        if self.out and not self.out.endswith(" "):
+            self.out += " "
+
+    def element(self, el: Any, struck: bool, root: bool) -> None:
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _SKIP_TEXT:
+            return
+        if tag == "br":
+            self.space()
+            return
+        st = _style(el) if el.get("style") else {}
+        if not root and (st.get("display") == "none" or st.get("visibility") == "hidden"
+                         or el.get("hidden") is not None):
+            return
+        strike = struck or tag in _STRUCK or "line-through" in st.get("text-decoration", "") \
+            or "line-through" in st.get("text-decoration-line", "")
+        if tag == "sup":
+            t = norm(el.text_content())
+            if re.fullmatch(r"[0-9]{1,2}", t) and _CENTS_AFTER_RE.search(self.out):
+                if self.out[-1].isdigit():
+                    num = _NUMBER_TAIL_RE.search(self.out).group(0)
+                    self.out += "," if ("." in num and "," not in num
+                                        and re.search(r"\.[0-9]{3}$", num)) else "."
+                self.put(t + "0" if len(t) == 1 else t, strike)
+                return
+            if _FOOTNOTE_RE.match(t):
+                return
+        block = _display(el) not in _INLINE_DISPLAYS
+        if block:
+            self.space()
+        self.put(el.text, strike)
+        for child in el:
+            self.element(child, strike, False)
+            self.put(child.tail, strike)
+        if block:
+            self.space()
+
+    def result(self) -> tuple[str, list[list[int]]]:
+        lead = len(self.out) - len(self.out.lstrip())
+        out = self.out.strip()
+        fixed = _SPLIT_CENTS_RE.sub(r"\1\2", out)
+        shift = len(out) - len(fixed)
+        return fixed, [[max(0, a - lead), max(0, b - lead - shift)] for a, b in self.struck]
+
+
+def compose(el: Any) -> tuple[str, list[list[int]]]:
+    """One element's text as a reader sees it and its struck-through spans."""
+    c = _Composer()
+    c.element(el, False, True)
+    return c.result()
+
+
+def _compose_run(run: list[tuple[str, Any]]) -> tuple[str, list[list[int]]]:
+    """A run of loose inline content: ``("text", str)`` and ``("el", element)`` items."""
+    c = _Composer()
+    for kind, item in run:
+        if kind == "text":
+            c.put(item, False)
+        else:
+            c.element(item, False, False)
+    return c.result()
+
+
+def _inline_runs(el: Any, doc: _Doc, is_block: Any) -> list[tuple[list[tuple[str, Any]], int]]:
+    """The runs of loose inline content of a block that holds blocks, each with the index of
+    its last element (titles up to it may name it): ``el.text``, inline children and tails
+    between block children."""
+    runs: list[tuple[list[tuple[str, Any]], int]] = []
+    run: list[tuple[str, Any]] = []
+    last = doc.order[el]
+    if el.text and el.text.strip():
+        run.append(("text", el.text))
+    for child in el:
+        if isinstance(child.tag, str) and (is_block(child) or child.tag in SKIP):
+            if run:
+                runs.append((run, last))
+            run = []
+            last = doc.end.get(child, last)
+        elif isinstance(child.tag, str):
+            run.append(("el", child))
+            last = doc.end.get(child, last)
+        if child.tail and child.tail.strip():
+            run.append(("text", child.tail))
+    if run:
+        runs.append((run, last))
+    return runs
+
+
 def page_data(html: str, url: str, *, selectors: Mapping[str, str] | None = None,
-              logo_selector: str | None = None) -> dict[str, Any]:
+              logo_selector: str | None = None, brand: str | None = None) -> dict[str, Any]:
     """What ``page_script.js`` would return for ``html`` served at ``url``, without layout."""
     root = parse(html)
     doc = _Doc(root)
-    titles = [t for t in doc.all if _is_title(t) and not doc.flags[t] & _IN_CHROME
-              and doc.has_text[t] and 1 < len(doc.text(t)) < 120]
+    here = url.split("#", 1)[0]
+    base = root.find(".//base[@href]")
+    base_url = urljoin(url, base.get("href")) if base is not None else url
+    every_title = [t for t in doc.all if _is_title(t) and not doc.flags[t] & _IN_CHROME
+                   and doc.has_text[t] and 1 < len(doc.text(t)) < 120]
+    titles: list[Any] = []
+    for t in every_title:  # outermost only: a card's <h3> and the <a class="name"> in it
+        if titles and doc.order[t] <= doc.end[titles[-1]]:
+            continue
+        titles.append(t)
     title_idx = [doc.order[t] for t in titles]
 
-    def hints_for(el: Any) -> list[str]:
-        idx = doc.order.get(el, -1)
+    def inside(outer: Any, inner: Any) -> bool:
+        a, b = doc.order.get(outer), doc.order.get(inner)
+        return a is not None and b is not None and a <= b <= doc.end[outer]
+
+    def titles_in(el: Any) -> int:
+        a = doc.order[el]
+        return bisect_right(title_idx, doc.end[el]) - bisect_left(title_idx, a)
+
+    def links_away(el: Any) -> bool:
+        links = [el] if el.tag == "a" and el.get("href") is not None else []
+        up = _closest(el.getparent(), lambda e: e.tag == "a" and e.get("href") is not None) \
+            if el.getparent() is not None else None
+        if up is not None:
+            links.append(up)
+        links += [a for a in el.iter("a") if a is not el and a.get("href") is not None]
+        for a in links:
+            target = _resolve(base_url, a.get("href", "").strip())
+            if target and target.split("#", 1)[0] != here:
+                return True
+        return False
+
+    item_of: dict[Any, Any] = {}
+    for t in titles:
+        item = t
+        a = t.getparent()
+        while a is not None and a is not doc.body and a in doc.order and titles_in(a) == 1:
+            item, a = a, a.getparent()
+        item_of[t] = item
+    main_title = _first(t for t in titles if t.tag == "h1" and not doc.flags[t] & _HIDDEN
+                        and not links_away(t))
+    if main_title is None:
+        main_title = _first(t for t in titles if t.tag == "h1")
+    if main_title is None:
+        main_title = _first(t for t in titles if t.tag in _HEADINGS and not links_away(t))
+    main_text = doc.text(main_title) if main_title is not None else None
+    cards: set[Any] = set()
+    for t in titles:
+        if t is main_title:
+            continue
+        item = item_of[t]
+        if item is not t and main_title is not None and inside(item, main_title):
+            continue
+        if links_away(t) or not _KEY_SET.isdisjoint(item.keys()):
+            cards.add(item)
+
+    def card_of(el: Any) -> Any | None:
+        e = el
+        while e is not None and e is not doc.body:
+            if e in cards:
+                return e
+            e = e.getparent()
+        keyed = doc.keyed.get(el) if el in doc.order else None
+        if keyed is not None and keyed is not doc.body and not (
+                main_title is not None and inside(keyed, main_title)):
+            return keyed
+        return None
+
+    def key_of(el: Any) -> str | None:
+        keyed = doc.keyed.get(el) if el in doc.order else _closest(
+            el, lambda e: any(e.get(k) is not None for k in _KEYS))
+        if keyed is None:
+            return None
+        return next((keyed.get(k) for k in _KEYS if keyed.get(k)), None)
+
+    def hints_for(el: Any, last: int, card: Any | None, role: str) -> list[str]:
         out: list[str] = []
-        anc = el.getparent()
+        anc = el
         while anc is not None and anc is not root:
             if anc is not doc.body and anc not in doc.order:  # <head>: no titles there
                 anc = anc.getparent()
                 continue
-            # Titles inside ``anc`` (itself included) not after ``el``: a run in order.
+            # Titles inside ``anc`` (itself included) up to the unit's last element.
             lo = 0 if anc is doc.body else bisect_left(title_idx, doc.order[anc])
-            hi = bisect_right(title_idx, idx if anc is doc.body else min(idx, doc.end[anc]))
+            hi = bisect_right(title_idx, last if anc is doc.body else min(last, doc.end[anc]))
             for i in range(hi - 1, lo - 1, -1):
-                txt = doc.text(titles[i])
+                t = titles[i]
+                if card is None and t is not main_title:
+                    tcard = card_of(t)
+                    if tcard is not None and not inside(tcard, el):
+                        continue
+                txt = doc.text(t)
                 if txt in out:
                     continue
                 out.append(txt)
                 break
-            if len(out) >= 4:
+            if len(out) >= 4 or anc is (card if card is not None else doc.body):
                 break
             anc = anc.getparent()
-        keyed = doc.keyed.get(el) if el in doc.order else _closest(
-            el, lambda e: any(e.get(k) is not None for k in _KEYS))
-        if keyed is not None:
-            k = next((keyed.get(k) for k in _KEYS if keyed.get(k)), None)
-            if k:
-                out.insert(0, "sku:" + k)
+        if role == "main" and main_text and main_text not in out:
+            out.append(main_text)
+        k = key_of(card if card is not None else el)
+        if k:
+            out.insert(0, "sku:" + k)
         return out
 
     blocks = [el for el in doc.all if el.tag not in SKIP and not doc.flags[el] & _IN_SKIP
-              and doc.has_text[el] and _display(el) not in ("inline", "contents")]
+              and doc.has_text[el] and _display(el) not in _INLINE_DISPLAYS]
     block_idx = sorted(doc.order[b] for b in blocks)
     block_set = set(blocks)
 
@@ -318,27 +524,54 @@ def page_data(html: str, url: str, *, selectors: Mapping[str, str] | None = None
         j = bisect_right(block_idx, i)
         return j >= len(block_idx) or block_idx[j] > doc.end[el]
 
-    units = []
-    for el in blocks:
-        if not is_leaf(el):
-            continue
-        text = doc.text(el)
-        if not text or len(text) > MAX_TEXT:
-            continue
-        prev = el.getprevious()
-        while prev is not None and not isinstance(prev.tag, str):
-            prev = prev.getprevious()
-        if (_AMOUNT_START.match(text) and prev is not None and prev in block_set
-                and not (prev.tag in _HEADINGS or prev.get("role") == "heading")):
-            label = doc.text(prev)
-            if label and len(label) <= 60:
-                text = label + " " + text
-        flags = doc.flags[el]
-        units.append(_unit(el, text, hints_for(el), flags))
-        units[-1]["chrome"] = bool(flags & _IN_CHROME)
+    def holds_block(el: Any) -> bool:
+        return el in doc.order and not is_leaf(el)
 
-    base = root.find(".//base[@href]")
-    base_url = urljoin(url, base.get("href")) if base is not None else url
+    units: list[dict[str, Any]] = []
+
+    def add_unit(el: Any, text: str, struck: list[list[int]], last: int,
+                 label_from: Any | None) -> None:
+        if not text or len(text) > MAX_TEXT:
+            return
+        if label_from is not None and _AMOUNT_START.match(text):
+            prev = label_from.getprevious()
+            while prev is not None and not isinstance(prev.tag, str):
+                prev = prev.getprevious()
+            if (prev is not None and prev in block_set
+                    and not (prev.tag in _HEADINGS or prev.get("role") == "heading")):
+                label = compose(prev)[0]
+                if label and len(label) <= 60 and not re.search(
+                        r"[0-9]", _LABEL_MONTHS_RE.sub("", label)):
+                    text = label + " " + text
+                    struck = [[a + len(label) + 1, b + len(label) + 1] for a, b in struck]
+        flags = doc.flags[el]
+        chrome = bool(flags & _IN_CHROME)
+        card = None if chrome else card_of(el)
+        role = "chrome" if chrome else "other" if card is not None else "main"
+        unit = _unit(el, text, hints_for(el, last, card, role), flags)
+        unit.update(struck=struck, chrome=chrome, role=role)
+        units.append(unit)
+
+    def describe(el: Any) -> dict[str, Any]:
+        """Hints, role and chrome of an element a configured selector picked."""
+        flags = doc.flags.get(el)
+        chrome = bool((flags if flags is not None else _walk_flags(el)) & _IN_CHROME)
+        card = None if chrome or el not in doc.order else card_of(el)
+        role = "chrome" if chrome else "other" if card is not None else "main"
+        last = doc.end.get(el, doc.order.get(el, -1))
+        return {"hints": hints_for(el, last, card, role) if el in doc.order else [],
+                "chrome": chrome, "role": role}
+
+    for el in blocks:
+        if is_leaf(el):
+            text, struck = compose(el)
+            add_unit(el, text, struck, doc.end[el], el)
+            continue
+        # Text beside blocks: each run of inline content between block children is a unit.
+        for run, last in _inline_runs(el, doc, lambda c: c in block_set or holds_block(c)):
+            text, struck = _compose_run(run)
+            add_unit(el, text, struck, last, None)
+
     # A root-relative link ("/tarjous") resolves the same on every page of the origin, so
     # it is memoised by origin rather than by page.
     slash = base_url.find("/", base_url.find("//") + 2)
@@ -360,16 +593,22 @@ def page_data(html: str, url: str, *, selectors: Mapping[str, str] | None = None
     return {
         "url": url,
         "title": norm(title.text_content()) if title is not None else "",
+        "main_title": main_text,
         "lang": lang or None,
         "viewport": {"w": 0, "h": 0},
         "units": units,
         "links": links,
         "logo": _logo(root, base_url, logo_selector),
         "colours": _colours(root),
-        "selected": _selected(root, selectors or {}, hints_for),
+        "selected": _selected(root, selectors or {}, describe),
         "theme_color": theme.get("content") if theme is not None else None,
         "fonts": {},
     }
+
+
+def _first(items: Any) -> Any | None:
+    """The first item, or None (lxml elements are falsy when empty: never test them)."""
+    return next(iter(items), None)
 
 
 @lru_cache(maxsize=65_536)
@@ -406,7 +645,7 @@ def _select(root: Any, rule: str) -> list[Any]:
     return _css(re.sub(r"^css:", "", rule, flags=re.IGNORECASE))(root)[:50]
 
 
-def _selected(root: Any, selectors: Mapping[str, str], hints_for: Any) -> list[dict[str, Any]]:
+def _selected(root: Any, selectors: Mapping[str, str], describe: Any) -> list[dict[str, Any]]:
     """Elements named by the channel's configured selectors, as the page script reports them."""
     out: list[dict[str, Any]] = []
     for attribute, rule in selectors.items():
@@ -420,8 +659,11 @@ def _selected(root: Any, selectors: Mapping[str, str], hints_for: Any) -> list[d
                 el = getattr(el, "getparent", lambda: None)()
             if el is None or not isinstance(el.tag, str):
                 continue
-            unit = _unit(el, norm(el.text_content())[:MAX_TEXT], hints_for(el))
-            unit.update(attribute=attribute, rule=rule)
+            text, struck = compose(el)
+            where = describe(el)
+            unit = _unit(el, text[:MAX_TEXT], where["hints"])
+            unit.update(attribute=attribute, rule=rule, struck=struck, chrome=where["chrome"],
+                        role=where["role"])
             out.append(unit)
     return out
 

@@ -89,7 +89,9 @@ def test_page_data_reads_units_hints_and_shown_state_from_markup():
     data = page_data(LISTING, "http://127.0.0.1:1/")
     units = {u["text"]: u for u in data["units"]}
     fee = units["Avausmaksu 4,90 €"]  # label taken from the <th> before a bare amount
-    assert fee["hints"] == ["sku:mbb-100", "Mobiililaajakaista 100M", "Kaikki liittymät"]
+    # A product card (keyed by data-sku) names its own offer only: never the page's <h1>.
+    assert fee["hints"] == ["sku:mbb-100", "Mobiililaajakaista 100M"]
+    assert fee["role"] == "other"
     assert fee["selector"].endswith("table:nth-of-type(1) > tbody:nth-of-type(1) > "
                                     "tr:nth-of-type(1) > td:nth-of-type(1)")
     assert units["Toimitusmaksu 9,90 €"]["collapsed"] is True  # closed <details>
@@ -98,6 +100,8 @@ def test_page_data_reads_units_hints_and_shown_state_from_markup():
     assert units["Avausmaksu 0,00 €"]["collapsed"] is True  # inline display:none
     assert units["alk. 39,90 €/kk"]["hints"][0] == "Kuitu 300M"  # inline spans join
     assert units["© Nordtel Oy — toimitus 1,00 €"]["chrome"] is True
+    assert units["© Nordtel Oy — toimitus 1,00 €"]["role"] == "chrome"
+    assert data["main_title"] == "Kaikki liittymät"
     assert units["Mobiililaajakaista 100M"]["font_px"] is None  # no layout, no guess
     assert data["logo"]["alt"] == "Nordtel" and data["links"][0] == "http://127.0.0.1:1/kuitu"
 

@@ -51,8 +51,11 @@ def chat(tmp_path):
 def test_claims_are_attributed_across_turns_and_customer_lines_ignored(chat):
     t = load_transcript(chat)
     assert [m.line for m in t.messages] == [2, 3, 4, 5, 6, 7, 8]
-    obs = observations_from_transcript(t, channel="chat", source="chats/chat.json",
-                                       matcher=Matcher(SUBJECTS), brand="Nordtel")
+    captured = observations_from_transcript(t, channel="chat", source="chats/chat.json",
+                                            brand="Nordtel")
+    # Capture leaves the offer to matching, with the conversation so far as context.
+    assert {o.subject for o in captured if o.attribute != "brand_name"} == {None}
+    obs = Matcher(SUBJECTS).match_observations(captured)
     facts = {(o.subject, o.attribute, o.value, o.evidence.line) for o in obs
              if o.attribute != "brand_name"}
     assert facts == {
@@ -65,13 +68,15 @@ def test_claims_are_attributed_across_turns_and_customer_lines_ignored(chat):
     assert not any(o.value == Decimal("19.90") for o in obs)
     fee = next(o for o in obs if o.attribute == "activation_fee" and o.subject == "mbb-100")
     assert "offer under discussion" in fee.match and fee.evidence.speaker == "agent: Anna"
-    brand = [o.value for o in obs if o.attribute == "brand_name"]
-    assert brand == ["Nortel"]
+    # The speaker label "Nordtel-botti" is a (correct) brand mention; the agent misspells it.
+    brand = [(o.value, o.text) for o in obs if o.attribute == "brand_name"]
+    assert brand == [("Nordtel", "speaker: Nordtel-botti"),
+                     ("Nortel", "Modeemi sisältyy. Avausmaksu on 4,90 €. Kiitos kun valitsit "
+                                "Nortelin!")]
 
 
 def test_personal_data_is_masked_before_it_is_stored(chat):
-    obs = observations_from_transcript(load_transcript(chat), channel="chat", source="c",
-                                       matcher=Matcher(SUBJECTS))
+    obs = observations_from_transcript(load_transcript(chat), channel="chat", source="c")
     texts = " ".join(o.text for o in obs)
     assert "Matti" not in texts and "[customer]" in texts
     assert mask_pii("Soita 040 123 4567 tai +358 40 765 4321, maili a.b@c.fi") == \
@@ -99,7 +104,7 @@ def test_channel_records_failed_files_and_reads_the_rest(tmp_path, chat):
     (tmp_path / "latin1.json").write_bytes('{"messages": [{"text": "hintä"}]}'.encode("latin-1"))
     cfg = parse_config(
         f"name: t\nchannels:\n  chat:\n    kind: transcripts\n    path: {tmp_path}\n")
-    result = capture_transcripts_channel("chat", cfg.channels["chat"], cfg, Matcher(SUBJECTS))
+    result = capture_transcripts_channel("chat", cfg.channels["chat"], cfg)
     assert result.pages_ok == 1 and result.pages_failed == 2
     reasons = {Path(e.target).name: e.reason for e in result.errors}
     assert reasons["broken.json"].startswith("line 1: not valid JSON")

@@ -108,16 +108,16 @@ def test_channel_reads_whatsapp_with_configured_agents(tmp_path):
                        "\n    pattern: '*.txt'\n    agents: [Mirja]\n")
     from auditor.capture.transcripts import capture_transcripts_channel
 
-    r = capture_transcripts_channel("chat", cfg.channels["chat"], cfg, Matcher(SUBJECTS))
-    assert [(o.subject, o.attribute, o.value, o.evidence.line) for o in r.observations] == [
+    r = capture_transcripts_channel("chat", cfg.channels["chat"], cfg)
+    matched = Matcher(SUBJECTS).match_observations(r.observations)
+    assert [(o.subject, o.attribute, o.value, o.evidence.line) for o in matched] == [
         ("fiber-600", "monthly_price", Decimal("39.90"), 3)]
 
 
 def test_visitor_record_is_masked_wherever_it_appears():
     raw = ZENDESK.replace("Kuitu 600?", "Kuitu 600? v@example.org").replace(
         "Kuitu 600 on", "Kiitos Visitor 1! Kuitu 600 on")
-    obs = observations_from_transcript(parse_transcript(raw, P), channel="chat", source="z",
-                                       matcher=Matcher(SUBJECTS))
+    obs = observations_from_transcript(parse_transcript(raw, P), channel="chat", source="z")
     assert obs and all("Visitor" not in o.text and "example.org" not in o.text for o in obs)
 
 
@@ -131,7 +131,8 @@ def test_no_parser_raises_anything_but_transcript_error_on_arbitrary_bytes(data,
         t = parse_transcript(raw, P, fmt, ["Valo"])
     except TranscriptError:
         return
-    observations_from_transcript(t, channel="c", source="s", matcher=Matcher(SUBJECTS))
+    Matcher(SUBJECTS).match_observations(
+        observations_from_transcript(t, channel="c", source="s"))
 
 
 @settings(max_examples=100, deadline=None)

@@ -94,8 +94,9 @@ def test_capture_reads_shown_state_js_content_and_records_failures(serve_pages, 
     # JavaScript-rendered facts, attributed to the page's h1.
     assert by[("monthly_price", Decimal("12.90"))].subject_hints == ("Puhe 10 Gt",)
     assert by[("contract_months", Decimal("24"))].evidence.url == site.url + "/offer"
-    # The footer is page chrome: its amount is not an offer fact.
-    assert ("price", Decimal("1.00")) not in by
+    # The footer is page chrome: its amount is kept as a channel-wide fact, never an offer's.
+    assert by[("price", Decimal("1.00"))].role == "chrome"
+    assert by[("monthly_price", Decimal("34.90"))].role == "main"
     assert {o.value for o in result.observations if o.attribute == "brand_name"} == {"Nordtel"}
 
 

@@ -57,8 +57,8 @@ def test_corpus_transcripts_keep_no_personal_data(tmp_path):
         path = tmp_path / f"{case['id']}.{case.get('ext', 'json')}"
         path.write_text(case["content"], encoding="utf-8")
         t = load_transcript(path, "auto", ["Valo", case.get("company", "Valo")])
-        for o in observations_from_transcript(t, channel="chat", source=path.name,
-                                              matcher=matcher):
+        for o in matcher.match_observations(
+                observations_from_transcript(t, channel="chat", source=path.name)):
             stored = " ".join((o.text, o.evidence.speaker or "", o.match or "",
                                *o.subject_hints))
             leaks += [(case["id"], p) for p in case.get("personal", []) if p in stored]

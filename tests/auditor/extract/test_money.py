@@ -58,7 +58,8 @@ def test_parse_amount_rejects_non_amounts(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("marker", "code"),
-    [("€", "EUR"), ("e", "EUR"), ("E", "EUR"), ("euroa", "EUR"), ("eur", "EUR"),
+    # Upper-case "E" after a number is a model or a size ("190E", "38E"), never the euro.
+    [("€", "EUR"), ("e", "EUR"), ("E", None), ("euroa", "EUR"), ("eur", "EUR"),
      ("Euros", "EUR"), ("$", "USD"), ("£", "GBP"), ("kr", "SEK"), ("sek", "SEK"),
      ("chf", "CHF"), ("xyz", None), ("", None), (None, None), ("pounds of", None)],
 )
