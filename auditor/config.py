@@ -186,10 +186,13 @@ class TranscriptChannel(_Model):
     pattern: str = "*.json"
     #: Transcript format; ``auto`` detects it from the content (docs/transcripts.md).
     format: Literal["auto", "omniaudit", "csv", "text", "whatsapp", "zendesk", "livechat",
-                    "intercom"] = "auto"
+                    "intercom", "telegram", "instagram", "email"] = "auto"
     #: Speaker names that speak for the company in formats without roles (WhatsApp, plain
     #: logs); a speaker whose name contains the brand name counts too.
     agents: list[str] = []
+    #: The chats' locale ("nb-NO"): which currency "kr" or "$" means in them. By default the
+    #: locale the config's web channels share, if they share one.
+    locale: str | None = None
 
 
 Channel = Annotated[WebChannel | TranscriptChannel, Field(discriminator="kind")]

@@ -408,9 +408,18 @@ class Matcher:
         """A page observation's subject from its own text and its hints, or why none."""
         span = o.span if isinstance(o.span, tuple | list) and len(o.span) == 2 else None
         if span and o.text:
-            before = [m for m in self.find_mentions(o.text) if m.end <= span[0]]
+            # On a page a name counts for the value only within its sentence: "Whole Home
+            # Wi-Fi also has an 18-month term. Our SIMs have no minimum term" — the second
+            # sentence is not about Whole Home Wi-Fi.
+            start = _sentence_start(o.text, span[0])
+            mentions = self.find_mentions(o.text)
+            before = [m for m in mentions if start <= m.start and m.end <= span[0]]
+            if not before:
+                # "Just nu: Fiber 1000 för 399 kr/mån": named right after, same clause.
+                before = [m for m in mentions if m.start >= span[1] and m.start - span[1] <= 40
+                          and not _CLAUSE_BREAK_RE.search(o.text, span[1], m.start)][:1]
             if before:
-                m = before[-1]
+                m = _owner(o.text, before)
                 if m.subject is None:
                     return None, (f"unknown offer name {m.text!r} on {o.evidence.url} — add "
                                   f"it to `subjects`")
@@ -481,7 +490,7 @@ class Matcher:
                     group.insert(0, prev)
                 else:
                     break
-            last = before[-1]
+            last = _owner(text, before)
             if any(m.subject is None for m in group):
                 unknown = next(m for m in group if m.subject is None)
                 return [], (f"unknown offer name {unknown.text!r} in {where} — add it to "
@@ -493,6 +502,14 @@ class Matcher:
                 return [named(m, "both / all of the offers under discussion")
                         for m in _distinct(list(reversed(before + context)))[:2]], None
             return [named(last, "named in the message")], None
+        soon = [m for m in mentions if m.start >= span[1] and m.start - span[1] <= 40
+                 and not _CLAUSE_BREAK_RE.search(text, span[1], m.start)]
+        if soon:
+            # "Höstkampanjen på Mobil 50 GB gick ut": named right after, in the same clause.
+            if soon[0].subject is None:
+                return [], (f"unknown offer name {soon[0].text!r} in {where} — add it to "
+                            f"`subjects`")
+            return [named(soon[0], "named in the message")], None
         if context:
             if SEVERAL_RE.search(text, 0, span[0]) and len(_distinct(context)) > 1:
                 return [named(m, "both / all of the offers under discussion")
@@ -531,9 +548,11 @@ class Matcher:
                 n = len(seen.get((o.channel, " ".join(o.text.split()).casefold()), ()))
                 total = len(pages.get(o.channel, ()))
                 if n >= CHROME_MIN_PAGES and n >= CHROME_SHARE * total:
-                    o = dataclasses.replace(
-                        o, role="other" if any(m.subject for m in self.find_mentions(o.text))
-                        else "chrome")
+                    # A banner on most pages that names an offer ("Just nu: Fiber 1000 för
+                    # 399 kr/mån") is that offer's, by its own words only: never the page's.
+                    named = any(m.subject for m in self.find_mentions(o.text))
+                    o = dataclasses.replace(o, role="other" if named else "chrome",
+                                            subject_hints=() if named else o.subject_hints)
             out.append(o)
         return out
 
@@ -541,6 +560,32 @@ class Matcher:
 def hints_of(o: Observation) -> tuple[str, ...]:
     hints = o.subject_hints if isinstance(o.subject_hints, tuple | list) else ()
     return tuple(h for h in hints if isinstance(h, str))
+
+
+_CLAUSE_BREAK_RE = re.compile(r"[.,;!?\n]|\d")
+_SENTENCE_END_RE = re.compile(r"[.!?;](?:\s|$)|\n")
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence holding ``pos`` starts."""
+    start = 0
+    for m in _SENTENCE_END_RE.finditer(text, 0, pos):
+        start = m.end()
+    return start
+
+
+def _owner(text: str, before: Sequence[Mention]) -> Mention:
+    """The offer a value belongs to among the names before it: the nearest, unless that one
+    is part of an earlier one ("iPhone 16 mit Mobil M … 42,99 € mtl." is the bundle's
+    price, named for the phone; "TV Entertainment includes … Full Fibre 150, all for
+    £49.99" is the bundle's)."""
+    from auditor.extract.text import WITH_RE
+
+    i = len(before) - 1
+    while i > 0 and WITH_RE.search(text, before[i - 1].end, before[i].start) \
+            and not _SENTENCE_END_RE.search(text, before[i - 1].end, before[i].start):
+        i -= 1
+    return before[i]
 
 
 def _other_amount_between(text: str, start: int, end: int) -> bool:

@@ -418,7 +418,14 @@ class Run:
 
     @property
     def unmatched(self) -> tuple[Observation, ...]:
-        return tuple(o for o in self.observations if o.subject is None)
+        """Observations no offer could be found for (chrome ones are channel-wide, not
+        unmatched)."""
+        return tuple(o for o in self.observations if o.subject is None and o.role != "chrome")
+
+    @property
+    def channel_wide(self) -> tuple[Observation, ...]:
+        """What channels state site-wide (role ``chrome``): VAT statements, delivery terms."""
+        return tuple(o for o in self.observations if o.subject is None and o.role == "chrome")
 
     def observation(self, obs_id: str) -> Observation | None:
         for o in self.observations:

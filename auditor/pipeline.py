@@ -138,11 +138,13 @@ def _brand_info(config: AuditConfig):  # -> checks.BrandInfo
     if config.brand.logo:
         path = config.resolve(config.brand.logo)
         try:
-            import imagehash
             from PIL import Image
 
+            from auditor.extract.logo import image_signature
+
             with Image.open(path) as img:
-                logo_hash = str(imagehash.phash(img.convert("RGB")))
+                img.load()
+                logo_hash = image_signature(img)
         except (OSError, ValueError) as e:
             raise ConfigError(f"cannot read the reference logo {path}: {e}", file=config.source,
                               key="brand.logo") from None

@@ -49,38 +49,83 @@ def _hamming(a: str, b: str) -> int:
     return bin(int(a, 16) ^ int(b, 16)).count("1")
 
 
+def _signature(value: object) -> tuple[str, str | None]:
+    """``"<phash> #RRGGBB"`` (auditor.extract.logo) → hash and dominant colour."""
+    phash, _, colour = str(value).partition(" ")
+    return phash, colour or None
+
+
+def _colour_distance(a: str | None, b: str | None) -> float:
+    if not a or not b:
+        return 0.0
+    from coloraide import Color
+
+    return Color(a).delta_e(Color(b), method="2000")
+
+
+def _reference_logo(ctx: CheckContext, obs: list[Observation]) -> str:
+    """Without a configured logo: the logo in the brand's colours (``brand.colors``), the
+    brand's own declaration; else the one most pages show."""
+    counts = Counter(o.value for o in obs)
+    palette = list(ctx.brand.colors) if ctx.brand else []
+    coloured = [v for v in counts if _signature(v)[1]]
+    if palette and coloured:
+        return min(coloured, key=lambda v: (min(_colour_distance(_signature(v)[1], c)
+                                                for c in palette), -counts[v]))
+    return counts.most_common(1)[0][0]
+
+
 @check("logo_drift", severity="medium", options={
     "max_distance": Option(10, "Largest perceptual-hash (pHash, 64-bit) Hamming distance from "
                                "the reference logo that still counts as the same logo."),
+    "max_delta_e": Option(15.0, "Largest CIEDE2000 distance between the logo's dominant colour "
+                                "and the reference's that still counts as the same logo."),
 })
 def logo_drift(ctx: CheckContext) -> Iterable[Issue]:
     """A channel shows a logo that is not the brand's current logo.
 
     Old logos linger on mobile sites, campaign pages and chat widgets long after a rebrand,
-    and make a channel look abandoned or fake. The logo each page shows is compared by
-    perceptual hash with the configured reference logo (or, without one, with the logo most
-    channels show), so scaling and compression do not matter but a different design does.
+    and make a channel look abandoned or fake. The logo each page shows is compared with
+    the configured reference logo (or, without one, the logo in the brand's colours, else
+    the logo most pages show) by its
+    shape — a perceptual hash, so scaling and compression do not matter but a different
+    design does — and by its dominant colour, because a rebrand often keeps the mark and
+    changes its colour (a blue logo turned violet). Logos are hashed as the browser draws
+    them, SVG included, the same way in both passes.
     """
     obs = ctx.of("logo")
     if not obs:
         return
     reference = ctx.brand.logo_hash if ctx.brand else None
     if reference is None:
-        reference = Counter(o.value for o in obs).most_common(1)[0][0]
+        reference = _reference_logo(ctx, obs)
+    ref_hash, ref_colour = _signature(reference)
     limit = int(ctx.options["max_distance"])
-    by_channel: dict[str, list[Observation]] = defaultdict(list)
+    max_de = float(ctx.options["max_delta_e"])
+    by_channel: dict[str, list[tuple[Observation, int, float]]] = defaultdict(list)
     for o in obs:
-        if _hamming(str(o.value), reference) > limit:
-            by_channel[o.channel].append(o)
+        phash, colour = _signature(o.value)
+        dist, de = _hamming(phash, ref_hash), _colour_distance(colour, ref_colour)
+        if dist > limit or de > max_de:
+            by_channel[o.channel].append((o, dist, de))
     for channel, drifted in sorted(by_channel.items()):
-        dist = max(_hamming(str(o.value), reference) for o in drifted)
-        pages = len({o.evidence.url for o in drifted})
+        dist = max(d for _, d, _ in drifted)
+        de = max(e for _, _, e in drifted)
+        pages = len({o.evidence.url for o, _, _ in drifted})
+        colours = sorted({c for o, _, _ in drifted for c in [_signature(o.value)[1]] if c})
+        how = []
+        if dist > limit:
+            how.append(f"its shape differs (perceptual distance {dist} > {limit})")
+        if de > max_de:
+            how.append(f"its colour {', '.join(colours)} is not the logo's {ref_colour} "
+                       f"(ΔE {de:.0f})")
         yield Issue(
             subject=BRAND_SUBJECT, attribute="logo", channels=(channel,),
-            observations=tuple(drifted), key=(channel,),
-            message=f"{channel} shows a logo that differs from the brand's logo (perceptual "
-                    f"distance {dist} > {limit}) on {pages} page{'s' if pages != 1 else ''}.",
-            values={channel: f"different logo (distance {dist})"})
+            observations=tuple(o for o, _, _ in drifted), key=(channel,),
+            message=f"{channel} shows a logo that differs from the brand's logo: "
+                    f"{' and '.join(how)}, on {pages} page{'s' if pages != 1 else ''}.",
+            values={channel: "different logo" + (f" (shape distance {dist})" if dist > limit
+                                                 else f" (colour {', '.join(colours)})")})
 
 
 @check("color_drift", severity="low", options={

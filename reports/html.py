@@ -193,6 +193,14 @@ def _shown_view(obs: Observation) -> list[dict[str, Any]]:
     return items
 
 
+#: How an observation's role on its page reads in the report.
+ROLE_LABELS = {
+    "main": "the page's own offer",
+    "other": "another product's card or listing entry on the page",
+    "chrome": "site chrome (header, footer, banners, text on most pages): applies channel-wide",
+}
+
+
 def _evidence_view(obs: Observation, shots: _Screenshots) -> dict[str, Any]:
     ev = obs.evidence
     src, note, size = shots.get(ev.screenshot)
@@ -205,6 +213,8 @@ def _evidence_view(obs: Observation, shots: _Screenshots) -> dict[str, Any]:
         "subject_hints": list(obs.subject_hints),
         "source": obs.source,
         "match": obs.match,
+        "role": obs.role,
+        "role_label": ROLE_LABELS.get(obs.role or "", obs.role),
         "shown": _shown_view(obs),
         "url": ev.url,
         "href": safe_href(ev.url),

@@ -23,25 +23,50 @@ from typing import Any
 __all__ = ["DEFAULT_CONSENT_SELECTORS", "ConsentSpec", "parse_consent_selector",
            "dismiss_consent", "MAX_FRAMES"]
 
-#: Accept buttons of common consent managers (OneTrust, Cookiebot, Didomi, Usercentrics,
-#: generic ones), tried after the channel's own ``consent_selectors``.
-DEFAULT_CONSENT_SELECTORS: tuple[str, ...] = (
+#: Accept buttons of the common consent managers (OneTrust, Cookiebot, Didomi, Usercentrics,
+#: Quantcast, TrustArc, generic ids), tried after the channel's own ``consent_selectors``.
+_CMP_SELECTORS: tuple[str, ...] = (
     "#onetrust-accept-btn-handler",
     "#CybotCookiebotDialogBodyLevelButtonLevelOptinAllowAll",
+    "#CybotCookiebotDialogBodyButtonAccept",
     "#didomi-notice-agree-button",
     "[data-testid='uc-accept-all-button']",
+    ".qc-cmp2-summary-buttons button[mode='primary']",
+    "#truste-consent-button",
     "#accept-cookies",
     "[data-consent='accept']",
-    "button:has-text('Hyväksy kaikki')",
-    "button:has-text('Hyväksy')",
-    "button:has-text('Accept all')",
-    "button:has-text('Accept')",
-    "button:has-text('Godkänn alla')",
-    "button:has-text('Alle akzeptieren')",
-    "button:has-text('Tout accepter')",
+    "[data-cookie-accept]",
+    "[data-action='accept-all']",
 )
 
-_HAS_TEXT = re.compile(r"""^\s*([A-Za-z][\w-]*|\*)?\s*:has-text\(\s*(['"])(.*?)\2\s*\)\s*$""")
+
+def _label_selectors() -> tuple[str, ...]:
+    """Accept labels of every language file: "all" labels on any button or link, then the
+    short ones on buttons only — so a bottom sheet in the site's own language is answered
+    ("Godkänn alla", "Godta alle", "Alle akzeptieren")."""
+    from auditor.extract.lexicon import load_lexicons
+
+    lexicons = list(load_lexicons().values())
+
+    def quote(label: str) -> str:
+        return "'" + label.replace("\\", "").replace("'", "\\'") + "'"
+
+    out: list[str] = []
+    for lex in lexicons:
+        for label in lex.consent_accept_all:
+            out += [f"button:has-text({quote(label)})", f"[role=button]:has-text({quote(label)})",
+                    f"a:has-text({quote(label)})"]
+    for lex in lexicons:
+        out += [f"button:has-text({quote(label)})" for label in lex.consent_accept]
+    return tuple(dict.fromkeys(out))
+
+
+#: The consent selectors tried after a channel's own: the consent managers' buttons, then
+#: the accept labels of every language Omniaudit reads.
+DEFAULT_CONSENT_SELECTORS: tuple[str, ...] = _CMP_SELECTORS + _label_selectors()
+
+_HAS_TEXT = re.compile(
+    r"""^\s*([A-Za-z][\w-]*|\*|\[[\w-]+(?:=[\w-]+)?\])?\s*:has-text\(\s*(['"])(.*?)(?<!\\)\2\s*\)\s*$""")
 # Selector engines and pseudo-classes only Playwright understands.
 _PLAYWRIGHT_ONLY = re.compile(r"^\s*\w+=|>>|:has-text|:text|:visible|:nth-match|:right-of|"
                               r":left-of|:above|:below|:near|internal:")
@@ -68,7 +93,8 @@ def parse_consent_selector(selector: str) -> ConsentSpec:
     """Classify a consent selector (see the module docstring)."""
     m = _HAS_TEXT.match(selector)
     if m:
-        return ConsentSpec(selector, m.group(1) or "*", " ".join(m.group(3).split()).lower())
+        return ConsentSpec(selector, m.group(1) or "*",
+                           " ".join(m.group(3).replace("\\'", "'").split()).lower())
     if _PLAYWRIGHT_ONLY.search(selector):
         return ConsentSpec(selector, None)
     return ConsentSpec(selector, selector)
@@ -98,10 +124,17 @@ _PROBE = r"""
     walk(document);
     return roots;
   };
+  // Many labels share one CSS part ("button"): each is queried once per root.
+  const queried = new Map();
   const matches = (spec, root) => {
     let found;
-    try { found = Array.from(root.querySelectorAll(spec.css)); }
-    catch (e) { return null; }
+    const key = root === document ? spec.css : null;
+    if (key !== null && queried.has(key)) found = queried.get(key);
+    else {
+      try { found = Array.from(root.querySelectorAll(spec.css)); }
+      catch (e) { return null; }
+      if (key !== null) queried.set(key, found);
+    }
     if (spec.text === null) return found;
     return found.filter((el) => norm(el.textContent).includes(spec.text));
   };

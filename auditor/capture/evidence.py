@@ -178,6 +178,7 @@ async def confirm_channel(host: BrowserHost, playwright: Any, name: str, ch: Web
     try:
         outcomes = await asyncio.gather(*(worker() for _ in range(n)), return_exceptions=True)
     finally:
+        await logos.close()
         await pool.close()
     crash = next((o for o in outcomes if isinstance(o, BaseException)), None)
     for obs in expected.values():

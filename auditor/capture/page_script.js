@@ -13,6 +13,7 @@
   const SKIP_TEXT = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "SVG", "IFRAME",
                              "SELECT", "OPTION", "TEXTAREA", "BUTTON", "OBJECT", "CANVAS"]);
   const STRUCK = new Set(["DEL", "S", "STRIKE"]);
+  const ATOMIC = new Set(["inline-block", "inline-flex", "inline-grid", "inline-table"]);
   // Displays that flow inside a line of text: part of the unit around them.
   const INLINE = new Set(["inline", "inline-block", "inline-flex", "inline-grid",
                           "inline-table", "contents", "ruby", "ruby-text"]);
@@ -124,6 +125,8 @@
       if (!root && (cs.display === "none" || cs.visibility === "hidden")) return;
       const strike = isStruck || STRUCK.has(tag) ||
         (cs.textDecorationLine || "").includes("line-through");
+      // A struck-through price is another value: it never runs into the text beside it.
+      if (strike && !isStruck) space();
       if (tag === "SUP") {
         const t = norm(node.textContent);
         if (/^[0-9]{1,2}$/.test(t) && /[0-9][.,]?$/.test(out)) {
@@ -137,10 +140,12 @@
         }
         if (/^[*†‡¹²³⁴0-9]{1,2}$/.test(t)) return;  // a footnote mark, not part of the amount
       }
-      const block = !INLINE.has(cs.display);
-      if (block) space();
+      // A block, and an atomic inline box (a chip, a badge: inline-block, inline-flex),
+      // stands apart from its neighbours; "19 ,90" split over boxes is joined again below.
+      const apart = !INLINE.has(cs.display) || (!root && ATOMIC.has(cs.display));
+      if (apart) space();
       for (const child of node.childNodes) walk(child, strike, false);
-      if (block) space();
+      if (apart || (strike && !isStruck)) space();
     };
     for (const n of nodes) walk(n, false, true);
     const lead = out.length - out.trimStart().length;
@@ -258,9 +263,36 @@
   // only (another product's name never falls back to the page's). Elsewhere: the nearest
   // titles whose own item holds the unit (a title inside some other card does not count),
   // then the page's own title.
+  // A comparison table: a cell's offer is its column's header ("5 GB" | "15 GB" | "Fri"),
+  // its label the row's header ("Pris", "Binding").
+  const headerOf = (table) => {
+    const row = (table.tHead && table.tHead.rows[0]) || table.rows[0];
+    if (!row) return null;
+    const cells = Array.from(row.cells);
+    const named = cells.filter((c) => norm(c.textContent));
+    if (named.length < 2 || !cells.every((c) => c.tagName === "TH" || !norm(c.textContent))) return null;
+    return row;
+  };
+  const tableContext = (el) => {
+    const cell = el.closest("td,th");
+    if (!cell || cell.tagName !== "TD") return null;
+    const table = cell.closest("table"), row = cell.parentElement;
+    const header = table ? headerOf(table) : null;
+    if (!header || row === header) return null;
+    let col = 0;
+    for (const c of row.cells) { if (c === cell) break; col += c.colSpan || 1; }
+    let at = 0, head = null;
+    for (const c of header.cells) { if (at === col) { head = c; break; } at += c.colSpan || 1; }
+    const first = row.cells[0];
+    return { column: head ? norm(head.textContent) : null,
+             label: first && first !== cell && first.tagName === "TH" ? norm(first.textContent) : null,
+             first: row.cells[1] === cell };
+  };
+
   const hintsFor = (el, last, card, role) => {
     const idx = last;  // the unit's last element: titles inside the unit count
     const out = [];
+
     const limit = card || document.body;
     for (let anc = el; anc; anc = anc.parentElement) {
       for (let i = titles.length - 1; i >= 0; i--) {
@@ -293,7 +325,12 @@
     // A heading is the offer's name, not a label: "Mobile Broadband 50" + "€14.90/month"
     // must not read as "50 €".
     const prev = nodes.length === 1 && nodes[0] === el ? el.previousElementSibling : null;
-    if (startsWithAmount(text) && prev && blockSet.has(prev) && !prev.matches(HEADING_SEL)) {
+    // A cell of a table with a header row: its column and row headers go along, and the
+    // extractor decides which names the offer and which the attribute (page.py).
+    const tc = nodes.length === 1 && nodes[0] === el ? tableContext(el) : null;
+    if (tc) {
+      // the headers replace the previous-sibling label
+    } else if (startsWithAmount(text) && prev && blockSet.has(prev) && !prev.matches(HEADING_SEL)) {
       const label = compose([prev]).text;
       if (label && label.length <= 60 && !/[0-9]/.test(label.replace(/[0-9]+\s*(kk|mån|mnd|months?|Monate?)/gi, ""))) {
         text = label + " " + text;
@@ -321,6 +358,7 @@
       hints: hintsFor(el, order.get(lastEl) ?? order.get(el), card, role),
       chrome,
       role,
+      table: tc ? { column: tc.column, row: tc.label } : null,
       html: el.outerHTML.slice(0, 600),
     });
   };

@@ -40,6 +40,7 @@ from auditor.capture.transcript_formats import (
 )
 from auditor.config import AuditConfig, TranscriptChannel
 from auditor.extract.brand import brand_mentions, mention_value
+from auditor.extract.money import locale_currency
 from auditor.extract.text import extract_facts
 from auditor.model import (
     BRAND_SUBJECT,
@@ -235,6 +236,14 @@ def transcript_files(root: Path, pattern: str) -> list[Path]:
     return sorted(p for p in root.rglob(pattern) if p.is_file())
 
 
+def _shared_locale(config: AuditConfig) -> str | None:
+    """The locale every web channel of the config has, if they agree."""
+    from auditor.config import WebChannel
+
+    locales = {c.locale for c in config.channels.values() if isinstance(c, WebChannel)}
+    return locales.pop() if len(locales) == 1 else None
+
+
 def capture_transcripts_channel(name: str, ch: TranscriptChannel, config: AuditConfig,
                                 today: date | None = None) -> ChannelResult:
     """Read every transcript of the channel; a broken file is an error, not a crash.
@@ -252,6 +261,7 @@ def capture_transcripts_channel(name: str, ch: TranscriptChannel, config: AuditC
     brand = config.brand
     observations: list[Observation] = []
     visited: list[str] = []
+    currency = locale_currency(ch.locale or _shared_locale(config))
     for path in files:
         source = str(path.relative_to(root.parent if root.is_dir() else root.parent))
         company = (brand.name,) if brand else ()
@@ -266,7 +276,7 @@ def capture_transcripts_channel(name: str, ch: TranscriptChannel, config: AuditC
         observations += observations_from_transcript(
             t, channel=name, source=source,
             brand=brand.name if brand else None, retired=brand.retired_names if brand else (),
-            today=today)
+            today=today, currency=currency)
     return ChannelResult(name=name, kind="transcripts", device=None, pages_ok=len(visited),
                          pages_failed=len(errors), errors=tuple(errors),
                          observations=tuple(observations), visited=tuple(visited))

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,6 +51,7 @@ from auditor.capture.crawl import (
     url_fetcher,
 )
 from auditor.config import AuditConfig, WebChannel
+from auditor.extract.logo import signature_of_bytes
 from auditor.extract.money import locale_currency
 from auditor.extract.page import PageObservation, observations_from_page
 from auditor.model import (
@@ -180,10 +180,39 @@ async def load_page(page: Any, url: str, ch: WebChannel, scope: Scope | None,
         pass
     await _wait(page, ch, timeout)
     if await dismiss_consent(page, consent):
-        await page.wait_for_timeout(100)  # the banner may animate away
+        # Sites render their offers only after the visitor chooses (a mobile bottom sheet
+        # holding back client-rendered cards): wait until the page stops changing.
+        await settle(page)
     if ch.scroll:
         await scroll_for_lazy_content(page, ch.scroll)
     return final
+
+
+_SETTLE = """([quietMs, capMs]) => new Promise((resolve) => {
+  let timer = null;
+  const done = () => { observer.disconnect(); resolve(true); };
+  const observer = new MutationObserver(() => {
+    clearTimeout(timer); timer = setTimeout(done, quietMs);
+  });
+  observer.observe(document.documentElement,
+                   { childList: true, subtree: true, characterData: true });
+  timer = setTimeout(done, quietMs);
+  setTimeout(done, capMs);
+})"""
+#: How long the DOM must stay unchanged to count as settled, and the most a settle waits.
+SETTLE_QUIET_MS = 300
+SETTLE_CAP_MS = 3000
+
+
+async def settle(page: Any, quiet_ms: int = SETTLE_QUIET_MS, cap_ms: int = SETTLE_CAP_MS) -> None:
+    """Wait until the page's DOM has not changed for ``quiet_ms`` (at most ``cap_ms``), and
+    for the requests that a change started (network idle, within the same cap)."""
+    try:
+        await page.evaluate(_SETTLE, [quiet_ms, cap_ms])
+        await page.wait_for_load_state("networkidle", timeout=cap_ms)
+        await page.evaluate(_SETTLE, [quiet_ms // 2, cap_ms // 2])
+    except Exception:  # noqa: BLE001 - a page that keeps changing is read as it is
+        pass
 
 
 async def _wait(page: Any, ch: WebChannel, timeout: float) -> None:
@@ -207,42 +236,93 @@ async def _wait(page: Any, ch: WebChannel, timeout: float) -> None:
                              ) from None
 
 
+_SVG_PAGE = ("<!DOCTYPE html><html><head><meta http-equiv=\"Content-Security-Policy\" "
+             "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
+             "</head><body style=\"margin:0;background:#fff\">{svg}</body></html>")
+
+
 @dataclass
 class LogoCache:
-    """Perceptual hashes of logo images by source URL, so each is fetched once a channel."""
+    """Perceptual hashes of logos, by what they are drawn from, so each is hashed once a
+    channel — and hashed the same way in the first pass and the second.
+
+    A raster image is hashed from its own bytes; an SVG (inline, an ``<img>`` of an .svg
+    file, a CSS background) is drawn alone by the browser on a white page — with scripts
+    off and nothing fetched (a content security policy) — and the drawing is hashed. Either
+    way the hash does not depend on whether the page had images on.
+    """
 
     hashes: dict[str, str | None] = field(default_factory=dict)
+    _page: Any = None
 
-    async def phash(self, page: Any, src: str, selector: str) -> str | None:
-        if src not in self.hashes:
-            self.hashes[src] = await _logo_phash(page, src, selector)
-        return self.hashes[src]
+    async def phash(self, page: Any, logo: dict[str, Any]) -> str | None:
+        key = logo.get("src") or logo.get("svg") or logo.get("selector") or ""
+        key = key if len(key) < 512 else str(hash(key))
+        if key not in self.hashes:
+            self.hashes[key] = await self._hash(page, logo)
+        return self.hashes[key]
+
+    async def _hash(self, page: Any, logo: dict[str, Any]) -> str | None:
+        kind, src = logo.get("kind"), str(logo.get("src") or "")
+        try:
+            if kind == "svg" and logo.get("svg"):
+                return await self._svg(page, str(logo["svg"]))
+            data = await _fetch(page, src) if src else None
+            if data and (kind == "svg-file" or data.lstrip()[:5] in (b"<?xml", b"<svg ")):
+                return await self._svg(page, data.decode("utf-8", "replace"))
+            if data:
+                return _image_phash(data)
+        except Exception:  # noqa: BLE001 - an unreadable logo is no logo observation
+            pass
+        return await _element_phash(page, str(logo.get("selector") or ""))
+
+    async def _svg(self, page: Any, markup: str) -> str | None:
+        """Draw an SVG alone in a scriptless page of the same browser and hash the drawing."""
+        if "<svg" not in markup:
+            return None
+        markup = markup[markup.find("<svg"):]
+        if self._page is None or self._page.is_closed():
+            context = await page.context.browser.new_context(
+                java_script_enabled=False, viewport={"width": 800, "height": 400})
+            self._page = await context.new_page()
+        await self._page.set_content(_SVG_PAGE.format(svg=markup), timeout=10_000)
+        svg = self._page.locator("svg").first
+        png = await svg.screenshot(timeout=5000)
+        return _image_phash(png)
+
+    async def close(self) -> None:
+        if self._page is not None:
+            try:
+                await self._page.context.close()
+            except Exception:  # noqa: BLE001 - closing is best effort
+                pass
+            self._page = None
 
 
-async def _logo_phash(page: Any, src: str, selector: str) -> str | None:
-    """Hash the logo's own image bytes; an inline SVG or an unreadable image falls back to a
-    screenshot of the element (which needs no image loading for inline SVG)."""
-    import imagehash
-    from PIL import Image
+async def _fetch(page: Any, src: str) -> bytes | None:
+    if src.startswith("data:") and ";base64," in src:
+        return base64.b64decode(src.split(",", 1)[1])
+    if src.startswith("data:"):
+        from urllib.parse import unquote
 
-    data: bytes | None = None
+        return unquote(src.split(",", 1)[1]).encode("utf-8")
+    if src.startswith(("http://", "https://")):
+        resp = await page.request.get(src, timeout=10_000)
+        return await resp.body() if resp.ok else None
+    return None
+
+
+def _image_phash(data: bytes) -> str | None:
+    """A logo's value: shape hash and dominant colour (:mod:`auditor.extract.logo`)."""
+    return signature_of_bytes(data)
+
+
+async def _element_phash(page: Any, selector: str) -> str | None:
+    """The element as drawn on the page: for logos that are neither image nor SVG."""
+    if not selector:
+        return None
     try:
-        if src.startswith("data:") and ";base64," in src:
-            data = base64.b64decode(src.split(",", 1)[1])
-        elif src.startswith(("http://", "https://")):
-            resp = await page.request.get(src, timeout=10_000)
-            data = await resp.body() if resp.ok else None
-        if data:
-            with Image.open(io.BytesIO(data)) as img:
-                img.load()
-                if img.width >= 4 and img.height >= 4:
-                    return str(imagehash.phash(img.convert("RGB")))
-    except Exception:  # noqa: BLE001 - SVG or broken image: try the rendered element below
-        pass
-    try:
-        png = await page.locator(selector).first.screenshot(timeout=5000)
-        with Image.open(io.BytesIO(png)) as img:
-            return str(imagehash.phash(img.convert("RGB")))
+        return _image_phash(await page.locator(selector).first.screenshot(timeout=5000))
     except Exception:  # noqa: BLE001 - no logo hash is no logo observation, not a failure
         return None
 
@@ -270,7 +350,7 @@ async def extract_page(page: Any, *, channel: str, ch: WebChannel, config: Audit
                              f"failed: {sel['error']}")
     logo = data.get("logo")
     if brand and logo and logos is not None:
-        phash = await logos.phash(page, logo.get("src") or "", logo["selector"])
+        phash = await logos.phash(page, logo)
         if phash:
             b = logo["box"]
             from auditor.extract.page import Box
@@ -365,6 +445,7 @@ async def capture_web_channel(browser: Any, playwright: Any, name: str, ch: WebC
         for w in workers:
             w.cancel()
         await asyncio.gather(*workers, *closing, return_exceptions=True)
+        await logos.close()
         await pool.close()
     relaunched = ([f"the browser was relaunched {host.relaunches} time(s) after it closed; "
                    "in-flight pages were visited again"] if host.relaunches else [])

@@ -48,6 +48,8 @@ def brand_mentions(text: str, brand: str, retired: Sequence[str] = ()) -> list[B
     for m in _WORD_RE.finditer(text):
         if any(s <= m.start() < e for s, e in taken):
             continue
+        if _address(text, m.start(), m.end()):
+            continue  # "@brightwire.uk", "www.vagnat.se", "hello@brightwire.co.uk"
         word = m.group(0)
         w = word.casefold()
         if w.startswith(b) and w[len(b):] in _ENDINGS:
@@ -68,6 +70,30 @@ def brand_mentions(text: str, brand: str, retired: Sequence[str] = ()) -> list[B
     return sorted(out, key=lambda x: x.start)
 
 
+_ADDRESS_BEFORE = ("@", ".", "/", "#")
+
+
+_DOMAIN_RE = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/\S*)?$", re.IGNORECASE)
+
+
+def _address(text: str, start: int, end: int) -> bool:
+    """Whether the word is part of an address — a domain, an e-mail, a handle, a URL path
+    (``service@funkhaus-shop.de``, ``@brightwire.uk``) — which is written in lower case
+    whatever the brand's spelling."""
+    if start > 0 and text[start - 1] in _ADDRESS_BEFORE:
+        return True
+    left = start
+    while left > 0 and not text[left - 1].isspace():
+        left -= 1
+    right = end
+    while right < len(text) and not text[right].isspace():
+        right += 1
+    token = text[left:right].rstrip(".,;:!?)")
+    return "@" in token or "://" in token or (
+        token.lower().startswith("www.") or _DOMAIN_RE.match(token) is not None
+        and "." in token[end - left:])
+
+
 def _same_as_written(stem: str, brand: str) -> bool:
     """Whether a word spells the brand as the brand writes itself (all capitals and a
     sentence-initial capital of a lower-case brand are typography, not a misspelling)."""
@@ -81,6 +107,8 @@ def mention_value(m: BrandMention, brand: str) -> str:
     right, else the word as written without its case ending ("Nortelin" → "Nortel")."""
     if m.kind == "exact":
         return brand
+    if m.kind == "miscased":
+        return m.word[:len(brand)]  # the brand's letters as written: "Funkhaus", not "Funkhau"
     return m.word if m.kind == "retired" else brand_stem(m.word, brand)
 
 

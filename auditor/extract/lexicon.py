@@ -103,11 +103,21 @@ class Lexicon:
     offer_words: tuple[str, ...] = ()
     #: Verbs after which an offer word means a quote: "*lähetin* tarjouksen", "*send* an offer".
     quote_verbs: tuple[str, ...] = ()
+    #: Verbs of a call to action: an offer word right after one is a button or a link ("*Se*
+    #: erbjudandet", "*Katso* tarjous", "*Zum* Angebot"), never a campaign.
+    cta_verbs: tuple[str, ...] = ()
+    #: Before the price that follows a campaign: "3 kk 0 €/kk, *sitten* 29,90 €/kk",
+    #: "*därefter* 279 kr/mån". The other monthly price of the offer on that page is the
+    #: campaign's, even when a page prints the two in separate elements.
+    then_words: tuple[str, ...] = ()
     #: After a percentage, making it a campaign: "30 % *alennus*", "20% *off*". After an
     #: amount they make it a reduction rather than a price: "5 € *alennus*", "€5 *off*".
     discount_words: tuple[str, ...] = ()
     #: Before an amount that is a saving, not a price: "*säästä* 60 €", "*save* €60".
     saving_words: tuple[str, ...] = ()
+    #: Before an amount that is a change of price, not a price: "goes up by £3",
+    #: "höjs med 20 kr", "steigt um 2 €".
+    change_before: tuple[str, ...] = ()
     #: After an amount that is a difference, not a price: "£10 *more*", "5 € *lisää*",
     #: "upgrade for 50 kr *extra*".
     extra_words: tuple[str, ...] = ()
@@ -131,6 +141,9 @@ class Lexicon:
     several_words: tuple[str, ...] = ()
     #: Joins two offer names into one subject of a claim: "Kuitu 100 *ja* Kuitu 300 …".
     and_words: tuple[str, ...] = ()
+    #: Before an offer name that is part of another offer: "iPhone 16 *mit* Mobil M für
+    #: 42,99 € mtl." — the price is the bundle's, the phone's, not the tariff's.
+    with_words: tuple[str, ...] = ()
     #: Chat speaker words and author types → role (agent, bot, customer, system). Plain
     #: words, not patterns; compared case-insensitively with the whole speaker word.
     role_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -143,12 +156,16 @@ class Lexicon:
     #: ISO 3166 countries whose national phone notation this language's chats use; phone
     #: numbers are found with the phonenumbers library in each ("040 123 4567" is Finnish).
     phone_regions: tuple[str, ...] = ()
+    #: Labels of cookie-consent "accept all" buttons and links ("Godkänn alla"), and shorter
+    #: accept labels clicked only on buttons ("Godkänn"): auditor.capture.consent.
+    consent_accept_all: tuple[str, ...] = ()
+    consent_accept: tuple[str, ...] = ()
 
 
 _MAPPING_FIELDS = {"fee_labels", "fee_nouns", "fee_free_forms", "role_words",
                    "currency_words"}
 _PLAIN_FIELDS = {"code", "name", "role_words", "chat_system_lines", "currency_words",
-                 "phone_regions"}
+                 "phone_regions", "consent_accept_all", "consent_accept"}
 
 
 def _parse(path: Path, data: Any) -> Lexicon:

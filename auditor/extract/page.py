@@ -27,6 +27,7 @@ This module is pure: no browser, no network, so it is tested on fixtures and re-
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -39,7 +40,7 @@ from coloraide import Color
 
 from auditor.extract.brand import brand_mentions, mention_value
 from auditor.extract.money import parse_amount
-from auditor.extract.text import FEES, FREE_WORD_RE, LABEL_RE, extract_facts
+from auditor.extract.text import FEE_NOUN_RE, FEES, FREE_WORD_RE, LABEL_RE, extract_facts
 from auditor.model import (
     BRAND_SUBJECT,
     MONEY_ATTRIBUTES,
@@ -102,9 +103,12 @@ def observations_from_page(
     url = str(page.get("url", ""))
     overridden = frozenset(selectors or ())
     out: list[PageObservation] = []
+    after_campaign: set[str] = set()
     out += [po for po in _text_observations(page, channel=channel, url=url, viewport=viewport,
-                                            today=today, currency=currency)
+                                            today=today, currency=currency,
+                                            after_campaign=after_campaign)
             if po.observation.attribute not in overridden]
+    out = _campaign_prices(out, after_campaign)
     if overridden:
         out += _selected_observations(page, channel=channel, url=url, viewport=viewport,
                                       today=today, attributes=overridden, currency=currency)
@@ -185,19 +189,89 @@ def _struck(unit: Mapping[str, Any]) -> tuple[tuple[int, int], ...]:
                  and all(isinstance(v, int) and not isinstance(v, bool) for v in p))
 
 
+def _campaign_prices(found: list[PageObservation],
+                     after_campaign: set[str]) -> list[PageObservation]:
+    """Campaign prices a page prints apart from their terms.
+
+    A card shows "199:-/mån" big and, in the next line, "i 6 mån, därefter 279:-/mån"; a
+    price box says "399 kr/mån" and the terms below say "de första 6 månaderna". Within one
+    offer's region of the page (its card, or the page's own offer), once a price is stated
+    as the one that follows a campaign ("därefter", "then", "sitten") or a campaign price is
+    stated, another, lower monthly price of that region is the campaign's: two monthly
+    prices of one offer on one page are its campaign price and its regular price, not two
+    rival prices.
+    """
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i, po in enumerate(found):
+        o = po.observation
+        hints = [h for h in o.subject_hints if not h.startswith("sku:")]
+        skus = [h for h in o.subject_hints if h.startswith("sku:")]
+        # The page's own offer is one region whatever its sections (its title is the last
+        # hint); a card is its own title.
+        name = (hints[-1] if o.role == "main" else hints[0]) if hints else ""
+        groups.setdefault((o.role, skus[0] if skus else name), []).append(i)
+    out = list(found)
+    for members in groups.values():
+        obs = [found[i].observation for i in members]
+        regular = {o.value for o in obs
+                   if o.id in after_campaign and o.attribute == "monthly_price"}
+        promo = {o.value for o in obs if o.attribute == "promo_price"}
+        if not regular and not promo:
+            continue
+        floor = min(regular) if regular else None
+        for i in members:
+            o = found[i].observation
+            if o.attribute != "monthly_price" or o.id in after_campaign:
+                continue
+            if o.value in promo or (floor is not None and o.value < floor):
+                out[i] = PageObservation(dataclasses.replace(o, attribute="promo_price"),
+                                         found[i].box)
+    return out
+
+
+def _is_label(text: str) -> bool:
+    return bool(LABEL_RE.search(text) or FEE_NOUN_RE.search(text))
+
+
+def _with_table_headers(unit: Mapping[str, Any]
+                        ) -> tuple[str, tuple[tuple[int, int], ...], tuple[str, ...]]:
+    """A table cell's text, struck spans and hints, with its headers put where they belong.
+
+    In a comparison table the columns are offers ("5 GB" | "15 GB") and the rows attributes
+    ("Pris", "Binding"); in a fee table it is the other way round ("Whole Home Wi-Fi" rows
+    under a "Delivery" column). The header that reads as a price or fee label is the label
+    (prefixed to the value); the other one names the offer (the first hint).
+    """
+    text, struck, hints = unit.get("text", ""), _struck(unit), _hints(unit)
+    table = unit.get("table")
+    if not isinstance(table, Mapping):
+        return text, struck, hints
+    column, row = table.get("column"), table.get("row")
+    column = column if isinstance(column, str) and column else None
+    row = row if isinstance(row, str) and row else None
+    label, name = (column, row) if column and _is_label(column) and not (
+        row and _is_label(row)) else (row, column)
+    if label and len(label) <= 60:
+        shift = len(label) + 1
+        text = f"{label} {text}"
+        struck = tuple((a + shift, b + shift) for a, b in struck)
+    if name and len(name) < 120:
+        hints = (name, *hints)
+    return text, struck, hints
+
+
 def _text_observations(page: Mapping[str, Any], *, channel: str, url: str, viewport: str,
-                       today: date | None, currency: str | None = None
-                       ) -> Iterable[PageObservation]:
+                       today: date | None, currency: str | None = None,
+                       after_campaign: set[str] | None = None) -> Iterable[PageObservation]:
     for unit in _units(page, "units"):
-        text = unit.get("text", "")
-        facts = extract_facts(text, today=today, struck=_struck(unit), currency=currency)
+        text, struck, hints = _with_table_headers(unit)
+        facts = extract_facts(text, today=today, struck=struck, currency=currency)
         if not facts:
             continue
         shown = _shown(unit)
         html = unit.get("html")
         evidence = Evidence(url=url, selector=_selector(unit), viewport=viewport,
                             html=html if isinstance(html, str) else None)
-        hints = _hints(unit)
         role = _role(unit)
         for f in facts:
             obs = Observation(
@@ -207,6 +281,8 @@ def _text_observations(page: Mapping[str, Any], *, channel: str, url: str, viewp
                 evidence=evidence, subject_hints=hints, currency=f.currency, period=f.period,
                 shown=shown, source="text", role=role, span=f.span,
             )
+            if f.after_campaign and after_campaign is not None:
+                after_campaign.add(obs.id)
             yield PageObservation(obs, _box(unit.get("box")))
 
 

@@ -95,12 +95,16 @@ _NUMBER = (
     r"(?![0-9])(?![.,][0-9])"
 )
 _CUR = currency_pattern()
+# A footnote mark after an amount ("12,99 €* mtl.", "29,90 €¹") belongs to it.
+_FOOTNOTE = r"[*†‡¹²³⁴]{0,2}"
 # "4,90e": how Finnish agents type the euro; lower case, after a number only ("190E" is a
 # model, "38E" a size).
-_CUR_AFTER = rf"(?:{_CUR}|(?-i:e)(?![\w-])(?!\.\w))"
+# A sign written before numbers by convention (£, $, ¥, ₹) and followed by a number is that
+# number's: "From month 7 £15.00" is month 7, then £15.00.
+_CUR_AFTER = rf"(?:{_CUR}|(?-i:e)(?![\w-])(?!\.\w))(?<![£$¥₹₩])|(?:[£$¥₹₩])(?!{_SP}?[0-9])"
 MONEY_RE = _compile(
     rf"(?:(?P<pre>{_CUR}){_SP}{{0,2}}|(?<![^\W\d_]))(?P<num>{_NUMBER})"
-    rf"(?:{_SP}{{0,2}}(?P<post>{_CUR_AFTER}))?"
+    rf"(?:{_SP}{{0,2}}(?P<post>{_CUR_AFTER}))?{_FOOTNOTE}"
 )
 BARE_NUMBER_RE = _compile(rf"(?<![^\W\d_]){_NUMBER}")
 # What a bare number named by a label may be followed by: the end, punctuation, a joining
@@ -113,7 +117,7 @@ _BARE_MONEY_AFTER_RE = _compile(
 )
 
 PERIOD_RE = _compile(
-    rf"(?:{_SP}*/{_SP}*(?:(?P<m1>{_field('per_month_slash')})|(?P<y1>{_field('per_year_slash')})"
+    rf"{_FOOTNOTE}(?:{_SP}*/{_SP}*(?:(?P<m1>{_field('per_month_slash')})|(?P<y1>{_field('per_year_slash')})"
     rf"|(?P<u1>{_field('per_unit_slash')}))\b"
     rf"|{_SP}+{_field('per_words')}{_SP}+(?:(?P<m2>{_field('month_nouns')})"
     rf"|(?P<y2>{_field('year_nouns')}))\b"
@@ -157,6 +161,10 @@ def _free_pattern(attribute: str) -> str:
 #: A word saying "free" on its own ("ilmainen", "gratis", "offert"): an element a selector
 #: names as a fee that says only this states a fee of 0.
 FREE_WORD_RE = _compile(rf"(?<![\w-]){_field('free_words')}(?![\w-])")
+
+FEE_NOUN_RE = _compile(
+    r"(?<![\w-])(?:" + "|".join(f"(?P<{a}>{_fee_field('fee_nouns', a)})" for a in FEES
+                               if _fee_field("fee_nouns", a) != "(?:)") + r")(?![\w])")
 
 FREE_FEE_RE = _compile(
     r"(?<![\w-])(?:" + "|".join(f"(?P<{a}>{_free_pattern(a)})" for a in FEES) + r")(?![\w-])"
@@ -236,7 +244,8 @@ SEVERAL_RE = _compile(rf"(?<![\w-]){_field('several_words')}(?![\w-])")
 #: "Kuitu 100 *ja* Kuitu 300": the words that join offer names into one claim's subject.
 AND_RE = _compile(rf"^[\s,]*(?:{_field('and_words')})?[\s,]*$")
 SAVING_BEFORE_RE = _compile(
-    rf"(?<![\w-]){_field('saving_words')}(?:{_SP}+[^\W\d_]+){{0,2}}{_SP}*:?{_SP}*$"
+    rf"(?<![\w-])(?:{_field('saving_words')}(?:{_SP}+[^\W\d_]+){{0,2}}|{_field('change_before')})"
+    rf"{_SP}*:?{_SP}*$"
 )
 _DOTTED_DATE_RE = re.compile(r"(?:[12]?[0-9]|3[01])\.(?:0?[1-9]|1[0-2])")
 QUOTE_BEFORE_RE = _compile(
@@ -246,6 +255,13 @@ LIST_PRICE_BEFORE_RE = _compile(
     rf"(?<![\w-]){_field('list_price_before')}[ \t\u00a0\u202f\u2009:(]*$")
 NOT_PRICE_BEFORE_RE = _compile(
     rf"(?:(?<![\w-]){_field('not_price_before')}{_SP}*:?|=){_SP}*$")
+THEN_BEFORE_RE = _compile(rf"(?<![\w-]){_field('then_words')}[ \t\u00a0\u202f,:]*$")
+# "nach Ablauf der Mindestvertragslaufzeit monatlich kündbar": open-ended only *after* a term.
+_THEN_NEAR_RE = _compile(rf"(?<![\w-]){_field('then_words')}(?:[\s,]+[^\W\d_]+){{0,3}}[\s,:]*$")
+#: "iPhone 16 *mit* Mobil M": a name after one of these is part of the offer named before.
+WITH_RE = _compile(rf"(?<![\w-]){_field('with_words')}(?![\w-])")
+# "Se erbjudandet", "Katso tarjous", "Zum Angebot": a button, whatever the unit says besides.
+CTA_BEFORE_RE = _compile(rf"(?<![\w-]){_field('cta_verbs')}\W+(?:[^\W\d_]{{1,4}}\W+)?$")
 NOT_PRICE_AFTER_RE = _compile(rf"[\s,]*{_field('not_price_after')}(?![\w-])")
 # "Från månad 7 549 kr/mån": after a month word a number counts months; "7 549" is not one
 # amount written with a space between thousands.
@@ -290,6 +306,9 @@ class Fact:
     currency: str | None = None
     period: str | None = None
     from_price: bool = False
+    #: The price after a campaign ("…, sitten 29,90 €/kk", "därefter 279 kr/mån"): the page's
+    #: other monthly price of the offer is the campaign's (auditor.extract.page).
+    after_campaign: bool = False
 
 
 @dataclass
@@ -305,6 +324,8 @@ class _Amount:
     label: str | None = None
     #: A former or list price: after "norm.", "UVP", "ord. pris", "was", or struck through.
     listed: bool = False
+    #: After "then"/"därefter": the regular price that follows a campaign.
+    after_campaign: bool = False
 
 
 @dataclass
@@ -315,6 +336,8 @@ class _Label:
     end: int
     attribute: str
     bound: bool = False
+    #: A fee noun ("set-up", "frakt") that names only the amount right before it.
+    trailing_only: bool = False
 
 
 # =========================================================================== extraction
@@ -390,6 +413,10 @@ def _money_facts(text: str, free_fees: _Spans, contracts: _Spans, struck: _Spans
         _read_period(text, a)
         a.listed = a.listed or struck.overlaps((a.start, a.end))
     _bind_labels(text, labels, amounts)
+    # "Versandkostenfrei ab 50 €", "free delivery over £50": an unlabelled amount right
+    # after a free-fee phrase, in the same clause, is the threshold of that offer.
+    ends = sorted(span[1] for span in free_fees.spans())
+    amounts = [a for a in amounts if a.label is not None or not _after_free_fee(text, ends, a)]
     promos = _Spans()
     facts: list[Fact] = []
     for a in amounts:
@@ -427,8 +454,24 @@ def _lone_amount(text: str) -> list[_Amount]:
     return [_Amount(m.start("num"), m.end("num"), value, None, None)]
 
 
+def _after_free_fee(text: str, ends: list[int], a: _Amount) -> bool:
+    i = bisect.bisect_right(ends, a.start) - 1
+    if i < 0:
+        return False
+    gap = text[ends[i]:a.start]
+    return len(gap) <= 25 and not _DIGIT_RE.search(gap) and not re.search(r"[.;,!?]", gap)
+
+
 def _labels(text: str) -> list[_Label]:
-    return [_Label(m.start(), m.end(), m.lastgroup or "price") for m in LABEL_RE.finditer(text)]
+    labels = [_Label(m.start(), m.end(), m.lastgroup or "price") for m in LABEL_RE.finditer(text)]
+    # "£0 set-up", "49 kr frakt": a fee's noun right after an amount names that fee too.
+    taken = _Spans((lab.start, lab.end) for lab in labels)
+    for m in FEE_NOUN_RE.finditer(text):
+        if not taken.overlaps(m.span()):
+            labels.append(_Label(m.start(), m.end(), m.lastgroup or "activation_fee",
+                                 trailing_only=True))
+    labels.sort(key=lambda lab: lab.start)
+    return labels
 
 
 def _currency_amounts(text: str, hint: str | None = None) -> list[_Amount]:
@@ -493,6 +536,12 @@ def _labelled_bare_amounts(text: str, labels: list[_Label],
         m = BARE_NUMBER_RE.search(text, lab.end, lab.end + LABEL_REACH)
         if not m or written.overlaps(m.span()) or not _gap_ok(text, lab.end, m.start()):
             continue
+        # Without a currency the number must follow its label closely ("Hinta: 19,90",
+        # "avausmaksu on 4,90"): "Tarif: FunkHaus Flex 10" names a plan, not a price.
+        gap = text[lab.end:m.start()].split()
+        if len([w for w in gap if any(c.isalpha() for c in w)]) > 1 or any(
+                w[:1].isupper() for w in gap):
+            continue
         if not _slash_period(text, m.end()) and not _BARE_MONEY_AFTER_RE.match(text, m.end()):
             continue
         if _DOTTED_DATE_RE.fullmatch(m.group(0)) and text[m.end():m.end() + 1] == ".":
@@ -524,7 +573,9 @@ def _is_discount(text: str, start: int, end: int) -> bool:
     """
     if start > 0 and text[start - 1] in "-−–" and (start == 1 or not text[start - 2].isalnum()):
         return True
-    if DISCOUNT_AFTER_RE.match(text, end):
+    period = PERIOD_RE.match(text, end)  # "£5 a month less": after the period too
+    if DISCOUNT_AFTER_RE.match(text, end) or (period and DISCOUNT_AFTER_RE.match(text,
+                                                                               period.end())):
         return True
     return SAVING_BEFORE_RE.search(text, max(0, start - 30), start) is not None
 
@@ -546,6 +597,7 @@ def _read_period(text: str, a: _Amount) -> None:
         or FROM_AFTER_RE.match(text, a.end)
     )
     a.listed = LIST_PRICE_BEFORE_RE.search(text, max(0, a.start - 30), a.start) is not None
+    a.after_campaign = THEN_BEFORE_RE.search(text, max(0, a.start - 30), a.start) is not None
 
 
 def _bind_labels(text: str, labels: list[_Label], amounts: list[_Amount]) -> None:
@@ -559,6 +611,8 @@ def _bind_labels(text: str, labels: list[_Label], amounts: list[_Amount]) -> Non
     events.sort(key=lambda e: (e[0], e[1]))
     pending: _Label | None = None
     for _, _, item in events:
+        if isinstance(item, _Label) and item.trailing_only:
+            continue
         if isinstance(item, _Label):
             # "frakten kostar 99 kr", "the setup fee costs £20": a verb of costing after a
             # fee label says how much the fee is; it does not start a price of its own.
@@ -583,9 +637,14 @@ def _bind_labels(text: str, labels: list[_Label], amounts: list[_Amount]) -> Non
             lab.bound = True
 
 
+_JOINING_WORD_RE = re.compile(r"[ \t\u00a0\u202f(]*(?:[^\W\d_]{1,3}[ \t\u00a0\u202f]+)?")
+
+
 def _only_spaces(text: str, start: int, end: int) -> bool:
-    """Whether an amount and the fee label right after it are one phrase ("4,90 € (avaus...")."""
-    return text[start:end].strip(" \t\u00a0\u202f(") == "" and end - start <= 3
+    """Whether an amount and the fee label right after it are one phrase ("4,90 € (avaus...",
+    "0 kr i uppläggningsavgift", "£20 as a setup fee"): spaces, or one short joining word."""
+    m = _JOINING_WORD_RE.match(text, start, end)
+    return m is not None and m.end() == end and end - start <= 8
 
 
 def _gap_ok(text: str, start: int, end: int) -> bool:
@@ -607,7 +666,8 @@ def _classify(text: str, a: _Amount, contracts: _Spans, promos: _Spans) -> list[
     raw = text[a.start:a.end]
 
     def money(attribute: str, period: str | None) -> Fact:
-        return Fact(attribute, a.value, raw, (a.start, a.end), a.currency, period, a.from_price)
+        return Fact(attribute, a.value, raw, (a.start, a.end), a.currency, period, a.from_price,
+                    a.after_campaign)
 
     if a.label in FEES:
         return [money(a.label, "month" if a.period == "month" else "once")]
@@ -687,8 +747,10 @@ def _contracts(text: str, *, digits: bool = True) -> Iterator[Fact]:
         months = Decimal(m.group("n")) * (12 if m.group("yu") else 1)
         yield Fact("contract_months", months, m.group(0), m.span())
     for m in OPEN_ENDED_RE.finditer(text):
-        if not seen.overlaps(m.span()):
-            yield Fact("contract_months", Decimal("0"), m.group(0), m.span())
+        if seen.overlaps(m.span()) or _THEN_NEAR_RE.search(text, max(0, m.start() - 60),
+                                                           m.start()):
+            continue
+        yield Fact("contract_months", Decimal("0"), m.group(0), m.span())
 
 
 def _speeds(text: str) -> Iterator[Fact]:
@@ -727,6 +789,8 @@ def _offer(text: str) -> Fact | None:
             continue
         if QUOTE_BEFORE_RE.search(text, max(0, m.start() - 40), m.start()):
             continue  # "lähetin tarjouksen sähköpostiisi": a quote, not a campaign
+        if CTA_BEFORE_RE.search(text, max(0, m.start() - 30), m.start()):
+            continue  # "549:-/mån Se erbjudandet": the card's button, not a campaign
         return Fact("offer", _collapsed_prefix(text, OFFER_TEXT_LIMIT), m.group(0), m.span())
     return None
 
@@ -924,6 +988,9 @@ class _Spans:
         # span starting before ``span`` ends can reach into it.
         i = bisect.bisect_left(self._starts, span[1])
         return i > 0 and self._ends[i - 1] > span[0]
+
+    def spans(self) -> list[tuple[int, int]]:
+        return list(zip(self._starts, self._ends, strict=True))
 
     def add(self, span: tuple[int, int]) -> None:
         """Add a span; one overlapping a kept span is ignored to keep the set disjoint."""

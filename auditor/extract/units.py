@@ -274,6 +274,7 @@ def collapsed(el: Any) -> bool:
 _SKIP_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "select",
                         "option", "textarea", "button", "object", "canvas"})
 _STRUCK = frozenset({"del", "s", "strike"})
+_ATOMIC = frozenset({"inline-block", "inline-flex", "inline-grid", "inline-table"})
 _INLINE_DISPLAYS = frozenset({"inline", "inline-block", "inline-flex", "inline-grid",
                               "inline-table", "contents", "ruby", "ruby-text"})
 _CENTS_AFTER_RE = re.compile(r"[0-9][.,]?$")
@@ -341,14 +342,18 @@ class _Composer:
                 return
             if _FOOTNOTE_RE.match(t):
                 return
-        block = _display(el) not in _INLINE_DISPLAYS
-        if block:
+        display = _display(el)
+        # A block, and an atomic inline box (inline-block, inline-flex), stands apart.
+        apart = display not in _INLINE_DISPLAYS or (not root and display in _ATOMIC)
+        # A struck-through price is another value: it never runs into the text beside it.
+        apart = apart or (strike and not struck)
+        if apart:
             self.space()
         self.put(el.text, strike)
         for child in el:
             self.element(child, strike, False)
             self.put(child.tail, strike)
-        if block:
+        if apart:
             self.space()
 
     def result(self) -> tuple[str, list[list[int]]]:
@@ -375,6 +380,48 @@ def _compose_run(run: list[tuple[str, Any]]) -> tuple[str, list[list[int]]]:
         else:
             c.element(item, False, False)
     return c.result()
+
+
+def _cells(row: Any) -> list[Any]:
+    return [c for c in row if isinstance(c.tag, str) and c.tag in ("td", "th")]
+
+
+def _table_context(el: Any) -> tuple[str | None, str | None, bool] | None:
+    """The page script's ``tableContext``: in a comparison table (a header row of ``th``),
+    a cell's column header, its row's header and whether it is the row's first data cell."""
+    cell = _closest(el, lambda e: e.tag in ("td", "th"))
+    if cell is None or cell.tag != "td":
+        return None
+    row = cell.getparent()
+    table = _closest(row, lambda e: e.tag == "table")
+    if table is None:
+        return None
+    header = next((r for r in table.iter("tr")), None)
+    head = table.find("thead")
+    if head is not None:
+        header = next(head.iter("tr"), header)
+    if header is None or header is row:
+        return None
+    heads = _cells(header)
+    if len([c for c in heads if norm(c.text_content())]) < 2 or any(
+            c.tag != "th" and norm(c.text_content()) for c in heads):
+        return None
+    cells = _cells(row)
+    col = 0
+    for c in cells:
+        if c is cell:
+            break
+        col += int(c.get("colspan", "1") or 1) if (c.get("colspan") or "1").isdigit() else 1
+    at, column = 0, None
+    for c in heads:
+        if at == col:
+            column = norm(c.text_content())
+            break
+        at += int(c.get("colspan", "1")) if (c.get("colspan") or "1").isdigit() else 1
+    first = cells[0] if cells else None
+    label = norm(first.text_content()) if first is not None and first is not cell \
+        and first.tag == "th" else None
+    return column or None, label, len(cells) > 1 and cells[1] is cell
 
 
 def _inline_runs(el: Any, doc: _Doc, is_block: Any) -> list[tuple[list[tuple[str, Any]], int]]:
@@ -533,7 +580,9 @@ def page_data(html: str, url: str, *, selectors: Mapping[str, str] | None = None
                  label_from: Any | None) -> None:
         if not text or len(text) > MAX_TEXT:
             return
-        if label_from is not None and _AMOUNT_START.match(text):
+        # A cell of a table with a header row: its headers go along (page.py decides).
+        tc = _table_context(label_from) if label_from is not None else None
+        if tc is None and label_from is not None and _AMOUNT_START.match(text):
             prev = label_from.getprevious()
             while prev is not None and not isinstance(prev.tag, str):
                 prev = prev.getprevious()
@@ -549,7 +598,8 @@ def page_data(html: str, url: str, *, selectors: Mapping[str, str] | None = None
         card = None if chrome else card_of(el)
         role = "chrome" if chrome else "other" if card is not None else "main"
         unit = _unit(el, text, hints_for(el, last, card, role), flags)
-        unit.update(struck=struck, chrome=chrome, role=role)
+        unit.update(struck=struck, chrome=chrome, role=role,
+                    table={"column": tc[0], "row": tc[1]} if tc else None)
         units.append(unit)
 
     def describe(el: Any) -> dict[str, Any]:
