@@ -131,6 +131,8 @@ class UrlRule:
         return " ↔ ".join(f"{ch}: {p}" for ch, p in self.patterns)
 
 
+#: Fuzzy scores of two different offers closer than this leave a name unresolved.
+AMBIGUOUS_MARGIN = 3.0
 #: Pages of a channel a unit's text must appear on (and the share of the channel's pages)
 #: before it counts as chrome: a footer, a promo bar, a delivery banner.
 CHROME_MIN_PAGES = 3
@@ -212,13 +214,20 @@ class Matcher:
         nums = _numbers(key)
         best: Match | None = None
         best_score = -1.0
-        for _, score, idx in process.extract(key, self._names, scorer=fuzz.WRatio, limit=5,
+        scores: dict[str, float] = {}
+        for _, score, idx in process.extract(key, self._names, scorer=fuzz.WRatio, limit=10,
                                              score_cutoff=self.threshold):
+            sid, name = self._owners[idx]
+            scores[sid] = max(scores.get(sid, 0.0), score)
             if _numbers(self._names[idx]) != nums:
                 continue
             if score > best_score:
-                sid, name = self._owners[idx]
                 best, best_score = Match(sid, f"fuzzy:{round(score)}", hint, name), score
+        # "Mobilt bredbånd" is as close to "Mobilt bredbånd Fri" as to "Mobilt bredbånd
+        # 100 GB": a name that fits two offers equally names neither.
+        if best is not None and any(sid != best.subject and best_score - sc < AMBIGUOUS_MARGIN
+                                    for sid, sc in scores.items()):
+            return None
         return best
 
     def resolve_first(self, hints: Iterable[str]) -> Match | None:

@@ -293,8 +293,9 @@ def score_pages(browser_path: str | None = None) -> Score:
                                          viewport="test", today=TODAY,
                                          selectors=spec.get("selectors") or {})
             matched = matcher.match_observations([po.observation for po in pos])
+            # Chrome facts are channel-wide by decision: no offer's, and not unmatched.
             got = {_fact_key(o.subject, o.attribute, o.value) for o in matched
-                   if o.attribute not in ("brand_name", "speed")}
+                   if o.attribute not in ("brand_name", "speed") and o.role != "chrome"}
             score.add(name, _expected_triples(spec.get("expected") or []), got)
     return score
 

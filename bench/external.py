@@ -5,8 +5,9 @@ not committed (their licences and sizes are their owners'). Point the script at 
 
 * ``--price-strings FILE`` — a TSV with a header and the columns ``price_raw``, ``amount``
   (the expected amount, empty when the string states no price) and ``source`` (a source
-  ending in ``:xfail`` marks a case its own project does not expect to pass). Each string is
-  put alone on a page (``<p>STRING</p>``) and read by the text path exactly as a page is
+  ending in ``:xfail`` marks a case its own project does not expect to pass). Each string was
+  the text of an element a shop marked as its price, and is put alone on a page as such an
+  element (``<span class="price">STRING</span>``) and read by the text path exactly as a page is
   read (``auditor.extract.units.page_data`` → ``observations_from_page``); the amount of the
   first price observation must equal the expected one, and a string with no expected amount
   must give none. price-parser on its own reads the same strings in the same run, as the
@@ -88,7 +89,10 @@ def score_price_strings(path: Path, *, include_xfail: bool = False) -> StringSco
                 continue
             raw = row["price_raw"]
             expected = _decimal(row["amount"])
-            page = f"<!DOCTYPE html><html><body><p>{html_lib.escape(raw)}</p></body></html>"
+            # Each string is the text of the element a shop marked as its price (price-parser's
+            # examples were collected so): the page reproduces that element.
+            page = (f"<!DOCTYPE html><html><body><span class=\"price\">{html_lib.escape(raw)}"
+                    f"</span></body></html>")
             data = page_data(page, "http://127.0.0.1/p")
             obs = [po.observation for po in observations_from_page(
                 data, page, channel="web", viewport="-", today=TODAY)]
@@ -111,6 +115,11 @@ def score_price_strings(path: Path, *, include_xfail: bool = False) -> StringSco
 @contextmanager
 def serve(folder: Path) -> Iterator[str]:
     class Handler(SimpleHTTPRequestHandler):
+        # The copies are saved as UTF-8, some without the <meta charset> their <head> had:
+        # the server says so, as the shop's server did.
+        extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
+                          ".html": "text/html; charset=utf-8"}
+
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, directory=str(folder), **kwargs)
 

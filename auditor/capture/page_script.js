@@ -99,12 +99,17 @@
   // $229.99), footnote marks dropped, struck-through parts noted as [start, end] spans.
   const compose = (nodes) => {
     let out = "";
+    let edge = false;  // an element started or ended since the last text
     const struck = [];
     const put = (s, isStruck) => {
       s = s.replace(/\s+/g, " ");
       if (!s) return;
       if (s.startsWith(" ") && (out === "" || out.endsWith(" "))) s = s.slice(1);
       if (!s) return;
+      // A word and a number in two elements with nothing between ("Familietillegg" +
+      // "99,-") are two pieces of text; a letter never runs into a digit across elements.
+      if (edge && (/\p{L}$/u.test(out) && /^\d/.test(s) || /\d$/.test(out) && /^\p{L}/u.test(s))) out += " ";
+      edge = false;
       const start = out.length;
       out += s;
       if (isStruck) {
@@ -144,7 +149,9 @@
       // stands apart from its neighbours; "19 ,90" split over boxes is joined again below.
       const apart = !INLINE.has(cs.display) || (!root && ATOMIC.has(cs.display));
       if (apart) space();
+      edge = true;
       for (const child of node.childNodes) walk(child, strike, false);
+      edge = true;
       if (apart || (strike && !isStruck)) space();
     };
     for (const n of nodes) walk(n, false, true);
@@ -175,14 +182,6 @@
       !el.matches(HEADING_SEL);
   };
   const isBlock = (el) => !INLINE.has(style(el).display) && !rowPiece(el);
-  const blocks = all.filter((el) => !SKIP.has(el.tagName) && !el.closest("script,style,noscript,template,svg") &&
-                                      hasText(el) && isBlock(el));
-  const blockSet = new Set(blocks);
-  // Elements that contain a text block, found in one upward walk per block (linear).
-  const holdsBlock = new Set();
-  for (const b of blocks) {
-    for (let a = b.parentElement; a && !holdsBlock.has(a); a = a.parentElement) holdsBlock.add(a);
-  }
   const startsWithAmount = (s) => /^[\s(]*(alk\.?\s*|from\s*|ab\s*|fra\s*|från\s*|dès\s*)?[^\s\d]{0,3}\s*\d/i.test(s);
 
   // --- where a unit sits: chrome, another product's card, or the page's own offer ---------
@@ -246,8 +245,50 @@
     if (item !== t && item.contains(mainTitle)) continue;
     if (linksAway(t) || item.matches(KEYED_SEL)) cards.add(item);
   }
+  // Cards without a title element: a link to another page that wraps a product's name and
+  // price ("<a class=kort href=/m/abonnement/5gb/><span>Fjellnett 5 GB</span><span>299,-
+  // </span></a>"), or one of several sibling boxes, each with a link away and a number.
+  const cardTitles = new Map();
+  const firstLine = (el) => {
+    const t = el.querySelector(TITLE_SEL);
+    if (t && norm(t.textContent) && norm(t.textContent).length < 120) return norm(t.textContent);
+    for (const d of el.querySelectorAll("*")) {
+      if (SKIP_TEXT.has(d.tagName) || d.querySelector("*:not(br):not(img)")) continue;
+      const tx = norm(d.textContent);
+      if (tx && tx.length <= 80 && /\p{L}{2}/u.test(tx) && !startsWithAmount(tx)) return tx;
+    }
+    const label = el.getAttribute("aria-label") || el.getAttribute("title");
+    return label ? norm(label).slice(0, 120) : null;
+  };
+  const isAway = (a) => /^https?:/i.test(a.href) && a.href.split("#")[0] !== here;
+  const signature = (e) => e.tagName + "." + (e.getAttribute("class") || "");
+  for (const a of document.querySelectorAll("a[href]")) {
+    if (!isAway(a) || chromeOf(a) || (mainTitle && a.contains(mainTitle))) continue;
+    const txt = norm(a.textContent);
+    let card = null;
+    if (a.children.length && /[0-9]/.test(txt) && txt.length <= 300) card = a;
+    else {
+      for (let e = a.parentElement, depth = 0; e && e !== document.body && depth < 5; e = e.parentElement, depth++) {
+        if ((mainTitle && e.contains(mainTitle)) || e.textContent.length > 1200) break;
+        const p = e.parentElement;
+        if (!p) break;
+        const twins = Array.from(p.children).filter((c) => signature(c) === signature(e));
+        // Tiles of a grid or carousel: every twin links away and shows a number.
+        if (twins.length >= 2 && twins.every((c) => /[0-9]/.test(c.textContent) &&
+            Array.from(c.querySelectorAll("a[href]")).some(isAway))) {
+          card = e; break;
+        }
+      }
+    }
+    if (card && !cards.has(card) && !cardTitles.has(card)) {
+      const title = firstLine(card);
+      if (title) cardTitles.set(card, title);
+    }
+  }
   const cardOf = (el) => {
-    for (let e = el; e && e !== document.body; e = e.parentElement) if (cards.has(e)) return e;
+    for (let e = el; e && e !== document.body; e = e.parentElement) {
+      if (cards.has(e) || cardTitles.has(e)) return e;
+    }
     const keyed = el.closest(KEYED_SEL);
     if (keyed && keyed !== document.body && !(mainTitle && keyed.contains(mainTitle))) return keyed;
     return null;
@@ -285,7 +326,7 @@
     for (const c of header.cells) { if (at === col) { head = c; break; } at += c.colSpan || 1; }
     const first = row.cells[0];
     return { column: head ? norm(head.textContent) : null,
-             label: first && first !== cell && first.tagName === "TH" ? norm(first.textContent) : null,
+             label: first && first !== cell ? norm(first.textContent) : null,
              first: row.cells[1] === cell };
   };
 
@@ -309,10 +350,42 @@
       }
       if (out.length >= 4 || anc === limit) break;
     }
+    if (card && cardTitles.has(card) && !out.includes(cardTitles.get(card))) {
+      out.push(cardTitles.get(card));
+    }
     if (role === "main" && mainText && !out.includes(mainText)) out.push(mainText);
     const k = keyOf(card || el);
     if (k) out.unshift("sku:" + k);
     return out;
+  };
+
+  // A card is a box of its own, whatever its display says (a link wrapping a tile).
+  const blocks = all.filter((el) => !SKIP.has(el.tagName) && !el.closest("script,style,noscript,template,svg") &&
+                                      hasText(el) && (isBlock(el) || cards.has(el) || cardTitles.has(el)));
+  const blockSet = new Set(blocks);
+  // Elements that contain a text block, found in one upward walk per block (linear).
+  const holdsBlock = new Set();
+  for (const b of blocks) {
+    for (let a = b.parentElement; a && !holdsBlock.has(a); a = a.parentElement) holdsBlock.add(a);
+  }
+
+  // What the shop's own markup says a price is: classes and ids such as "price-tag
+  // old-price", "product-price--old", "was-price" mark a former price, "new-price",
+  // "our-price", itemprop=price the current one. Shops name them in English whatever their
+  // language; the element and three ancestors are read.
+  const PRICE_WORDS = /price|preis|prix|precio|prezzo|pris|hinta|cena|fiyat|prijs|pre[cç]o|amount|cost/i;
+  const LIST_WORDS = /(?:^|[-_\s])(?:old|was|before|regular|list|rrp|uvp|msrp|strike|striked|crossed|compare|original|previous|former|ord|normal)(?:$|[-_\s])|(?:old|was|list|regular|compare|original|strike)[-_]?price|price[-_]?(?:old|was|before|regular|list|compare|original|strike)/i;
+  const priceClass = (el) => {
+    // A unit that is one element's text ("<span class=price>590</span>") is that element.
+    while (el.children.length === 1 && norm(el.children[0].textContent) === norm(el.textContent)) {
+      el = el.children[0];
+    }
+    for (let e = el, n = 0; e && e !== document.body && n < 4; e = e.parentElement, n++) {
+      const name = (e.getAttribute("class") || "") + " " + (e.id || "") + " " + (e.getAttribute("itemprop") || "");
+      if (LIST_WORDS.test(name) && PRICE_WORDS.test(name)) return "list";
+      if (PRICE_WORDS.test(name)) return "price";
+    }
+    return null;
   };
 
   const units = [];
@@ -359,14 +432,16 @@
       chrome,
       role,
       table: tc ? { column: tc.column, row: tc.label } : null,
+      price_class: priceClass(el),
+      linked: !!el.closest("a[href]"),
       html: el.outerHTML.slice(0, 600),
     });
   };
-  for (const el of blocks) {
+  const readBlock = (el) => {
     if (!holdsBlock.has(el)) {  // a leaf: its whole text is one unit
-      const last = all[end[order.get(el)]];
+      const last = el === document.body ? all[all.length - 1] : all[end[order.get(el)]];
       addUnit(el, [el], last, el.getBoundingClientRect());
-      continue;
+      return;
     }
     // Text beside blocks (loose text in <body>, a <span> next to an <h1>): each run of
     // inline content between block children is a unit of its own.
@@ -390,7 +465,10 @@
       }
     }
     flush();
-  }
+  };
+  for (const el of blocks) readBlock(el);
+  // The body is a block too: text written straight into it is read like any other.
+  if (document.body && hasText(document.body) && !SKIP.has(document.body.tagName)) readBlock(document.body);
 
   // Elements named by the channel's configured selectors ("css:..." or "xpath:..."): their
   // text is the value of that attribute, whatever the heuristics would say.

@@ -426,8 +426,12 @@ def parse_text_log(raw: str, path: Path, company_names: Sequence[str] = (),
 # Android: "31/12/2026, 10:01 - Name: text", "2026-11-12 14:03 - …", "11/12/26, 2:03 PM - …",
 # "12.11.26, 14:03 - …"; iOS: "[31.12.2026, 10.01.15] Name: text", "[2026-11-14 09:41:12] …".
 _WA_DATE = r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}"
+# iOS brackets its times and always writes the seconds; "[2026-04-02 09:01] Anna: …"
+# without them is a plain log (text format), not WhatsApp.
+_WA_IOS_TIME = (r"\d{1,2}[:.]\d{2}[:.]\d{2}"
+                r"(?:[\s\u202f\u00a0]?(?:[AaPp]\.?[\s\u202f\u00a0]?[Mm]\.?))?")
 WHATSAPP_LINE_RE = re.compile(
-    rf"^[\u200e\u200f]?(?:\[(?P<date>{_WA_DATE}),?\s(?P<time>{_TIME})\]"
+    rf"^[\u200e\u200f]?(?:\[(?P<date>{_WA_DATE}),?\s(?P<time>{_WA_IOS_TIME})\]"
     rf"|(?P<date2>{_WA_DATE}),?\s(?P<time2>{_TIME})\s?[-\u2013])\s(?P<rest>.*)$"
 )
 

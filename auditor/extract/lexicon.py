@@ -106,6 +106,9 @@ class Lexicon:
     #: Verbs of a call to action: an offer word right after one is a button or a link ("*Se*
     #: erbjudandet", "*Katso* tarjous", "*Zum* Angebot"), never a campaign.
     cta_verbs: tuple[str, ...] = ()
+    #: Between the two ends of a price range ("From 26 *to* 50 €", "19 *bis* 29 €"): the
+    #: first end is a from-price in the second end's currency.
+    range_words: tuple[str, ...] = ()
     #: Before the price that follows a campaign: "3 kk 0 €/kk, *sitten* 29,90 €/kk",
     #: "*därefter* 279 kr/mån". The other monthly price of the offer on that page is the
     #: campaign's, even when a page prints the two in separate elements.
@@ -160,10 +163,14 @@ class Lexicon:
     #: accept labels clicked only on buttons ("Godkänn"): auditor.capture.consent.
     consent_accept_all: tuple[str, ...] = ()
     consent_accept: tuple[str, ...] = ()
+    #: Numbers as words, for amounts a chat writes out ("twenty bucks", "kaksikymmentä
+    #: euroa"): word → value; ``"x100"`` multiplies, ``"+0"`` joins. Compound words
+    #: ("tjugonio", "neunundzwanzig") are split into these greedily.
+    number_words: Mapping[str, str] = field(default_factory=dict)
 
 
 _MAPPING_FIELDS = {"fee_labels", "fee_nouns", "fee_free_forms", "role_words",
-                   "currency_words"}
+                   "currency_words", "number_words"}
 _PLAIN_FIELDS = {"code", "name", "role_words", "chat_system_lines", "currency_words",
                  "phone_regions", "consent_accept_all", "consent_accept"}
 
@@ -190,6 +197,12 @@ def _parse(path: Path, data: Any) -> Lexicon:
                     raise LexiconError(f"{path}: {key}.{k}: expected one of {', '.join(allowed)}")
                 if key == "currency_words":
                     out[str(k).lower()] = str(v).upper()
+                    continue
+                if key == "number_words":
+                    if not re.fullmatch(r"x?[0-9]+|\+0", str(v)):
+                        raise LexiconError(f"{path}: number_words.{k}: {v!r} is not a number, "
+                                           f"x<multiplier> or +0")
+                    out[str(k).lower()] = str(v)
                     continue
                 out[str(k)] = _fragments(path, f"{key}.{k}", v, key in _PLAIN_FIELDS)
             values[key] = out

@@ -77,9 +77,12 @@ def currency_table(language_words: tuple[tuple[str, str], ...] | None = None) ->
     preferred = {str(k): str(v) for k, v in (extra.get("preferred") or {}).items()}
     found: dict[str, list[str]] = {}
 
+    word_codes = set(extra.get("word_codes") or ())
+
     def add(marker: str, code: str) -> None:
         marker = marker.strip().replace("\u200f", "").replace("\u200e", "")
-        if not marker or marker == "-" or any(c.isdigit() for c in marker):
+        if not marker or marker == "-" or any(c.isdigit() for c in marker) \
+                or marker in word_codes:
             return
         core = marker.replace(".", "")
         if _is_latin_word(marker) and len(core) <= 2 and core not in short_ok:
@@ -119,8 +122,10 @@ def currency_table(language_words: tuple[tuple[str, str], ...] | None = None) ->
     any_case: list[str] = []
     for marker, codes in exact.items():
         is_code = marker in iso
+        # ISO codes are matched in capitals ("ALL", "TOP", "CUP" are English words), short
+        # Latin signs as written ("Ft", "Rs"); longer Latin signs in any case ("LEI", "Lek").
         sensitive = (is_code and marker not in lowercase_codes) or (
-            _is_latin_word(marker) and not is_code and len(marker) <= 4
+            _is_latin_word(marker) and not is_code and len(marker.replace(".", "")) <= 2
             and marker not in dict(language_words))
         (case_sensitive if sensitive else any_case).append(marker)
         if not sensitive:

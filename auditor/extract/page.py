@@ -40,7 +40,14 @@ from coloraide import Color
 
 from auditor.extract.brand import brand_mentions, mention_value
 from auditor.extract.money import parse_amount
-from auditor.extract.text import FEE_NOUN_RE, FEES, FREE_WORD_RE, LABEL_RE, extract_facts
+from auditor.extract.text import (
+    ATTRIBUTE_WORD_RE,
+    FEE_NOUN_RE,
+    FEES,
+    FREE_WORD_RE,
+    LABEL_RE,
+    extract_facts,
+)
 from auditor.model import (
     BRAND_SUBJECT,
     MONEY_ATTRIBUTES,
@@ -70,6 +77,9 @@ class PageObservation:
 
     observation: Observation
     box: Box | None
+    #: How strongly the page marks the element as the price (reading order only): the
+    #: shop's markup calls it a price (+1), it sits inside a link (-1: a menu, a tile).
+    emphasis: int = 0
 
 
 def _box(raw: Mapping[str, float] | None) -> Box | None:
@@ -132,14 +142,16 @@ _SOURCE_RANK = {"selector": 0, "text": 1, "structured": 2}
 _PRICES = frozenset({"price", "monthly_price", "promo_price"})
 
 
-def _reading_order(po: PageObservation) -> tuple[int, int, float, int]:
-    """The page's own offer first; among its prices the visible, largest one first (the price
-    a shopper reads), then structured data; then other products; the chrome last."""
+def _reading_order(po: PageObservation) -> tuple[int, int, int, float, int]:
+    """The page's own offer first; among its prices the visible one the page marks as the
+    price, then the largest (the price a shopper reads), then structured data; then other
+    products; the chrome last."""
     o = po.observation
     price = o.attribute in _PRICES
-    prominence = -(o.shown.font_px or 0.0) if price and o.shown.visible is not False else 0.0
-    return (_ROLE_RANK.get(o.role, 1), 0 if price else 1, prominence,
-            _SOURCE_RANK.get(o.source, 1) if price else 0)
+    visible = price and o.shown.visible is not False
+    prominence = -(o.shown.font_px or 0.0) if visible else 0.0
+    return (_ROLE_RANK.get(o.role, 1), 0 if price else 1, -po.emphasis if visible else 0,
+            prominence, _SOURCE_RANK.get(o.source, 1) if price else 0)
 
 
 def _units(page: Mapping[str, Any], key: str) -> Iterable[Mapping[str, Any]]:
@@ -225,12 +237,13 @@ def _campaign_prices(found: list[PageObservation],
                 continue
             if o.value in promo or (floor is not None and o.value < floor):
                 out[i] = PageObservation(dataclasses.replace(o, attribute="promo_price"),
-                                         found[i].box)
+                                         found[i].box, found[i].emphasis)
     return out
 
 
 def _is_label(text: str) -> bool:
-    return bool(LABEL_RE.search(text) or FEE_NOUN_RE.search(text))
+    return bool(LABEL_RE.search(text) or FEE_NOUN_RE.search(text)
+                or ATTRIBUTE_WORD_RE.search(text))
 
 
 def _with_table_headers(unit: Mapping[str, Any]
@@ -265,7 +278,11 @@ def _text_observations(page: Mapping[str, Any], *, channel: str, url: str, viewp
                        after_campaign: set[str] | None = None) -> Iterable[PageObservation]:
     for unit in _units(page, "units"):
         text, struck, hints = _with_table_headers(unit)
-        facts = extract_facts(text, today=today, struck=struck, currency=currency)
+        if unit.get("price_class") == "list":
+            # The shop's markup calls it the old price ("price-tag old-price"): struck.
+            struck = ((0, len(text)),)
+        facts = extract_facts(text, today=today, struck=struck, currency=currency,
+                              price_element=unit.get("price_class") == "price")
         if not facts:
             continue
         shown = _shown(unit)
@@ -273,6 +290,7 @@ def _text_observations(page: Mapping[str, Any], *, channel: str, url: str, viewp
         evidence = Evidence(url=url, selector=_selector(unit), viewport=viewport,
                             html=html if isinstance(html, str) else None)
         role = _role(unit)
+        emphasis = (unit.get("price_class") == "price") - bool(unit.get("linked"))
         for f in facts:
             obs = Observation(
                 id=observation_id(channel, f.attribute, f.value, url, _selector(unit),
@@ -283,7 +301,7 @@ def _text_observations(page: Mapping[str, Any], *, channel: str, url: str, viewp
             )
             if f.after_campaign and after_campaign is not None:
                 after_campaign.add(obs.id)
-            yield PageObservation(obs, _box(unit.get("box")))
+            yield PageObservation(obs, _box(unit.get("box")), emphasis)
 
 
 # --- configured selectors ---------------------------------------------------------------

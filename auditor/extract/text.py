@@ -103,10 +103,14 @@ _FOOTNOTE = r"[*†‡¹²³⁴]{0,2}"
 # number's: "From month 7 £15.00" is month 7, then £15.00.
 _CUR_AFTER = rf"(?:{_CUR}|(?-i:e)(?![\w-])(?!\.\w))(?<![£$¥₹₩])|(?:[£$¥₹₩])(?!{_SP}?[0-9])"
 MONEY_RE = _compile(
-    rf"(?:(?P<pre>{_CUR}){_SP}{{0,2}}|(?<![^\W\d_]))(?P<num>{_NUMBER})"
+    rf"(?:(?P<pre>{_CUR}):?{_SP}{{0,2}}|(?<![^\W\d_]))(?P<num>{_NUMBER})"
     rf"(?:{_SP}{{0,2}}(?P<post>{_CUR_AFTER}))?{_FOOTNOTE}"
 )
 BARE_NUMBER_RE = _compile(rf"(?<![^\W\d_]){_NUMBER}")
+# "From 26 to 50 €", "19–29 €": the first end of a range, written without its currency.
+RANGE_START_RE = _compile(
+    rf"(?<![^\W\d_])(?P<num>{_NUMBER}){_SP}*(?:[-–—]|(?<![\w-]){_field('range_words')}(?![\w-]))"
+    rf"{_SP}*(?=(?:{_CUR}{_SP}{{0,2}})?[0-9])")
 # What a bare number named by a label may be followed by: the end, punctuation, a joining
 # word. Anything else means it counts something other than money: a percent, a unit
 # ("hinta 24 kk", "50 Gt"), a range ("toimitus 1–3 arkipäivässä"), a time ("12:30"), or
@@ -166,6 +170,8 @@ FEE_NOUN_RE = _compile(
     r"(?<![\w-])(?:" + "|".join(f"(?P<{a}>{_fee_field('fee_nouns', a)})" for a in FEES
                                if _fee_field("fee_nouns", a) != "(?:)") + r")(?![\w])")
 
+_LONE_FREE_RE = _compile(rf"[\s(]*{_field('free_words')}[\s!.)]*")
+
 FREE_FEE_RE = _compile(
     r"(?<![\w-])(?:" + "|".join(f"(?P<{a}>{_free_pattern(a)})" for a in FEES) + r")(?![\w-])"
 )
@@ -217,6 +223,10 @@ CONTRACT_WORD_FIRST_RE = _compile(
     rf"{_SP}*[:=\-–]?{_SP}*{_COUNT}[\s-]*{_MONTHS_UNIT}\b"
 )
 OPEN_ENDED_RE = _compile(rf"(?<![\w-]){_field('open_ended')}(?![\w-])")
+# Words that name what a value is (a price, a fee, a term): a table header that is one of
+# these labels its column's values, it does not name an offer.
+ATTRIBUTE_WORD_RE = _compile(
+    rf"(?<![\w-])(?:{_CONTRACT}|{_field('monthly_labels')}|{_field('price_labels')})")
 
 SPEED_RE = _compile(
     r"(?<![0-9.,])(?P<n>[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?![0-9])|[0-9]+(?:[.,][0-9]+)?)"
@@ -345,24 +355,27 @@ class _Label:
 
 def extract_facts(text: str, *, today: date | None = None,
                   struck: Iterable[tuple[int, int]] = (),
-                  currency: str | None = None) -> list[Fact]:
+                  currency: str | None = None, price_element: bool = False) -> list[Fact]:
     """Every fact one text unit states, in text order.
 
     ``today`` resolves end dates written without a year ("voimassa 31.12. asti" is the next
     31 December on or after ``today``). ``struck`` are the character spans the page showed
     struck through (``<del>``, ``<s>``, ``line-through``): an amount inside one is a
     ``list_price``. ``currency`` is the channel's own currency, which an ambiguous sign
-    ("kr", "$") means when it can. Never raises on any string.
+    ("kr", "$") means when it can. ``price_element`` says the page's markup calls the unit
+    a price (a class or itemprop naming one): then a plain integer alone ("590") is its
+    price too. Never raises on any string.
     """
     if not isinstance(text, str) or not text:
         return []
     spans = tuple(sorted((int(a), int(b)) for a, b in struck)) if struck else ()
-    return list(_extract_cached(text, today or date.today(), spans, currency))
+    return list(_extract_cached(text, today or date.today(), spans, currency, price_element))
 
 
 @functools.lru_cache(maxsize=16_384)
 def _extract_cached(text: str, today: date, struck: tuple[tuple[int, int], ...] = (),
-                    currency: str | None = None) -> tuple[Fact, ...]:
+                    currency: str | None = None, price_element: bool = False
+                    ) -> tuple[Fact, ...]:
     """Facts are a pure function of (text, today), and a site repeats itself: navigation,
     footers, fee tables and disclaimers are the same text on every page. Facts are frozen,
     so cached ones can be shared; the bound caps memory at a few tens of MB."""
@@ -373,9 +386,14 @@ def _extract_cached(text: str, today: date, struck: tuple[tuple[int, int], ...] 
     contracts = list(_contracts(text, digits=digits))
     facts = free_fees + contracts
     ends: list[Fact] = []
-    if digits:
+    if digits or _CURRENCY_WORD_RE.search(text):  # "twenty bucks": money without digits
         facts += _money_facts(text, _Spans(f.span for f in free_fees),
-                              _Spans(f.span for f in contracts), _Spans(struck), currency)
+                              _Spans(f.span for f in contracts), _Spans(struck), currency,
+                              price_element)
+    elif not facts and _LONE_FREE_RE.fullmatch(text):
+        # A price element that says only "Free!", "Gratis", "Ilmainen": a price of 0.
+        facts.append(Fact("price", Decimal("0"), text.strip(), (0, len(text)), None, "once"))
+    if digits:
         facts += _speeds(text)
         ends = _offer_ends(text, today, has_offer=OFFER_RE.search(text) is not None)
     facts += _vat(text)
@@ -396,7 +414,7 @@ def _extract_cached(text: str, today: date, struck: tuple[tuple[int, int], ...] 
 
 
 def _money_facts(text: str, free_fees: _Spans, contracts: _Spans, struck: _Spans,
-                 currency: str | None) -> list[Fact]:
+                 currency: str | None, price_element: bool = False) -> list[Fact]:
     """Amounts with their meaning: fee, monthly price, campaign price, list or plain price.
 
     Labels inside a "no fee" phrase ("Ei avausmaksua") are spent: they must not name the
@@ -406,8 +424,9 @@ def _money_facts(text: str, free_fees: _Spans, contracts: _Spans, struck: _Spans
     amounts = [a for a in _currency_amounts(text, currency)
                if not free_fees.overlaps((a.start, a.end))]
     amounts += _labelled_bare_amounts(text, labels, amounts)
+    amounts += _range_starts(text, amounts)
     if not amounts:
-        amounts = _lone_amount(text)
+        amounts = _lone_amount(text, price_element) or _word_amounts(text, currency)
     amounts.sort(key=lambda a: a.start)
     for a in amounts:
         _read_period(text, a)
@@ -437,21 +456,118 @@ _LONE_AMOUNT_RE = re.compile(
 _MONEY_SHAPE_RE = re.compile(r"[.,][0-9]{2}$|[.,][-–—]$|[0-9][ \u00a0\u202f\u2009.,'’][0-9]{3}")
 
 
-def _lone_amount(text: str) -> list[_Amount]:
+def _range_starts(text: str, amounts: list[_Amount]) -> list[_Amount]:
+    """The bare first end of a range whose second end is money: "From 26 to 50 €" → 26 €
+    (a from-price)."""
+    if not amounts:
+        return []
+    written = _Spans((a.start, a.end) for a in amounts)
+    starts = {a.start: a for a in amounts}
+    out: list[_Amount] = []
+    for m in RANGE_START_RE.finditer(text):
+        if written.overlaps(m.span("num")):
+            continue
+        second = starts.get(m.end()) or next(
+            (a for a in amounts if m.end() <= a.start <= m.end() + 4), None)
+        value = _number_value(m.group("num"))
+        if second is None or value is None:
+            continue
+        out.append(_Amount(m.start("num"), m.end("num"), value, second.currency, None,
+                           from_price=True))
+    return out
+
+
+_PARENTHESIS_RE = re.compile(r"\([^()]{0,80}\)")
+
+
+def _lone_amount(text: str, price_element: bool = False) -> list[_Amount]:
     """A unit that is nothing but an amount with decimals or digit groups is a price.
 
     Shops split the currency into its own element (``<span>29,90</span><span>€</span>``)
     or leave it to the page's context; a bare "29,90" in a unit of its own is what a reader
     takes for a price. Plain integers ("24", "2026", "100") stay out: they are counts,
-    years, speeds and pagination far more often than prices.
+    years, speeds and pagination far more often than prices — unless the page's markup
+    calls the element a price (``price_element``: class="price", itemprop="price").
     """
-    m = _LONE_AMOUNT_RE.fullmatch(text)
-    if not m or not _MONEY_SHAPE_RE.search(m.group("num")):
+    m = _LONE_AMOUNT_RE.match(text)
+    if m is None:
+        return []
+    # What may follow: a VAT note, an aside in parentheses ("34.12 (40.94 inc VAT)").
+    rest = VAT_RE.sub("", _PARENTHESIS_RE.sub("", text[m.end():]))
+    if rest.strip(" \t\u00a0)*.,;:") or not (_MONEY_SHAPE_RE.search(m.group("num"))
+                                                or price_element):
         return []
     value = _number_value(m.group("num"))
     if value is None:
         return []
     return [_Amount(m.start("num"), m.end("num"), value, None, None)]
+
+
+# Numbers written as words, from every language file (number_words), longest first so that
+# compounds split greedily ("kaksikymmentäyhdeksän" = kaksi·kymmentä·yhdeksän).
+_NUMBER_WORDS: dict[str, str] = {w: v for lex in LEXICONS.values()
+                                 for w, v in lex.number_words.items()}
+_NUMBER_MORPHEMES = sorted(_NUMBER_WORDS, key=len, reverse=True)
+_CURRENCY_WORD_RE = _compile(
+    r"(?<![\w-])(?P<cur>" + "|".join(sorted(
+        (re.escape(w) for lex in LEXICONS.values() for w in lex.currency_words
+         if len(w) > 2 and w.isalpha()), key=len, reverse=True)) + r")(?![\w-])")
+_WORD_ITER_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+def _segment(word: str) -> list[str] | None:
+    """A number word split into known parts, or None: "tjugonio" → ["tjugo", "nio"]."""
+    word = word.lower()
+    out: list[str] = []
+    while word:
+        part = next((m for m in _NUMBER_MORPHEMES if word.startswith(m)), None)
+        if part is None:
+            return None
+        out.append(part)
+        word = word[len(part):].lstrip("-")
+    return out
+
+
+def _words_value(parts: list[str]) -> Decimal | None:
+    total = current = 0
+    seen = False
+    for p in parts:
+        v = _NUMBER_WORDS[p]
+        if v == "+0":
+            continue
+        seen = True
+        if v.startswith("x"):
+            scale = int(v[1:])
+            if scale >= 1000:
+                total += max(current, 1) * scale
+                current = 0
+            else:
+                current = max(current, 1) * scale
+        else:
+            current += int(v)
+    return Decimal(total + current) if seen else None
+
+
+def _word_amounts(text: str, hint: str | None) -> list[_Amount]:
+    """Amounts written in words before a currency word: "twenty nine dollars", "fifty
+    bucks", "kaksikymmentä euroa", "tvåhundra kronor" (chats write them so)."""
+    out: list[_Amount] = []
+    for m in _CURRENCY_WORD_RE.finditer(text):
+        tokens = list(_WORD_ITER_RE.finditer(text, max(0, m.start() - 80), m.start()))
+        parts: list[str] = []
+        start, edge = None, m.start()
+        for tok in reversed(tokens[-6:]):
+            if text[tok.end():edge].strip(" \t-"):
+                break  # only spaces may stand between the words of one number
+            seg = _segment(tok.group(0))
+            if seg is None:
+                break
+            parts = seg + parts
+            start = edge = tok.start()
+        value = _words_value(parts) if parts else None
+        if value is not None and start is not None:
+            out.append(_Amount(start, m.end(), value, currency_code(m.group("cur"), hint), None))
+    return out
 
 
 def _after_free_fee(text: str, ends: list[int], a: _Amount) -> bool:
@@ -468,8 +584,10 @@ def _labels(text: str) -> list[_Label]:
     taken = _Spans((lab.start, lab.end) for lab in labels)
     for m in FEE_NOUN_RE.finditer(text):
         if not taken.overlaps(m.span()):
+            # A fee's noun that starts the unit is a row's label ("Avaus 6,90", "Setup
+            # €0"); elsewhere it names only the amount right before it.
             labels.append(_Label(m.start(), m.end(), m.lastgroup or "activation_fee",
-                                 trailing_only=True))
+                                 trailing_only=bool(text[:m.start()].strip())))
     labels.sort(key=lambda lab: lab.start)
     return labels
 
@@ -533,6 +651,8 @@ def _labelled_bare_amounts(text: str, labels: list[_Label],
     written = _Spans((a.start, a.end) for a in amounts)
     out: list[_Amount] = []
     for lab in labels:
+        if lab.trailing_only:
+            continue
         m = BARE_NUMBER_RE.search(text, lab.end, lab.end + LABEL_REACH)
         if not m or written.overlaps(m.span()) or not _gap_ok(text, lab.end, m.start()):
             continue

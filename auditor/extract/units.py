@@ -281,6 +281,7 @@ _CENTS_AFTER_RE = re.compile(r"[0-9][.,]?$")
 _NUMBER_TAIL_RE = re.compile(r"[0-9][0-9 .,'’]*$")
 _SPLIT_CENTS_RE = re.compile(r"([0-9]) ([.,][0-9]{2}(?![0-9]))")
 _FOOTNOTE_RE = re.compile(r"^[*†‡¹²³⁴0-9]{1,2}$")
+_DIGIT = re.compile(r"[0-9]")
 _LABEL_MONTHS_RE = re.compile(r"[0-9]+\s*(kk|mån|mnd|months?|Monate?)", re.IGNORECASE)
 _KEYED_XPATH = "ancestor-or-self::*[@data-sku or @data-product-id or @data-offer-id or @data-offer]"
 
@@ -297,6 +298,7 @@ class _Composer:
     def __init__(self) -> None:
         self.out = ""
         self.struck: list[list[int]] = []
+        self.edge = False  # an element started or ended since the last text
 
     def put(self, s: str | None, struck: bool) -> None:
         if not s:
@@ -306,6 +308,11 @@ class _Composer:
             s = s[1:]
         if not s:
             return
+        # A word and a number in two elements with nothing between are two pieces of text.
+        if self.edge and self.out and (self.out[-1].isalpha() and s[0].isdigit()
+                                       or self.out[-1].isdigit() and s[0].isalpha()):
+            self.out += " "
+        self.edge = False
         start = len(self.out)
         self.out += s
         if struck:
@@ -349,10 +356,12 @@ class _Composer:
         apart = apart or (strike and not struck)
         if apart:
             self.space()
+        self.edge = True
         self.put(el.text, strike)
         for child in el:
             self.element(child, strike, False)
             self.put(child.tail, strike)
+        self.edge = True
         if apart:
             self.space()
 
@@ -380,6 +389,36 @@ def _compose_run(run: list[tuple[str, Any]]) -> tuple[str, list[list[int]]]:
         else:
             c.element(item, False, False)
     return c.result()
+
+
+_PRICE_WORDS = re.compile(r"price|preis|prix|precio|prezzo|pris|hinta|cena|fiyat|prijs|pre[cç]o"
+                          r"|amount|cost", re.IGNORECASE)
+_LIST_WORDS = re.compile(
+    r"(?:^|[-_\s])(?:old|was|before|regular|list|rrp|uvp|msrp|strike|striked|crossed|compare"
+    r"|original|previous|former|ord|normal)(?:$|[-_\s])|(?:old|was|list|regular|compare"
+    r"|original|strike)[-_]?price|price[-_]?(?:old|was|before|regular|list|compare|original"
+    r"|strike)", re.IGNORECASE)
+
+
+def price_class(el: Any) -> str | None:
+    """The page script's ``priceClass``: ``"list"`` when the element's (or one of three
+    ancestors') class, id or itemprop names a former price ("old-price", "was-price"),
+    ``"price"`` when it names a price, else None."""
+    # A unit that is one element's text ("<span class=price>590</span>") is that element.
+    while True:
+        kids = [c for c in el if isinstance(c.tag, str)]
+        if len(kids) != 1 or norm(kids[0].text_content()) != norm(el.text_content()):
+            break
+        el = kids[0]
+    e, n = el, 0
+    while e is not None and isinstance(e.tag, str) and e.tag != "body" and n < 4:
+        name = f"{e.get('class') or ''} {e.get('id') or ''} {e.get('itemprop') or ''}"
+        if _LIST_WORDS.search(name) and _PRICE_WORDS.search(name):
+            return "list"
+        if _PRICE_WORDS.search(name):
+            return "price"
+        e, n = e.getparent(), n + 1
+    return None
 
 
 def _cells(row: Any) -> list[Any]:
@@ -419,8 +458,7 @@ def _table_context(el: Any) -> tuple[str | None, str | None, bool] | None:
             break
         at += int(c.get("colspan", "1")) if (c.get("colspan") or "1").isdigit() else 1
     first = cells[0] if cells else None
-    label = norm(first.text_content()) if first is not None and first is not cell \
-        and first.tag == "th" else None
+    label = norm(first.text_content()) if first is not None and first is not cell else None
     return column or None, label, len(cells) > 1 and cells[1] is cell
 
 
@@ -430,7 +468,7 @@ def _inline_runs(el: Any, doc: _Doc, is_block: Any) -> list[tuple[list[tuple[str
     between block children."""
     runs: list[tuple[list[tuple[str, Any]], int]] = []
     run: list[tuple[str, Any]] = []
-    last = doc.order[el]
+    last = doc.order.get(el, -1)
     if el.text and el.text.strip():
         run.append(("text", el.text))
     for child in el:
@@ -511,10 +549,66 @@ def page_data(html: str, url: str, *, selectors: Mapping[str, str] | None = None
         if links_away(t) or not _KEY_SET.isdisjoint(item.keys()):
             cards.add(item)
 
+    # Cards without a title element (page_script.js): a link away wrapping a name and a
+    # price, or one of several sibling boxes each with a link away and a number.
+    card_titles: dict[Any, str] = {}
+
+    def first_line(el: Any) -> str | None:
+        for t in titles:
+            if inside(el, t):
+                return doc.text(t)
+        for d in el.iterdescendants():
+            if not isinstance(d.tag, str) or d.tag in _SKIP_TEXT or any(
+                    isinstance(c.tag, str) and c.tag not in ("br", "img") for c in d):
+                continue
+            tx = norm(d.text_content())
+            if tx and len(tx) <= 80 and re.search(r"[^\W\d_]{2}", tx) and \
+                    not _AMOUNT_START.match(tx):
+                return tx
+        label = el.get("aria-label") or el.get("title")
+        return norm(label)[:120] if label else None
+
+    def is_away(a: Any) -> bool:
+        target = _resolve(base_url, (a.get("href") or "").strip())
+        return bool(target) and target.split("#", 1)[0] != here
+
+    def contains_main(e: Any) -> bool:
+        return main_title is not None and inside(e, main_title)
+
+    for a in root.iter("a"):
+        if a.get("href") is None or a not in doc.order or doc.flags[a] & _IN_CHROME \
+                or not is_away(a) or contains_main(a):
+            continue
+        txt = doc.text(a)
+        found = None
+        if len([c for c in a if isinstance(c.tag, str)]) and _DIGIT.search(txt) and len(txt) <= 300:
+            found = a
+        else:
+            e, depth = a.getparent(), 0
+            while e is not None and e is not doc.body and e in doc.order and depth < 5:
+                if contains_main(e) or len(doc.text(e)) > 1200:
+                    break
+                p = e.getparent()
+                if p is None:
+                    break
+                twins = [c for c in p if c.tag == e.tag and c.get("class") == e.get("class")]
+                if len(twins) >= 2 and all(  # every twin links away and shows a number
+                        _DIGIT.search(doc.text(c)) if c in doc.order else False
+                        for c in twins) and all(
+                        any(is_away(x) for x in c.iter("a") if x.get("href") is not None)
+                        for c in twins):
+                    found = e
+                    break
+                e, depth = p, depth + 1
+        if found is not None and found not in cards and found not in card_titles:
+            title = first_line(found)
+            if title:
+                card_titles[found] = title
+
     def card_of(el: Any) -> Any | None:
         e = el
         while e is not None and e is not doc.body:
-            if e in cards:
+            if e in cards or e in card_titles:
                 return e
             e = e.getparent()
         keyed = doc.keyed.get(el) if el in doc.order else None
@@ -554,6 +648,8 @@ def page_data(html: str, url: str, *, selectors: Mapping[str, str] | None = None
             if len(out) >= 4 or anc is (card if card is not None else doc.body):
                 break
             anc = anc.getparent()
+        if card is not None and card in card_titles and card_titles[card] not in out:
+            out.append(card_titles[card])
         if role == "main" and main_text and main_text not in out:
             out.append(main_text)
         k = key_of(card if card is not None else el)
@@ -561,8 +657,10 @@ def page_data(html: str, url: str, *, selectors: Mapping[str, str] | None = None
             out.insert(0, "sku:" + k)
         return out
 
+    # A card is a box of its own, whatever its display says (a link wrapping a tile).
+    boxes = cards | set(card_titles)
     blocks = [el for el in doc.all if el.tag not in SKIP and not doc.flags[el] & _IN_SKIP
-              and doc.has_text[el] and _display(el) not in _INLINE_DISPLAYS]
+              and doc.has_text[el] and (_display(el) not in _INLINE_DISPLAYS or el in boxes)]
     block_idx = sorted(doc.order[b] for b in blocks)
     block_set = set(blocks)
 
@@ -593,13 +691,16 @@ def page_data(html: str, url: str, *, selectors: Mapping[str, str] | None = None
                         r"[0-9]", _LABEL_MONTHS_RE.sub("", label)):
                     text = label + " " + text
                     struck = [[a + len(label) + 1, b + len(label) + 1] for a, b in struck]
-        flags = doc.flags[el]
+        flags = doc.flags[el] if el in doc.flags else _walk_flags(el)
         chrome = bool(flags & _IN_CHROME)
-        card = None if chrome else card_of(el)
+        card = None if chrome or el is doc.body else card_of(el)
         role = "chrome" if chrome else "other" if card is not None else "main"
         unit = _unit(el, text, hints_for(el, last, card, role), flags)
         unit.update(struck=struck, chrome=chrome, role=role,
-                    table={"column": tc[0], "row": tc[1]} if tc else None)
+                    table={"column": tc[0], "row": tc[1]} if tc else None,
+                    price_class=price_class(el),
+                    linked=_closest(el, lambda e: e.tag == "a" and e.get("href") is not None)
+                    is not None)
         units.append(unit)
 
     def describe(el: Any) -> dict[str, Any]:
@@ -621,6 +722,18 @@ def page_data(html: str, url: str, *, selectors: Mapping[str, str] | None = None
         for run, last in _inline_runs(el, doc, lambda c: c in block_set or holds_block(c)):
             text, struck = _compose_run(run)
             add_unit(el, text, struck, last, None)
+    # The body is a block too: text written straight into it is read like any other.
+    if doc.body is not None and (doc.body.text or "").strip() or doc.body is not None and any(
+            isinstance(c.tag, str) and c not in block_set and not holds_block(c)
+            and c.tag not in SKIP and doc.has_text.get(c) for c in doc.body):
+        if not blocks:
+            text, struck = compose(doc.body)
+            add_unit(doc.body, text, struck, len(doc.all) - 1, None)
+        else:
+            for run, last in _inline_runs(doc.body, doc,
+                                          lambda c: c in block_set or holds_block(c)):
+                text, struck = _compose_run(run)
+                add_unit(doc.body, text, struck, last, None)
 
     # A root-relative link ("/tarjous") resolves the same on every page of the origin, so
     # it is memoised by origin rather than by page.
