@@ -283,15 +283,19 @@ class Matcher:
         taken: set[int] = set()
         keys = sorted({self._names[i] for i in self._candidates(words)},
                       key=lambda k: (-len(k.split()), k))
-        # Longest names first so that "Kuitu 1000M" wins over a shorter alias inside it.
-        for key in keys:
+        # Names written exactly first, then near ones; longest names first in each pass, so
+        # that "Kuitu 1000M" wins over a shorter alias inside it and "Kuitu 100M" is read
+        # as itself, not as a fuzzy "Kuitu 100".
+        for exact, key in [(True, k) for k in keys] + [(False, k) for k in keys]:
             size = len(key.split())
-            for width in (size, size + 1):
+            for width in ((size,) if exact else (size, size + 1)):
                 for i in range(0, len(norm_words) - width + 1):
                     if taken & set(range(i, i + width)):
                         continue
                     window = " ".join(words[i:i + width])
-                    if window == key and width == size:
+                    if exact and window != key:
+                        continue
+                    if exact:
                         if size == 1 and not _numbers(key) and not _as_written(
                                 text[norm_words[i][1]:norm_words[i][2]], self._exact[key][1]):
                             continue  # "obegränsad surf" is a description, "Obegränsad" a name

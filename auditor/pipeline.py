@@ -214,7 +214,9 @@ def failed_pages(matcher: Matcher, channel: ChannelResult) -> dict[str, tuple[st
         m = matcher.resolve_url(channel.name, e.target) if "://" in e.target else None
         out.setdefault(m.subject if m else "*", []).append(e.target)
     if channel.empty:
-        out.setdefault("*", []).append("every page read (no offer found on them)")
+        from checks.context import NO_OFFER_FOUND  # checks load lazily (see _brand_info)
+
+        out.setdefault("*", []).append(NO_OFFER_FOUND)
     return {k: tuple(v) for k, v in out.items()}
 
 

@@ -26,7 +26,8 @@ def brand_name(ctx: CheckContext) -> Iterable[Issue]:
         return
     wrong: dict[tuple[str, str], list[Observation]] = defaultdict(list)
     for o in ctx.of("brand_name"):
-        if str(o.value) != ctx.brand.name:
+        # All capitals is typography, not a spelling (stored runs may hold raw values).
+        if str(o.value) != ctx.brand.name and str(o.value) != ctx.brand.name.upper():
             wrong[(o.channel, str(o.value))].append(o)
     for (channel, value), obs in sorted(wrong.items()):
         retired = any(value.casefold().startswith(r.casefold()) for r in ctx.brand.retired_names)

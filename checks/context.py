@@ -7,7 +7,7 @@ they can re-run on a stored run offline.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -178,20 +178,35 @@ class CheckContext:
         return tuple(info.failed_pages.get(subject, ())) + tuple(info.failed_pages.get("*", ()))
 
 
+#: The ``failed_pages`` entry of a channel whose pages all loaded but held no offer at all:
+#: an empty capture is a gap in what could be checked, not a failed page.
+NO_OFFER_FOUND = "every page read (no offer found on them)"
+
+
 def not_checked_message(what: str, failed: Mapping[str, Sequence[str]]) -> str:
     """"Not checked: … — http://…/x failed": what a check could not tell, and why."""
-    pages = [p for urls in failed.values() for p in urls]
-    shown = ", ".join(pages[:3]) + (f" and {len(pages) - 3} more" if len(pages) > 3 else "")
-    return f"Not checked: {what} — {shown} failed to load."
+    pages = [p for urls in failed.values() for p in urls if p != NO_OFFER_FOUND]
+    empty = any(NO_OFFER_FOUND in urls for urls in failed.values())
+    reasons = []
+    if pages:
+        shown = ", ".join(pages[:3]) + (f" and {len(pages) - 3} more" if len(pages) > 3 else "")
+        reasons.append(f"{shown} failed to load")
+    if empty:
+        reasons.append("the channel's pages loaded but no offer was found on any of them")
+    return f"Not checked: {what} — {'; '.join(reasons)}."
 
 
-def values_by_channel(per_channel: Mapping[str, Sequence[Observation]]) -> dict[str, str]:
-    """``{channel: "24,90 €/kk"}`` with a channel's distinct values joined."""
+def values_by_channel(per_channel: Mapping[str, Sequence[Observation]],
+                      shown_as: Callable[[Observation], str] = display_value) -> dict[str, str]:
+    """``{channel: "24,90 €/kk"}`` with a channel's distinct values joined.
+
+    ``shown_as`` formats one observation (a check that compares adjusted values says so).
+    """
     out = {}
     for ch, obs in sorted(per_channel.items()):
         shown: list[str] = []
         for o in obs:
-            v = display_value(o)
+            v = shown_as(o)
             if v not in shown:
                 shown.append(v)
         out[ch] = " / ".join(shown)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 
+from auditor.display import display_value
 from auditor.model import Observation
 from checks.context import CheckContext, Issue, values_by_channel
 from checks.registry import Option, check
@@ -79,8 +81,9 @@ def disagreements(ctx: CheckContext, attributes: Sequence[str], *, absolute: Dec
 
 
 def _mismatch_issue(ctx: CheckContext, subject: str, attribute: str,
-                    per: Mapping[str, list[Observation]]) -> Issue:
-    values = values_by_channel(per)
+                    per: Mapping[str, list[Observation]],
+                    shown_as: Callable[[Observation], str] = display_value) -> Issue:
+    values = values_by_channel(per, shown_as)
     said = "; ".join(f"{ch}: {v}" for ch, v in values.items())
     label = _LABEL.get(attribute, attribute.replace("_", " "))
     return Issue(
@@ -119,11 +122,20 @@ def price_mismatch(ctx: CheckContext) -> Iterable[Issue]:
     def comparable(o: Observation) -> Decimal:
         return gross(o.value, rate) if vat_of(vat, o) is False else o.value
 
+    def shown_as(o: Observation) -> str:
+        # A net price is compared with VAT added: the reader sees both, or "29,90 € vs
+        # 29,90 €" would look like no difference at all.
+        stated = display_value(o)
+        if not isinstance(o.value, Decimal) or comparable(o) == o.value:
+            return stated
+        with_vat = display_value(dataclasses.replace(o, value=comparable(o)))
+        return f"{stated} excl. VAT (= {with_vat})"
+
     for subject, attribute, per in disagreements(
             ctx, ctx.options["attributes"], absolute=Decimal(str(ctx.options["tolerance"])),
             relative=Decimal(str(ctx.options["relative_tolerance"])), value_of=comparable,
             keep=visible_first(ctx)):
-        yield _mismatch_issue(ctx, subject, attribute, per)
+        yield _mismatch_issue(ctx, subject, attribute, per, shown_as)
 
 
 @check("fee_mismatch", severity="high", options={

@@ -65,12 +65,23 @@
     const a = lum(fg), b = lum(backgroundOf(el));
     return Math.round(((Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)) * 100) / 100;
   };
+  // Text for screen readers only ("sr-only", WordPress's "screen-reader-text": a 1 px box,
+  // clipped, taken out of the flow) is not on the screen. aria-hidden is the reverse: it
+  // hides from screen readers what sighted customers do see (WooCommerce's struck and
+  // current prices), so it hides nothing here.
+  const srOnly = (e, cs) => {
+    if (cs.position !== "absolute" && cs.position !== "fixed") return false;
+    const r = e.getBoundingClientRect();
+    if (r.width > 1 || r.height > 1) return false;
+    return cs.overflow === "hidden" || cs.overflow === "clip" ||
+      (cs.clip && cs.clip !== "auto") || (cs.clipPath && cs.clipPath !== "none");
+  };
   const collapsedOf = (el) => {
     if (el.closest("details:not([open])") && !el.closest("summary")) return true;
     for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
-      if (e.hidden || e.getAttribute("aria-hidden") === "true") return true;
+      if (e.hidden) return true;
       const cs = style(e);
-      if (cs.display === "none") return true;
+      if (cs.display === "none" || srOnly(e, cs)) return true;
       // A panel folded to no height with its overflow clipped: CSS-animated accordions
       // (max-height: 0; overflow: hidden) hide their text without display:none.
       if ((cs.overflowY === "hidden" || cs.overflowY === "clip") &&
@@ -127,6 +138,7 @@
       if (SKIP_TEXT.has(tag)) return;
       if (tag === "BR") { space(); return; }
       const cs = style(node);
+      if (srOnly(node, cs)) return;  // not on screen, even as an anonymous run's root
       if (!root && (cs.display === "none" || cs.visibility === "hidden")) return;
       const strike = isStruck || STRUCK.has(tag) ||
         (cs.textDecorationLine || "").includes("line-through");
@@ -361,7 +373,9 @@
 
   // A card is a box of its own, whatever its display says (a link wrapping a tile).
   const blocks = all.filter((el) => !SKIP.has(el.tagName) && !el.closest("script,style,noscript,template,svg") &&
-                                      hasText(el) && (isBlock(el) || cards.has(el) || cardTitles.has(el)));
+                                      hasText(el) && (isBlock(el) || cards.has(el) || cardTitles.has(el)) &&
+                                      // absolutely positioned, so blockified; but not on screen
+                                      !srOnly(el, style(el)));
   const blockSet = new Set(blocks);
   // Elements that contain a text block, found in one upward walk per block (linear).
   const holdsBlock = new Set();
@@ -389,12 +403,18 @@
   };
 
   const units = [];
-  const addUnit = (el, nodes, lastEl, box) => {
+  // lastIdx: the index of the unit's last element in document order (titles up to it may
+  // name the unit; -1 before any element).
+  const addUnit = (el, nodes, lastIdx, box) => {
+    // Screen-reader-only text repeats what the screen shows ("Original price was: …"):
+    // it is not a second statement to the customer.
+    for (let e = el; e && e.nodeType === 1; e = e.parentElement) if (srOnly(e, style(e))) return;
     const composed = compose(nodes);
     let text = composed.text;
     if (!text || text.length > MAX_TEXT) return;
     let struck = composed.struck;
-    // A bare value takes its label from the previous sibling: th/td, dt/dd, label/value.
+    // A bare value takes its label from the previous sibling: th/td, dt/dd, label/value;
+    // a <dd> always does ("Danach" + "monatlich kündbar": its <dt> says what it is about).
     // A heading is the offer's name, not a label: "Mobile Broadband 50" + "€14.90/month"
     // must not read as "50 €".
     const prev = nodes.length === 1 && nodes[0] === el ? el.previousElementSibling : null;
@@ -403,7 +423,9 @@
     const tc = nodes.length === 1 && nodes[0] === el ? tableContext(el) : null;
     if (tc) {
       // the headers replace the previous-sibling label
-    } else if (startsWithAmount(text) && prev && blockSet.has(prev) && !prev.matches(HEADING_SEL)) {
+    } else if ((startsWithAmount(text) || (el.tagName === "DD" && prev && prev.tagName === "DT")) &&
+               prev && blockSet.has(prev) && !prev.matches(HEADING_SEL) &&
+               !prev.querySelector(HEADING_SEL)) {  // a section with a heading is no label
       const label = compose([prev]).text;
       if (label && label.length <= 60 && !/[0-9]/.test(label.replace(/[0-9]+\s*(kk|mån|mnd|months?|Monate?)/gi, ""))) {
         text = label + " " + text;
@@ -428,7 +450,7 @@
       contrast: contrastOf(el, cs),
       above_fold: visible ? (box.top + window.scrollY) < vh : null,
       box: visible ? { x: box.left + window.scrollX, y: box.top + window.scrollY, w: box.width, h: box.height } : null,
-      hints: hintsFor(el, order.get(lastEl) ?? order.get(el), card, role),
+      hints: hintsFor(el, lastIdx, card, role),
       chrome,
       role,
       table: tc ? { column: tc.column, row: tc.label } : null,
@@ -439,8 +461,8 @@
   };
   const readBlock = (el) => {
     if (!holdsBlock.has(el)) {  // a leaf: its whole text is one unit
-      const last = el === document.body ? all[all.length - 1] : all[end[order.get(el)]];
-      addUnit(el, [el], last, el.getBoundingClientRect());
+      addUnit(el, [el], el === document.body ? all.length - 1 : end[order.get(el)],
+              el.getBoundingClientRect());
       return;
     }
     // Text beside blocks (loose text in <body>, a <span> next to an <h1>): each run of
@@ -451,9 +473,11 @@
         const range = document.createRange();
         range.setStartBefore(run[0]);
         range.setEndAfter(run[run.length - 1]);
-        const lastEl = [...run].reverse().find((n) => n.nodeType === 1) ||
-          (run[0].previousElementSibling ? all[end[order.get(run[0].previousElementSibling)]] : el);
-        addUnit(el, run, lastEl, range.getBoundingClientRect());
+        const lastEl = [...run].reverse().find((n) => n.nodeType === 1);
+        const prev = run[0].previousElementSibling;
+        const lastIdx = lastEl ? end[order.get(lastEl)] : prev ? end[order.get(prev)]
+          : el === document.body ? -1 : order.get(el);
+        addUnit(el, run, lastIdx, range.getBoundingClientRect());
       }
       run = [];
     };

@@ -365,13 +365,15 @@ def _speaker_role(speaker: str, company_names: Sequence[str]) -> tuple[str, str]
     return "customer", speaker
 
 
-def _line_messages(raw: str, opens: Callable[[int, str], dict[str, Any] | None],
-                   first_line: int = 1) -> list[Message]:
+def _line_messages(raw: str, opens: Callable[[int | None, str], dict[str, Any] | None],
+                   first_line: int = 1,
+                   file_lines: Sequence[int | None] | None = None) -> list[Message]:
     """Messages of a line-based export.
 
     A line that ``opens`` recognises starts a message (a dict of role, name, ts, text and
     line); any other non-blank line continues the previous message, as exports wrap long
-    messages onto new lines.
+    messages onto new lines. Line ``i`` of ``raw`` is line ``first_line + i`` of the file,
+    or ``file_lines[i]`` when the text was decoded from something longer (an e-mail).
     """
     messages: list[Message] = []
     pending: dict[str, Any] | None = None
@@ -381,7 +383,9 @@ def _line_messages(raw: str, opens: Callable[[int, str], dict[str, Any] | None],
             messages.append(Message(pending["role"], pending["name"], pending["ts"],
                                     pending["text"].strip(), pending["line"]))
 
-    for n, line in enumerate(raw.splitlines(), start=first_line):
+    for i, line in enumerate(raw.splitlines()):
+        n = (file_lines[i] if i < len(file_lines) else None) if file_lines is not None \
+            else first_line + i
         opened = opens(n, line)
         if opened is not None:
             flush()
@@ -393,7 +397,8 @@ def _line_messages(raw: str, opens: Callable[[int, str], dict[str, Any] | None],
 
 
 def parse_text_log(raw: str, path: Path, company_names: Sequence[str] = (),
-                   customers: Sequence[str] = (), first_line: int = 1) -> Transcript:
+                   customers: Sequence[str] = (), first_line: int = 1,
+                   file_lines: Sequence[int | None] | None = None) -> Transcript:
     """``[12:01] Agent Anna: text`` or ``(12:01:05 PM) Anna: text``; lines without a prefix
     continue the previous message.
 
@@ -402,7 +407,7 @@ def parse_text_log(raw: str, path: Path, company_names: Sequence[str] = (),
     """
     visitors = {c.casefold() for c in customers if c}
 
-    def opens(n: int, line: str) -> dict[str, Any] | None:
+    def opens(n: int | None, line: str) -> dict[str, Any] | None:
         if _TEXT_SYSTEM_RE.match(line):
             return {"role": "system", "name": "", "ts": None, "text": line, "line": n}
         m = TEXT_LINE_RE.match(line)
@@ -415,7 +420,7 @@ def parse_text_log(raw: str, path: Path, company_names: Sequence[str] = (),
         return {"role": role, "name": name, "ts": m.group("ts"), "text": m.group("text"),
                 "line": n}
 
-    messages = _line_messages(raw, opens, first_line)
+    messages = _line_messages(raw, opens, first_line, file_lines)
     if not messages:
         raise TranscriptError(path, "no '[hh:mm] Speaker: text' lines found", first_line)
     return Transcript(path.stem, path, tuple(messages), "text", tuple(customers))
@@ -614,6 +619,19 @@ def _text_value(value: Any) -> str:
     return ""
 
 
+def _first_piece(value: Any) -> str:
+    """The first string of a Telegram ``text`` as the file writes it: a text split into
+    entities (bold, links, phone numbers) is never one string in the file, its first piece
+    is, on the message's own line."""
+    if isinstance(value, str):
+        return value
+    for p in _list(value):
+        piece = p if isinstance(p, str) else _str(p.get("text")) if isinstance(p, Mapping) else ""
+        if piece.strip():
+            return piece
+    return ""
+
+
 def parse_telegram(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
     """Telegram Desktop's ``result.json``: ``messages`` with ``from``, ``date`` and ``text``.
 
@@ -641,7 +659,7 @@ def parse_telegram(raw: str, path: Path, company_names: Sequence[str] = ()) -> T
             role = "customer"
             if name:
                 personal.append(name)
-        line = finder.line(m.get("text") if isinstance(m.get("text"), str) else text)
+        line = finder.line(_first_piece(m.get("text")))
         messages.append(Message(role, name, _str(m.get("date")) or None, text, line))
     if isinstance(doc.get("name"), str) and doc["name"] not in personal and not _company(
             doc["name"], company_names):
@@ -674,8 +692,10 @@ def parse_instagram(raw: str, path: Path, company_names: Sequence[str] = ()) -> 
     people = [_meta_text(p.get("name")) for p in _list(doc.get("participants"))
               if isinstance(p, Mapping)]
     def sent(i: int) -> tuple[int, int]:
+        # The file is newest first: messages sent in the same millisecond (or without a
+        # time) are read in reverse file order too.
         ts = raw_messages[i].get("timestamp_ms")
-        return (ts if isinstance(ts, int) and not isinstance(ts, bool) else 0, i)
+        return (ts if isinstance(ts, int) and not isinstance(ts, bool) else 0, -i)
 
     order = sorted(range(len(raw_messages)), key=sent)
     messages: list[Message] = []
@@ -729,12 +749,36 @@ def parse_email(raw: str, path: Path, company_names: Sequence[str] = ()) -> Tran
             value = h.group("value").strip()
             if value:
                 visitors.append(value)
-    # Evidence lines count from the top of the file: the body starts after the headers.
-    head_end = raw.find("\n\n")
-    first = raw.count("\n", 0, head_end) + 3 if head_end >= 0 else 1
-    t = parse_text_log(body, path, company_names, visitors, first_line=first)
+    t = parse_text_log(body, path, company_names, visitors, file_lines=_body_lines(raw, part))
     return Transcript(str(msg.get("X-Zopim-Chat-Id") or msg.get("Message-ID") or path.stem),
                       path, t.messages, "email", tuple(visitors))
+
+
+def _body_lines(raw: str, part: Any) -> list[int | None] | None:
+    """File line of each line of a part's decoded text, so evidence cites the .eml itself.
+
+    The encoded payload is found in the file (CRLF or LF); a quoted-printable soft break
+    ("=" at the end of a line) joins two file lines into one decoded line. A base64 body has
+    no such correspondence: its messages carry no line.
+    """
+    text = raw.replace("\r\n", "\n")
+    payload = str(part.get_payload()).replace("\r\n", "\n")
+    probe = payload.lstrip("\n")[:200]
+    at = text.find(probe) if probe else -1
+    if at < 0:
+        return None
+    line = text.count("\n", 0, at) + 1
+    encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    if encoding == "base64":
+        return [None] * (payload.count("\n") + 1)
+    out: list[int | None] = []
+    start = line
+    for n, encoded in enumerate(payload.lstrip("\n").split("\n"), start=line):
+        if encoding == "quoted-printable" and encoded.endswith("="):
+            continue  # a soft break: the decoded line goes on in the next file line
+        out.append(start)
+        start = n + 1
+    return out
 
 
 # --- detection --------------------------------------------------------------------------

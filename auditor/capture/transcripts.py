@@ -69,6 +69,11 @@ MAX_PHONE_LOOKUPS = 100
 # Where a phone number may be: a run of digits and the separators numbers are written with,
 # bounded on both sides (a megabyte of digits holds no candidate, and costs linear time).
 _PHONE_CANDIDATE = re.compile(r"(?<![\d+])\+?\(?\d[\d \u00a0\u202f().\-/]{5,24}\d(?![\d])")
+# Dates and times are digit runs too, and libphonenumber reads "2026-11-30 23" as a valid
+# US number: a candidate that overlaps one is not a phone number.
+_DATE_TIME = re.compile(
+    r"(?<!\d)(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{1,2}/\d{1,2})"
+    r"(?:[ T,]+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?(?!\d)|(?<!\d)\d{1,2}:\d{2}(?!\d)")
 
 
 def _phone_regions() -> tuple[str, ...]:
@@ -84,8 +89,11 @@ def _phone_spans(text: str) -> list[tuple[int, int]]:
     import phonenumbers
 
     spans: list[tuple[int, int]] = []
+    dated = [m.span() for m in _DATE_TIME.finditer(text)]
     for n, cand in enumerate(_PHONE_CANDIDATE.finditer(text)):
         if sum(c.isdigit() for c in cand.group(0)) < 7:
+            continue
+        if any(a < cand.end() and cand.start() < b for a, b in dated):
             continue
         if n >= MAX_PHONE_LOOKUPS:  # hostile text: mask the rest without asking
             spans.append(cand.span())

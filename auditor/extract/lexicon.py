@@ -86,6 +86,9 @@ class Lexicon:
     list_price_before: tuple[str, ...] = ()
     #: Before a count of months in a campaign: "*ensimmäiset* 3 kk", "*first* 3 months".
     promo_first: tuple[str, ...] = ()
+    #: After the count, where the language puts it there: "de 3 *første* månedene",
+    #: "3 *ensimmäistä* kuukautta" (a short word such as "de" may come before the count).
+    promo_first_after: tuple[str, ...] = ()
     #: Between the months and the campaign amount: "3 kk *hintaan* 0 €".
     promo_connectors: tuple[str, ...] = ()
     #: Before a duration after the amount: "9,90 €/kk *for* 3 months", "*i* 6 mån".

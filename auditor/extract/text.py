@@ -26,7 +26,7 @@ import bisect
 import dataclasses
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -166,6 +166,13 @@ def _free_pattern(attribute: str) -> str:
 #: names as a fee that says only this states a fee of 0.
 FREE_WORD_RE = _compile(rf"(?<![\w-]){_field('free_words')}(?![\w-])")
 
+#: "Free" on its own or as a fee's free form ("versandkostenfrei", "avausmaksuton").
+_FREE_ANY_RE = _compile(
+    rf"(?<![\w-])(?:{_field('free_words')}|"
+    + "|".join(_fee_field("fee_free_forms", a) for a in FEES) + r")(?![\w-])")
+
+_FREE_FROM_RE = _compile(rf"{_FREE_ANY_RE.pattern}{_SP}+{_field('from_before')}{_SP}*:?{_SP}*$")
+
 FEE_NOUN_RE = _compile(
     r"(?<![\w-])(?:" + "|".join(f"(?P<{a}>{_fee_field('fee_nouns', a)})" for a in FEES
                                if _fee_field("fee_nouns", a) != "(?:)") + r")(?![\w])")
@@ -193,10 +200,12 @@ def _count(name: str) -> str:
     return _COUNT.replace("(?P<n>", f"(?P<{name}>")
 
 
+# "3 første", "3 ensimmäistä": the count before the word for "first" (promo_first_after).
+_FIRST_AFTER = rf"(?:\s+{_field('promo_first_after')})?"
 # "ensimmäiset 6 kk" / "first 3 months" / "3 kk hintaan" right before the campaign amount.
 PROMO_BEFORE_RE = _compile(
-    rf"(?P<months>(?:\b{_field('promo_first')}\s+)?(?<![0-9.,])(?P<n>[0-9]{{1,2}})[\s-]*"
-    rf"{_field('month_units')}\b(?::\w+)?(?:\s+{_field('promo_for_after')}\b)?)"
+    rf"(?P<months>(?:\b{_field('promo_first')}\s+)?(?<![0-9.,])(?P<n>[0-9]{{1,2}}){_FIRST_AFTER}"
+    rf"[\s-]*{_field('month_units')}\b(?::\w+)?(?:\s+{_field('promo_for_after')}\b)?)"
     rf"{_SP}*[:\-–]?{_SP}*(?:(?P<conn>{_field('promo_connectors')}){_SP}+)?$"
 )
 # "9,90 €/kk ensimmäiset 3 kk" / "€9.90/mo for the first 3 months" / "0 €/kk 3 kk ajan".
@@ -205,12 +214,14 @@ PROMO_AFTER_RE = _compile(
     rf"(?:\b{_field('promo_for_before')}\s+)?\b{_field('promo_first')}\s+{_count('n1')}\s*"
     rf"{_field('month_units')}\b(?:\s+{_field('promo_for_after')}\b)?"
     rf"|\b{_field('promo_for_before')}\s+{_count('n2')}\s*{_field('month_units')}\b"
-    rf"|{_count('n3')}\s*{_field('month_units')}(?::\w+)?\s+{_field('promo_for_after')}\b)"
+    rf"|{_count('n3')}\s*{_field('month_units')}(?::\w+)?\s+{_field('promo_for_after')}\b"
+    rf"|(?:\b[^\W\d_]{{1,4}}\s+)?{_count('n4')}\s+{_field('promo_first_after')}\s+"
+    rf"{_field('month_units')}\b)"
 )
 # "3 kk ilmaiseksi" / "first 3 months free".
 PROMO_FREE_RE = _compile(
-    rf"(?P<months>(?:\b{_field('promo_first')}\s+)?{_COUNT}\s*{_field('month_units')}\b)"
-    rf"{_SP}+(?P<free>{_field('free_words')})(?![\w-])"
+    rf"(?P<months>(?:\b{_field('promo_first')}\s+)?{_COUNT}{_FIRST_AFTER}\s*"
+    rf"{_field('month_units')}\b){_SP}+(?P<free>{_field('free_words')})(?![\w-])"
 )
 
 _CONTRACT = _field("contract_words")
@@ -238,7 +249,8 @@ SPEED_RE = _compile(
 
 VAT_RE = _compile(
     rf"(?<![\w-])(?:(?P<excl1>{_field('vat_excluded_first')})|(?P<incl>{_field('vat_included')})"
-    rf"|(?P<excl>{_field('vat_excluded')}))"
+    # Whole words only: "netto" is not in "nettopp" (Norwegian "just").
+    rf"|(?P<excl>{_field('vat_excluded')}))(?!\w)"
 )
 
 # Hyphenated compounds count too: "Kampanja-aika", "Black Friday -tarjous".
@@ -390,9 +402,11 @@ def _extract_cached(text: str, today: date, struck: tuple[tuple[int, int], ...] 
         facts += _money_facts(text, _Spans(f.span for f in free_fees),
                               _Spans(f.span for f in contracts), _Spans(struck), currency,
                               price_element)
-    elif not facts and _LONE_FREE_RE.fullmatch(text):
+    elif not facts and price_element and _LONE_FREE_RE.fullmatch(text):
         # A price element that says only "Free!", "Gratis", "Ilmainen": a price of 0.
-        facts.append(Fact("price", Decimal("0"), text.strip(), (0, len(text)), None, "once"))
+        lead = len(text) - len(text.lstrip())
+        raw = text.strip()
+        facts.append(Fact("price", Decimal("0"), raw, (lead, lead + len(raw)), None, "once"))
     if digits:
         facts += _speeds(text)
         ends = _offer_ends(text, today, has_offer=OFFER_RE.search(text) is not None)
@@ -400,8 +414,8 @@ def _extract_cached(text: str, today: date, struck: tuple[tuple[int, int], ...] 
     # A campaign is a price, a duration or an end date: the word for "offer" alone is a
     # button, a heading or a menu item ("Till erbjudandet", "Angebote", "See offer").
     discount = _discount_offer(text)
-    offer = _offer(text) if ends or discount or any(
-        f.attribute in _CAMPAIGN_TERMS for f in facts) else None
+    terms = [f.span for f in (*facts, *ends) if f.attribute in _CAMPAIGN_TERMS]
+    offer = _offer(text, terms) if terms or discount else None
     offer = offer or discount
     if offer:
         facts.append(offer)
@@ -637,6 +651,15 @@ def _is_threshold(text: str, start: int, end: int) -> bool:
         return True
     if text[end:end + 1] == "+" and not text[end + 1:end + 2].isalnum():
         return True
+    # "ab 50 € kostenlos", "from £50 it's free": a from-amount that something becomes free
+    # at, in the same clause, is the limit for it, not a price.
+    if _FREE_FROM_RE.search(text, max(0, start - 50), start):
+        return True  # "free from £40", "kostenlos ab 50 €"
+    if FROM_BEFORE_RE.search(text, max(0, start - 25), start):
+        clause = _CLAUSE_BREAK_RE.search(text, end)
+        after = text[end:clause.start() if clause else len(text)]
+        if len(after.split()) <= 5 and _FREE_ANY_RE.search(after):
+            return True
     period = PERIOD_RE.match(text, end)
     return NOT_PRICE_AFTER_RE.match(text, period.end() if period else end) is not None
 
@@ -726,6 +749,20 @@ def _bind_labels(text: str, labels: list[_Label], amounts: list[_Amount]) -> Non
     A fee label that names no amount after it may instead name the amount right before it
     ("4,90 € avausmaksu"), when only spaces separate them.
     """
+    starts = [a.start for a in amounts]
+    for lab in labels:
+        # "zzgl. 4,95 € Versand · versandkostenfrei ab 50 €": a fee label right after an
+        # amount, with its clause ending before any other amount, names the amount before
+        # it ("Versand 4,95 €" still names the one after).
+        if lab.attribute not in FEES or lab.trailing_only:
+            continue
+        i = bisect.bisect_right(starts, lab.start) - 1
+        if i < 0 or amounts[i].end > lab.start or not _only_spaces(text, amounts[i].end,
+                                                                   lab.start):
+            continue
+        nxt = amounts[i + 1].start if i + 1 < len(amounts) else len(text)
+        if nxt == len(text) or _CLAUSE_BREAK_RE.search(text, lab.end, nxt):
+            lab.trailing_only = True
     events: list[tuple[int, int, _Label | _Amount]] = [(lab.start, 0, lab) for lab in labels]
     events += [(a.start, 1, a) for a in amounts]
     events.sort(key=lambda e: (e[0], e[1]))
@@ -744,7 +781,6 @@ def _bind_labels(text: str, labels: list[_Label], amounts: list[_Amount]) -> Non
             item.label = pending.attribute
             pending.bound = True
         pending = None
-    starts = [a.start for a in amounts]
     for lab in labels:
         if lab.bound or lab.attribute not in FEES:
             continue
@@ -757,14 +793,16 @@ def _bind_labels(text: str, labels: list[_Label], amounts: list[_Amount]) -> Non
             lab.bound = True
 
 
-_JOINING_WORD_RE = re.compile(r"[ \t\u00a0\u202f(]*(?:[^\W\d_]{1,3}[ \t\u00a0\u202f]+)?")
+_CLAUSE_BREAK_RE = re.compile(r"[,;·•|!?]|\.(?:\s|$)")
+_JOINING_WORD_RE = re.compile(r"[ \t\u00a0\u202f(]*(?:[^\W\d_]{1,3}[ \t\u00a0\u202f]+){0,2}")
 
 
 def _only_spaces(text: str, start: int, end: int) -> bool:
     """Whether an amount and the fee label right after it are one phrase ("4,90 € (avaus...",
-    "0 kr i uppläggningsavgift", "£20 as a setup fee"): spaces, or one short joining word."""
+    "0 kr i uppläggningsavgift", "£20 as a setup fee", "9,99 € für das Startpaket"): spaces,
+    or up to two short joining words."""
     m = _JOINING_WORD_RE.match(text, start, end)
-    return m is not None and m.end() == end and end - start <= 8
+    return m is not None and m.end() == end and end - start <= 12
 
 
 def _gap_ok(text: str, start: int, end: int) -> bool:
@@ -823,7 +861,7 @@ def _promo_months(text: str, a: _Amount, contracts: _Spans,
         if m:
             span = m.span("months")
             if not contracts.overlaps(span) and not promos.overlaps(span):
-                return Decimal(m.group("n1") or m.group("n2") or m.group("n3")), span
+                return Decimal(m.group("n1") or m.group("n2") or m.group("n3") or m.group("n4")), span
     return None
 
 
@@ -897,14 +935,44 @@ _PERCENT_DISCOUNT_RE = _compile(
     rf"{_SP}*%")
 
 
-def _offer(text: str) -> Fact | None:
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of a unit ("Angebot nur mit Vertrag. Preis 1 €." is two)."""
+    out, start = [], 0
+    for m in _SENTENCE_END_RE.finditer(text):
+        out.append((start, m.start() + 1))
+        start = m.end()
+    out.append((start, len(text)))
+    return out
+
+
+def _offer(text: str, terms: Sequence[tuple[int, int]] = ()) -> Fact | None:
     """The unit announces a campaign; its value is the unit's own text, tidied and capped.
 
     Called only for units that also state a price, a duration or an end date (or a
     percentage off, :func:`_discount_offer`): a campaign word on its own is a button, a
-    menu item or a heading, not a campaign.
+    menu item or a heading, not a campaign. ``terms`` are the spans of those: the campaign
+    word must share a sentence with one — "Angebot nur in Verbindung mit einem
+    Mobilfunkvertrag." is the everyday word for an offer in a disclaimer, even when a
+    price follows in the next sentence — or be a short headline beside one ("Black Friday
+    -tarjous! Kuitu 19,90 €/kk"). Without spans (a percentage off) any word counts.
     """
+    sentences = _sentences(text)
+
+    def near_term(pos: int) -> bool:
+        if not terms:
+            return True
+        i = next(k for k, (a, b) in enumerate(sentences) if pos < b or k == len(sentences) - 1)
+        a, b = sentences[i]
+        if any(a <= t0 < b for t0, _ in terms):
+            return True
+        if len(text[a:b].split()) > 5:
+            return False
+        beside = [sentences[k] for k in (i - 1, i + 1) if 0 <= k < len(sentences)]
+        return any(x <= t0 < y for x, y in beside for t0, _ in terms)
+
     for m in OFFER_RE.finditer(text):
+        if not near_term(m.start()):
+            continue
         if m.group(0).lower() in NOT_BENEFIT_WORDS:
             continue
         if QUOTE_BEFORE_RE.search(text, max(0, m.start() - 40), m.start()):

@@ -104,3 +104,89 @@ def test_explain_command_reads_a_findings_json(demo_run):
     assert "Matched observations:" in result.output and "nordtel-chat-" in result.output
     bad = CliRunner().invoke(main, ["explain", "no-such", str(demo_run.paths["json"])])
     assert bad.exit_code == 2 and "unknown subject" in bad.output
+
+
+# --- roles, names in the text, names the catalogue lacks ------------------------------------
+
+def _page_obs(make_obs, url, text, span, hints=(), role="main", attribute="monthly_price",
+              value="29.90", channel="desktop"):
+    import dataclasses
+
+    o = make_obs(channel, None, attribute, value, text=text, url=url)
+    return dataclasses.replace(o, subject_hints=tuple(hints), role=role, span=span)
+
+
+def test_text_on_most_pages_is_chrome_unless_it_names_an_offer(make_obs):
+    m = Matcher(SUBJECTS)
+    footer = "Toimitus 4,90 € kaikkiin tilauksiin"
+    banner = "Nyt Kuitu 1000M vain 39,90 €/kk!"
+    obs = []
+    for i in range(4):
+        url = f"http://h/page-{i}"
+        obs.append(_page_obs(make_obs, url, footer, (9, 15), ["Kuitu 100M"],
+                             attribute="delivery_fee", value="4.90"))
+        obs.append(_page_obs(make_obs, url, banner, (20, 31), ["Kuitu 100M"]))
+        obs.append(_page_obs(make_obs, url, f"Ainutlaatuinen teksti {i} 10 €", (23, 27),
+                             ["Kuitu 100M"], value="10"))
+    out = m.match_observations(obs)
+    fee = [o for o in out if o.attribute == "delivery_fee"]
+    assert {(o.role, o.subject) for o in fee} == {("chrome", None)}
+    assert all("channel-wide" in o.match for o in fee)
+    # The banner names its own offer: that offer's, never the page's title (Kuitu 100M).
+    assert {(o.role, o.subject) for o in out if o.text == banner} == {("other", "fiber-1000")}
+    assert {o.subject for o in out if o.text.startswith("Ainutlaatuinen")} == {"fiber-100"}
+
+
+def test_a_card_never_falls_back_to_the_page_title_and_an_unknown_name_stays_unmatched(make_obs):
+    m = Matcher(SUBJECTS)
+    card = _page_obs(make_obs, "http://h/p", "49,90 €/kk", (0, 10), ["Kuitu 2000M"],
+                     role="other")
+    section = _page_obs(make_obs, "http://h/p", "Hinta 29,90 €/kk", (6, 16),
+                        ["Hinnat", "Kuitu 100M"])
+    named = _page_obs(make_obs, "http://h/p", "Päivitä Kuitu 2000M:ään: 59,90 €/kk", (25, 35),
+                      ["Kuitu 100M"])
+    a, b, c = m.match_observations([card, section, named])
+    assert a.subject is None and a.match.startswith("unknown offer name 'Kuitu 2000M'")
+    assert "add it to `subjects`" in a.match
+    assert (b.subject, b.role) == ("fiber-100", "main")
+    assert c.subject is None and "unknown offer name" in c.match
+
+
+def test_a_name_in_the_text_counts_only_in_its_sentence(make_obs):
+    m = Matcher(SUBJECTS)
+    text = "Kuitu 1000M on 18 kk sopimus. Puhelinliittymissä ei ole määräaikaa."
+    o = _page_obs(make_obs, "http://h/help", text, (49, 67), ["Hinnasto"],
+                  attribute="contract_months", value="0")
+    [out] = m.match_observations([o])
+    assert out.subject is None  # "ei ole määräaikaa" is not about Kuitu 1000M
+
+
+def test_a_bundle_price_is_the_offer_the_other_is_sold_with(make_obs):
+    subjects = SUBJECTS + [SubjectConfig(id="iphone", name="iPhone 16")]
+    m = Matcher(subjects)
+    text = "iPhone 16 mit Puhe 10 Gt für 42,99 € mtl."
+    o = _page_obs(make_obs, "http://h/phones", text, (29, 41), [], role="other")
+    [out] = m.match_observations([o])
+    assert out.subject == "iphone"
+
+
+def test_a_name_that_fits_two_offers_equally_names_neither():
+    m = Matcher([SubjectConfig(id="a", name="Mobilt bredbånd 100 GB"),
+                 SubjectConfig(id="b", name="Mobilt bredbånd Fri")])
+    assert m.resolve("Mobilt bredbånd") is None
+    assert m.resolve("Mobilt bredbånd Fri").subject == "b"
+
+
+def test_a_lower_case_word_is_not_a_one_word_capitalised_name():
+    m = Matcher([SubjectConfig(id="u", name="Mobil Obegränsad", aliases=["Obegränsad"])])
+    assert [x.subject for x in m.find_mentions("Obegränsad kostar 379 kr")] == ["u"]
+    assert m.find_mentions("349 kr/mån, obegränsad surf") == []
+
+
+def test_stored_observations_without_hints_keep_their_subject(make_obs):
+    m = Matcher(SUBJECTS)
+    o = make_obs("desktop", "fiber-100", "monthly_price", "34.90")
+    gone = make_obs("desktop", "fiber-300", "monthly_price", "44.90")
+    kept, dropped = m.match_observations([o, gone])
+    assert kept.subject == "fiber-100"
+    assert dropped.subject is None  # no longer in the catalogue

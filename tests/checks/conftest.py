@@ -34,3 +34,28 @@ def run_check():
                           brand=brand, subject_names={"mbb-100": "Mobiililaajakaista 100M"})
 
     return run
+
+
+@pytest.fixture
+def failing_channels():
+    """``failing_channels("mobile", {"mbb-100": ("http://x/m/offer",)})``: the default
+    channels with that channel's ``failed_pages`` set (and, optionally, other fields)."""
+    import dataclasses
+
+    def build(channel: str, failed: Mapping[str, tuple[str, ...]],
+              **changes: Any) -> dict[str, ChannelInfo]:
+        return {**CHANNELS, channel: dataclasses.replace(CHANNELS[channel],
+                                                         failed_pages=failed, **changes)}
+
+    return build
+
+
+@pytest.fixture
+def channel_wide():
+    """Turn an observation into a channel-wide (site chrome) one: no subject, role chrome."""
+    import dataclasses
+
+    def build(o: Observation, role: str = "chrome") -> Observation:
+        return dataclasses.replace(o, subject=None, role=role)
+
+    return build

@@ -19,7 +19,10 @@ def test_price_mismatch_adds_vat_to_a_net_price_before_comparing(run_check, make
     # A net price that does not add up to the gross one is still a mismatch.
     wrong = [*obs[:1], make_obs("mobile", "mbb-100", "monthly_price", "21.00", url=net_page),
              obs[2]]
-    assert [f.channels for f in run_check("price_mismatch", wrong)] == [("desktop", "mobile")]
+    [f] = run_check("price_mismatch", wrong)
+    assert f.channels == ("desktop", "mobile")
+    # The reader sees the stated net price and what it was compared as.
+    assert f.values == {"desktop": "24,90 €/kk", "mobile": "21,00 €/kk excl. VAT (= 26,36 €/kk)"}
 
 
 def test_fine_print_below_the_fold_only_when_asked(run_check, make_obs):

@@ -1,3 +1,5 @@
+import pytest
+
 from auditor.model import Shown
 
 
@@ -46,3 +48,81 @@ def test_fine_print_passes_when_one_appearance_is_plain(run_check, make_obs):
     obs = [make_obs("desktop", "f", "activation_fee", "29.00", shown=collapsed),
            make_obs("desktop", "f", "activation_fee", "29.00")]
     assert run_check("fine_print", obs) == []
+
+
+# --- not checked, and channel-wide statements ------------------------------------------
+
+def _fee_in_chat_mobile_silent(make_obs):
+    # desktop shows the fee; mobile presents the offer (its price) but not the fee.
+    return [make_obs("desktop", "mbb-100", "monthly_price", "24.90"),
+            make_obs("desktop", "mbb-100", "activation_fee", "4.90"),
+            make_obs("mobile", "mbb-100", "monthly_price", "24.90"),
+            make_obs("chat", "mbb-100", "activation_fee", "4.90", source="transcript")]
+
+
+@pytest.mark.parametrize("failed", [{"mbb-100": ("http://x/m/offer",)},
+                                    {"*": ("http://x/m/offer",)}], ids=["own-page", "any-page"])
+def test_hidden_fee_not_checked_where_the_offer_page_failed(run_check, make_obs,
+                                                             failing_channels, failed):
+    obs = _fee_in_chat_mobile_silent(make_obs)
+    [f] = run_check("hidden_fee", obs, channels=failing_channels("mobile", failed))
+    assert (f.subject, f.attribute) == ("mbb-100", "activation_fee")
+    assert f.checked is False and f.level == "warn"
+    assert f.message.startswith("Not checked:")
+    assert "http://x/m/offer" in f.message and "mobile" in f.message
+    assert f.channels == ("chat", "desktop", "mobile")
+    assert f.values == {"chat": "4,90 €", "desktop": "4,90 €", "mobile": "not checked"}
+
+
+def test_hidden_fee_without_failures_is_an_error(run_check, make_obs):
+    [f] = run_check("hidden_fee", _fee_in_chat_mobile_silent(make_obs))
+    assert f.checked is True and f.level == "error"
+    assert not f.message.startswith("Not checked")
+    assert "not shown on mobile" in f.message
+    assert f.values["mobile"] == "not shown"
+
+
+def test_hidden_fee_failed_page_of_another_offer_does_not_excuse(run_check, make_obs,
+                                                                  failing_channels):
+    channels = failing_channels("mobile", {"fiber-300": ("http://x/m/fiber",)})
+    [f] = run_check("hidden_fee", _fee_in_chat_mobile_silent(make_obs), channels=channels)
+    assert f.checked is True and f.level == "error"
+    assert f.values["mobile"] == "not shown"
+
+
+def test_hidden_fee_checked_silence_outweighs_an_unchecked_one(run_check, make_obs,
+                                                               failing_channels):
+    # desktop is silent and was read; mobile is silent but its page failed: the finding is
+    # a real one, about desktop alone.
+    obs = [make_obs("desktop", "mbb-100", "monthly_price", "24.90"),
+           make_obs("mobile", "mbb-100", "monthly_price", "24.90"),
+           make_obs("chat", "mbb-100", "activation_fee", "4.90", source="transcript")]
+    channels = failing_channels("mobile", {"mbb-100": ("http://x/m/offer",)})
+    [f] = run_check("hidden_fee", obs, channels=channels)
+    assert f.checked is True and f.level == "error"
+    assert f.channels == ("chat", "desktop")
+    assert f.values == {"chat": "4,90 €", "desktop": "not shown"}
+
+
+def test_hidden_fee_a_channel_wide_fee_statement_is_not_silence(run_check, make_obs,
+                                                                channel_wide):
+    base = [make_obs("desktop", "mbb-100", "monthly_price", "24.90"),
+            make_obs("mobile", "mbb-100", "monthly_price", "24.90"),
+            make_obs("chat", "mbb-100", "delivery_fee", "4.90", source="transcript")]
+    mobile_footer = channel_wide(make_obs("mobile", None, "delivery_fee", "4.90"))
+    [f] = run_check("hidden_fee", [*base, mobile_footer])
+    assert f.attribute == "delivery_fee"
+    assert f.channels == ("chat", "desktop")
+    assert f.values == {"chat": "4,90 €", "desktop": "not shown"}
+    desktop_footer = channel_wide(make_obs("desktop", None, "delivery_fee", "4.90"))
+    assert run_check("hidden_fee", [*base, mobile_footer, desktop_footer]) == []
+
+
+def test_hidden_fee_an_unmatched_fee_that_is_not_chrome_does_not_count(run_check, make_obs,
+                                                                       channel_wide):
+    # Another product's card (role "other", no subject) is not a channel-wide statement.
+    obs = [make_obs("desktop", "mbb-100", "monthly_price", "24.90"),
+           make_obs("chat", "mbb-100", "delivery_fee", "4.90", source="transcript"),
+           channel_wide(make_obs("desktop", None, "delivery_fee", "4.90"), role="other")]
+    [f] = run_check("hidden_fee", obs)
+    assert f.values["desktop"] == "not shown"

@@ -1,3 +1,5 @@
+import pytest
+
 from auditor.model import Severity
 
 
@@ -47,3 +49,61 @@ def test_fee_mismatch_no_fee_on_web_but_a_fee_in_chat(run_check, make_obs):
     [f] = run_check("fee_mismatch", obs)
     assert f.attribute == "activation_fee"
     assert run_check("fee_mismatch", obs[:1]) == []
+
+
+# --- structured_data_mismatch -------------------------------------------------------------
+
+PAGE = "http://x/d/mbb-100"
+
+
+@pytest.mark.parametrize("structured_as", ["price", "monthly_price"])
+def test_structured_data_mismatch_stale_schema_price(run_check, make_obs, structured_as):
+    obs = [make_obs("desktop", "mbb-100", "monthly_price", "449", url=PAGE),
+           make_obs("desktop", "mbb-100", structured_as, "429", url=PAGE, source="structured",
+                    period="month" if structured_as == "monthly_price" else "once"),
+           make_obs("mobile", "mbb-100", "monthly_price", "449")]
+    [f] = run_check("structured_data_mismatch", obs)
+    assert (f.check, f.subject, f.attribute) == ("structured_data_mismatch", "mbb-100",
+                                                 "monthly_price")
+    assert f.channels == ("desktop",)
+    assert f.severity == Severity.MEDIUM
+    assert "429,00 €" in f.message and "449,00 €/kk" in f.message and PAGE in f.message
+    assert "429,00 €" in f.values["desktop"] and "449,00 €/kk" in f.values["desktop"]
+    assert set(f.observations) == {obs[0].id, obs[1].id}
+    # The stale structured value is that check's finding, not a second price of the offer.
+    assert run_check("price_mismatch", obs) == []
+
+
+def test_structured_data_mismatch_passes_when_structured_agrees(run_check, make_obs):
+    obs = [make_obs("desktop", "mbb-100", "monthly_price", "449", url=PAGE),
+           make_obs("desktop", "mbb-100", "monthly_price", "449.00", url=PAGE,
+                    source="structured")]
+    assert run_check("structured_data_mismatch", obs) == []
+
+
+def test_structured_data_mismatch_ignores_a_page_without_a_visible_price(run_check, make_obs):
+    # The structured price sits on a page that shows no price of the offer: nothing on that
+    # page to disagree with, so no structured_data_mismatch — but as the only price that
+    # page states, it is compared across pages and channels by price_mismatch.
+    obs = [make_obs("desktop", "mbb-100", "monthly_price", "449", url=PAGE),
+           make_obs("desktop", "mbb-100", "monthly_price", "429", url="http://x/d/list",
+                    source="structured")]
+    assert run_check("structured_data_mismatch", obs) == []
+    [f] = run_check("price_mismatch", obs)
+    assert (f.subject, f.attribute) == ("mbb-100", "monthly_price")
+
+
+def test_structured_data_mismatch_same_price_of_another_subject(run_check, make_obs):
+    # A visible price counts only for the same subject on the same channel and page.
+    obs = [make_obs("desktop", "fiber-300", "monthly_price", "449", url=PAGE),
+           make_obs("desktop", "mbb-100", "monthly_price", "429", url=PAGE,
+                    source="structured")]
+    assert run_check("structured_data_mismatch", obs) == []
+
+
+def test_structured_data_mismatch_tolerance(run_check, make_obs):
+    obs = [make_obs("desktop", "mbb-100", "monthly_price", "449.00", url=PAGE),
+           make_obs("desktop", "mbb-100", "monthly_price", "448.99", url=PAGE,
+                    source="structured")]
+    assert len(run_check("structured_data_mismatch", obs)) == 1
+    assert run_check("structured_data_mismatch", obs, options={"tolerance": "0.01"}) == []

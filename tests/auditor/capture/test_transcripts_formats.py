@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from auditor.capture.transcript_formats import (
     detect_format,
     parse_transcript,
 )
-from auditor.capture.transcripts import load_transcript, observations_from_transcript
+from auditor.capture.transcripts import load_transcript, mask_pii, observations_from_transcript
 from auditor.config import SubjectConfig, parse_config
 from auditor.matching import Matcher
 
@@ -151,3 +152,335 @@ def test_json_parsers_survive_arbitrary_json_shapes(doc, fmt):
         parse_transcript(json.dumps(doc), P, fmt)
     except TranscriptError:
         pass
+
+
+# --- Telegram, Instagram/Messenger, e-mailed transcripts, WhatsApp layouts ---------------
+
+def _telegram_export() -> dict:
+    """A Telegram Desktop result.json, as "Export chat history" writes it (one key a line)."""
+    return {
+        "name": "Liisa Korhonen", "type": "personal_chat", "id": 4242,
+        "messages": [
+            {"id": 1, "type": "service", "date": "2026-11-12T14:00:00",
+             "actor": "Liisa Korhonen", "actor_id": "user111", "action": "phone_call",
+             "text": "Liisa Korhonen started a chat"},
+            {"id": 2, "type": "message", "date": "2026-11-12T14:01:00",
+             "from": "Liisa Korhonen", "from_id": "user111",
+             "text": "Paljonko Kuitu 600 maksaa? Soita 040 123 4567"},
+            {"id": 3, "type": "message", "date": "2026-11-12T14:02:00",
+             "from": "Valo Asiakaspalvelu", "from_id": "user222",
+             "text": ["Hei Liisa! ", {"type": "bold", "text": "Kuitu 600"}, " on 39,90 €/kk."]},
+            {"id": 4, "type": "message", "date": "2026-11-12T14:03:00",
+             "from": "Valo Asiakaspalvelu", "from_id": "user222",
+             "text": "Avausmaksu on 4,90 €, Liisa."},
+            {"id": 5, "type": "message", "date": "2026-11-12T14:04:00",
+             "from": "Valo Bot", "from_id": "user333", "text": "Arvioi palvelumme!"},
+        ],
+    }
+
+
+def test_telegram_result_json_roles_entities_and_customer_names(tmp_path):
+    import json
+
+    f = tmp_path / "ChatExport_2026-11-12" / "result.json"
+    f.parent.mkdir()
+    f.write_text(json.dumps(_telegram_export(), ensure_ascii=False, indent=1), encoding="utf-8")
+    raw = f.read_text(encoding="utf-8")
+    assert detect_format(raw) == "telegram"
+    t = load_transcript(f, company_names=["Valo"])
+    assert (t.format, t.id) == ("telegram", "4242")
+    assert [(m.role, m.name, m.timestamp, m.text) for m in t.messages] == [
+        ("system", "Liisa Korhonen", "2026-11-12T14:00:00", "Liisa Korhonen started a chat"),
+        ("customer", "Liisa Korhonen", "2026-11-12T14:01:00",
+         "Paljonko Kuitu 600 maksaa? Soita 040 123 4567"),
+        ("agent", "Valo Asiakaspalvelu", "2026-11-12T14:02:00",
+         "Hei Liisa! Kuitu 600 on 39,90 €/kk."),  # the bold entity joined into the text
+        ("agent", "Valo Asiakaspalvelu", "2026-11-12T14:03:00", "Avausmaksu on 4,90 €, Liisa."),
+        ("bot", "Valo Bot", "2026-11-12T14:04:00", "Arvioi palvelumme!"),
+    ]
+    lines = raw.splitlines()
+    assert t.messages[3].line == next(i for i, ln in enumerate(lines, 1)
+                                      if '"Avausmaksu on 4,90 €, Liisa."' in ln)
+    assert t.personal == ("Liisa Korhonen",)
+    obs = Matcher(SUBJECTS).match_observations(
+        observations_from_transcript(t, channel="tg", source="result.json"))
+    assert [(o.subject, o.attribute, o.value, o.text) for o in obs] == [
+        ("fiber-600", "monthly_price", Decimal("39.90"), "Hei [customer]! Kuitu 600 on 39,90 €/kk."),
+        ("fiber-600", "activation_fee", Decimal("4.90"), "Avausmaksu on 4,90 €, [customer]."),
+    ]
+    # Without the brand the company's account is just another customer: no claims.
+    assert observations_from_transcript(load_transcript(f), channel="tg", source="r") == []
+
+
+def test_telegram_message_with_entities_keeps_its_line(tmp_path):
+    import json
+
+    f = tmp_path / "result.json"
+    f.write_text(json.dumps(_telegram_export(), ensure_ascii=False, indent=1), encoding="utf-8")
+    lines = f.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, ln in enumerate(lines, 1) if ln.strip() == '"id": 3,')
+    end = next(i for i, ln in enumerate(lines, 1) if ln.strip() == '"id": 4,')
+    t = load_transcript(f, company_names=["Valo"])
+    entity_message = t.messages[2]
+    assert entity_message.text == "Hei Liisa! Kuitu 600 on 39,90 €/kk."
+    assert entity_message.line is not None and start < entity_message.line < end
+
+
+INSTAGRAM = r'''{
+  "participants": [
+    {"name": "Zo\u00c3\u00ab Martin"},
+    {"name": "Brightwave Broadband"}
+  ],
+  "messages": [
+    {
+      "sender_name": "Zo\u00c3\u00ab Martin",
+      "timestamp_ms": 1794500580000,
+      "content": "Thanks!",
+      "is_geoblocked_for_viewer": false
+    },
+    {
+      "sender_name": "Brightwave Broadband",
+      "timestamp_ms": 1794500520000,
+      "content": "Hi Zo\u00c3\u00ab, Full Fibre 500 is \u00c2\u00a335.99 a month.",
+      "is_geoblocked_for_viewer": false
+    },
+    {
+      "sender_name": "Zo\u00c3\u00ab Martin",
+      "timestamp_ms": 1794500460000,
+      "content": "Thanks! How much is Full Fibre 500?",
+      "is_geoblocked_for_viewer": false
+    },
+    {
+      "sender_name": "Zo\u00c3\u00ab Martin",
+      "timestamp_ms": 1794500400000,
+      "photos": [{"uri": "photo.jpg"}],
+      "is_geoblocked_for_viewer": false
+    }
+  ],
+  "title": "Zo\u00c3\u00ab Martin",
+  "is_still_participant": true,
+  "thread_path": "inbox/zoemartin_1234567890",
+  "magic_words": []
+}
+'''
+
+
+def test_instagram_messages_mojibake_order_and_business_account(tmp_path):
+    f = tmp_path / "message_1.json"
+    f.write_text(INSTAGRAM, encoding="utf-8")
+    assert detect_format(INSTAGRAM) == "instagram"
+    t = load_transcript(f, company_names=["Brightwave"])
+    assert (t.format, t.id) == ("instagram", "inbox/zoemartin_1234567890")
+    # Oldest first; the photo without text is skipped; lines are where each text is written.
+    assert [(m.role, m.name, m.timestamp, m.text, m.line) for m in t.messages] == [
+        ("customer", "Zoë Martin", "2026-11-12T16:21:00+00:00",
+         "Thanks! How much is Full Fibre 500?", 22),
+        ("agent", "Brightwave Broadband", "2026-11-12T16:22:00+00:00",
+         "Hi Zoë, Full Fibre 500 is £35.99 a month.", 16),
+        ("customer", "Zoë Martin", "2026-11-12T16:23:00+00:00", "Thanks!", 10),
+    ]
+    assert t.personal == ("Zoë Martin",)
+    obs = observations_from_transcript(t, channel="ig", source="message_1.json")
+    assert [(o.attribute, o.value, o.currency, o.text, o.evidence.line) for o in obs] == [
+        ("monthly_price", Decimal("35.99"), "GBP",
+         "Hi [customer], Full Fibre 500 is £35.99 a month.", 16)]
+
+
+EML = """From: Brightwave Chat <chat@brightwave.example>
+To: support-archive@brightwave.example
+Subject: Chat transcript
+Date: Thu, 12 Nov 2026 19:25:00 +0000
+Message-ID: <chat-8812@brightwave.example>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: quoted-printable
+
+Chat transcript
+Visitor: Hannah Clarke
+Email: hannah.clarke@example.org
+
+(7:21:04 PM) *** Hannah Clarke has joined the chat ***
+(7:21:10 PM) *** Dan has joined the chat ***
+(7:21:30 PM) Hannah Clarke: How much is Full Fibre 500? Call me on 020 7946 0958.
+(7:22:04 PM) Dan: Hi Hannah, Full Fibre 500 is =C2=A335.99 a month.
+(7:23:00 PM) Hannah Clarke: Thanks
+(7:23:30 PM) Dan: Setup is =C2=A329.99, Hannah.
+"""
+
+
+def test_emailed_transcript_visitor_is_the_customer_everyone_else_the_company(tmp_path):
+    f = tmp_path / "chat-8812.eml"
+    f.write_text(EML, encoding="utf-8")
+    assert detect_format(EML) == "email"
+    t = load_transcript(f)  # no brand, no agents configured
+    assert (t.format, t.id) == ("email", "<chat-8812@brightwave.example>")
+    assert [(m.role, m.name, m.timestamp, m.text, m.line) for m in t.messages] == [
+        ("system", "", None, "(7:21:04 PM) *** Hannah Clarke has joined the chat ***", 14),
+        ("system", "", None, "(7:21:10 PM) *** Dan has joined the chat ***", 15),
+        ("customer", "Hannah Clarke", "7:21:30 PM",
+         "How much is Full Fibre 500? Call me on 020 7946 0958.", 16),
+        ("agent", "Dan", "7:22:04 PM", "Hi Hannah, Full Fibre 500 is £35.99 a month.", 17),
+        ("customer", "Hannah Clarke", "7:23:00 PM", "Thanks", 18),
+        ("agent", "Dan", "7:23:30 PM", "Setup is £29.99, Hannah.", 19),
+    ]
+    assert t.personal == ("Hannah Clarke", "hannah.clarke@example.org")
+    obs = observations_from_transcript(t, channel="mail", source="chat-8812.eml")
+    assert [(o.attribute, o.value, o.text, o.evidence.speaker, o.evidence.line)
+            for o in obs] == [
+        ("monthly_price", Decimal("35.99"), "Hi [customer], Full Fibre 500 is £35.99 a month.",
+         "agent: Dan", 17),
+        ("activation_fee", Decimal("29.99"), "Setup is £29.99, [customer].", "agent: Dan", 19),
+    ]
+
+
+def test_emailed_transcript_lines_survive_quoted_printable_soft_breaks(tmp_path):
+    f = tmp_path / "chat.eml"
+    f.write_text(EML.replace("is =C2=A335.99 a month.", "is =C2=A335.99=\n a month."),
+                 encoding="utf-8")
+    lines = f.read_text(encoding="utf-8").splitlines()
+    assert lines[19 - 1].startswith("(7:23:00 PM) Hannah") and lines[20 - 1].startswith(
+        "(7:23:30 PM) Dan: Setup")
+    t = load_transcript(f)
+    assert t.messages[3].text == "Hi Hannah, Full Fibre 500 is £35.99 a month."
+    assert [m.line for m in t.messages] == [14, 15, 16, 17, 19, 20]
+
+
+def test_emailed_transcript_with_crlf_line_endings_keeps_file_lines(tmp_path):
+    f = tmp_path / "chat.eml"
+    f.write_bytes(EML.replace("\n", "\r\n").encode("utf-8"))
+    t = load_transcript(f)
+    assert t.format == "email"
+    assert [m.line for m in t.messages] == [14, 15, 16, 17, 18, 19]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    pytest.param(
+        "2026-11-12 14:03 - Messages and calls are end-to-end encrypted. No one outside of "
+        "this chat can read them.\n"
+        "2026-11-12 14:03 - Pekka Nieminen: Paljonko Kuitu 600?\n"
+        "2026-11-12 14:05 - Valo Asiakaspalvelu: Kuitu 600 on 39,90 €/kk.\n"
+        "Ei avausmaksua.\n",
+        [("system", "", "2026-11-12 14:03", "Messages and calls are end-to-end encrypted. No "
+          "one outside of this chat can read them.", 1),
+         ("customer", "Pekka Nieminen", "2026-11-12 14:03", "Paljonko Kuitu 600?", 2),
+         ("agent", "Valo Asiakaspalvelu", "2026-11-12 14:05",
+          "Kuitu 600 on 39,90 €/kk.\nEi avausmaksua.", 3)],
+        id="android-iso"),
+    pytest.param(
+        "\u200e[2026-11-14 09:41:12] Valo Asiakaspalvelu: \u200eMessages and calls are "
+        "end-to-end encrypted.\n"
+        "[2026-11-14 09:41:30] Pekka Nieminen: Paljonko Kuitu 600?\n"
+        "[2026-11-14 09:42:01] Valo Asiakaspalvelu: Kuitu 600 on 39,90 €/kk.\n"
+        "[2026-11-14 09:42:10] Pekka Nieminen: \u200eimage omitted\n",
+        [("system", "", "2026-11-14 09:41:12",
+          "Valo Asiakaspalvelu: \u200eMessages and calls are end-to-end encrypted.", 1),
+         ("customer", "Pekka Nieminen", "2026-11-14 09:41:30", "Paljonko Kuitu 600?", 2),
+         ("agent", "Valo Asiakaspalvelu", "2026-11-14 09:42:01", "Kuitu 600 on 39,90 €/kk.", 3),
+         ("system", "", "2026-11-14 09:42:10", "Pekka Nieminen: \u200eimage omitted", 4)],
+        id="ios-iso-seconds"),
+    pytest.param(
+        "11/12/26, 2:03\u202fPM - Pekka Nieminen: How much is Kuitu 600?\n"
+        "11/12/26, 2:05\u202fPM - Valo Asiakaspalvelu: Kuitu 600 is 39,90 €/kk.\n",
+        [("customer", "Pekka Nieminen", "11/12/26 2:03\u202fPM", "How much is Kuitu 600?", 1),
+         ("agent", "Valo Asiakaspalvelu", "11/12/26 2:05\u202fPM", "Kuitu 600 is 39,90 €/kk.",
+          2)],
+        id="android-english-12h"),
+    pytest.param(
+        "12.11.26, 14:03 - Pekka Nieminen: Paljonko Kuitu 600?\n"
+        "12.11.26, 14:05 - Valo Asiakaspalvelu: Kuitu 600 on 39,90 €/kk.\n",
+        [("customer", "Pekka Nieminen", "12.11.26 14:03", "Paljonko Kuitu 600?", 1),
+         ("agent", "Valo Asiakaspalvelu", "12.11.26 14:05", "Kuitu 600 on 39,90 €/kk.", 2)],
+        id="android-dotted"),
+])
+def test_whatsapp_layouts(tmp_path, raw, expected):
+    assert detect_format(raw) == "whatsapp"
+    f = tmp_path / "WhatsApp Chat with Valo.txt"
+    f.write_text(raw, encoding="utf-8")
+    t = load_transcript(f, company_names=["Valo"])
+    assert t.format == "whatsapp"
+    assert [(m.role, m.name, m.timestamp, m.text, m.line) for m in t.messages] == expected
+    obs = Matcher(SUBJECTS).match_observations(
+        observations_from_transcript(t, channel="wa", source=f.name))
+    assert [(o.subject, o.attribute, o.value) for o in obs][:1] == [
+        ("fiber-600", "monthly_price", Decimal("39.90"))]
+
+
+def test_bracketed_log_without_seconds_is_a_plain_log_not_whatsapp(tmp_path):
+    raw = ("[2026-04-02 09:01] Asiakas: Paljonko Kuitu 600 maksaa?\n"
+           "[2026-04-02 09:02] Asiakaspalvelija Anna: Kuitu 600 on 39,90 €/kk.\n")
+    assert detect_format(raw) == "text"
+    f = tmp_path / "log.txt"
+    f.write_text(raw, encoding="utf-8")
+    t = load_transcript(f)
+    assert t.format == "text"
+    assert [(m.role, m.name, m.timestamp, m.text, m.line) for m in t.messages] == [
+        ("customer", "", "2026-04-02 09:01", "Paljonko Kuitu 600 maksaa?", 1),
+        ("agent", "Anna", "2026-04-02 09:02", "Kuitu 600 on 39,90 €/kk.", 2),
+    ]
+
+
+@pytest.mark.parametrize("doc", ['{"messages": [{"id": 1, "body": "hi"}]}', '{"foo": 1}',
+                                 '[{"id": 1, "body": "hi"}]'])
+def test_foreign_json_is_an_unrecognised_format_not_a_guess(tmp_path, doc):
+    assert detect_format(doc) is None
+    f = tmp_path / "export.json"
+    f.write_text(doc, encoding="utf-8")
+    with pytest.raises(TranscriptError, match="unrecognised format") as e:
+        load_transcript(f)
+    assert str(e.value).startswith(f"{f}:1: unrecognised format: JSON of an unknown shape")
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    ("+33 1 49 52 99 70", "[phone]"),
+    ("Appelez le +33 1 49 52 99 70.", "Appelez le [phone]."),
+    ("(212) 555-0142", "[phone]"),
+    ("Call (212) 555-0142 after 5pm", "Call [phone] after 5pm"),
+    ("+47 481 22 907", "[phone]"),
+    ("Ring meg på +47 481 22 907!", "Ring meg på [phone]!"),
+    ("040 123 4567", "[phone]"),
+    ("Soita 040 123 4567, kiitos", "Soita [phone], kiitos"),
+    ("24,90 €/kk", "24,90 €/kk"),
+    ("1 299,00 kr", "1 299,00 kr"),
+    ("12.11.2026 14:03", "12.11.2026 14:03"),
+    ("Hinta 24,90 €/kk, laite 1 299,00 kr, tilattu 12.11.2026 14:03",
+     "Hinta 24,90 €/kk, laite 1 299,00 kr, tilattu 12.11.2026 14:03"),
+])
+def test_mask_pii_phone_numbers_of_any_country_and_not_prices_or_dates(text, masked):
+    assert mask_pii(text) == masked
+
+
+def test_mask_pii_leaves_iso_date_times_alone():
+    assert mask_pii("Kampanja päättyy 2026-11-30 23:59.") == "Kampanja päättyy 2026-11-30 23:59."
+    assert mask_pii("2026-11-12 14:03") == "2026-11-12 14:03"
+
+
+def test_instagram_messages_of_the_same_millisecond_keep_their_order(tmp_path):
+    # The file is newest first, so two messages sent together read in reverse file order.
+    doc = {"participants": [{"name": "Zoe"}, {"name": "Brightwave Broadband"}],
+           "messages": [
+               {"sender_name": "Brightwave Broadband", "timestamp_ms": 1794500520000,
+                "content": "second"},
+               {"sender_name": "Brightwave Broadband", "timestamp_ms": 1794500520000,
+                "content": "first"},
+               {"sender_name": "Zoe", "content": "no time, newest of the untimed"},
+               {"sender_name": "Zoe", "content": "no time, oldest"}]}
+    f = tmp_path / "message_1.json"
+    f.write_text(json.dumps(doc), encoding="utf-8")
+    t = load_transcript(f, fmt="instagram", company_names=["Brightwave"])
+    assert [m.text for m in t.messages] == ["no time, oldest", "no time, newest of the untimed",
+                                           "first", "second"]
+
+
+def test_emailed_transcript_in_base64_has_no_file_lines(tmp_path):
+    import base64
+
+    head, body = EML.split("\n\n", 1)
+    decoded = body.replace("=C2=A3", "£")
+    eml = (head.replace("quoted-printable", "base64") + "\n\n"
+           + base64.encodebytes(decoded.encode("utf-8")).decode("ascii"))
+    f = tmp_path / "chat.eml"
+    f.write_text(eml, encoding="utf-8")
+    t = load_transcript(f)
+    assert t.messages[3].text == "Hi Hannah, Full Fibre 500 is £35.99 a month."
+    # An encoded body has no line of the file to point at: no line rather than a wrong one.
+    assert {m.line for m in t.messages} == {None}

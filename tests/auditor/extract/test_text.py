@@ -253,7 +253,7 @@ def test_months_without_contract_words_are_no_contract(text: str) -> None:
         ("Kampanjahinta 19,90 €/kk", "Kampanjahinta"),
         ("Syystarjous: nopeampi netti 3 kk 0 €/kk", "Syystarjous"),
         ("Joulutarjous voimassa 24.12. asti", "Joulutarjous"),
-        ("Black Friday -tarjous 99 €", "tarjous"),
+        ("Black Friday -tarjous 99 €", "Black Friday"),
         ("Kampanja-aika loppuu 30.11.2026", "Kampanja-aika"),
         ("Jäsenetu: puhelin -20 %", "Jäsenetu"),
         ("Asiakkaan etu 5 €/kk", "etu"),
@@ -608,3 +608,34 @@ def test_a_campaign_word_alone_is_not_a_campaign(text):
                                   "Erbjudande: 299 kr/mån i 6 mån", "Angebot: nur 9,99 € mtl."])
 def test_campaign_words_and_concrete_offers_still_count(text):
     assert "offer" in [f.attribute for f in extract_facts(text)]
+
+
+def test_offer_word_in_a_disclaimer_is_not_a_campaign() -> None:
+    # The everyday word for an offer must share a sentence with a campaign term.
+    text = ("Angebot nur in Verbindung mit Abschluss eines Mobilfunkvertrags mit 24 Monaten "
+            "Mindestvertragslaufzeit. Einmaliger Anschlusspreis 39,99 €.")
+    assert "offer" not in {a for a, _ in pairs(text)}
+    assert ("activation_fee", D("39.99")) in pairs(text)
+    # A short headline beside the price still announces one.
+    assert pairs("Black Week! Kuitu 100M 19,90 €/kk")[0] == ("offer", "Black Week! Kuitu 100M "
+                                                              "19,90 €/kk")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("zzgl. 4,95 € Versand · versandkostenfrei ab 50,00 €",
+     [("delivery_fee", D("4.95")), ("delivery_fee", D("0"))]),
+    ("Delivery £3.95, free from £40", [("delivery_fee", D("3.95"))]),
+    ("Preis 29,99 € Versand 4,95 €, ab 50,00 € kostenlos",
+     [("price", D("29.99")), ("delivery_fee", D("4.95"))]),
+    # Still a from-price: nothing becomes free at it.
+    ("Ab 9,99 € im Monat", [("monthly_price", D("9.99"))]),
+])
+def test_free_above_a_threshold_is_no_price_and_a_fee_noun_names_the_amount_before(
+        text: str, expected: list) -> None:
+    assert pairs(text) == expected
+
+
+def test_a_lone_free_word_is_a_price_only_in_a_price_element() -> None:
+    assert extract_facts("kostenlos", today=TODAY) == []
+    [f] = extract_facts("kostenlos", today=TODAY, price_element=True)
+    assert (f.attribute, f.value) == ("price", D("0"))
