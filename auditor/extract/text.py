@@ -861,7 +861,8 @@ def _promo_months(text: str, a: _Amount, contracts: _Spans,
         if m:
             span = m.span("months")
             if not contracts.overlaps(span) and not promos.overlaps(span):
-                return Decimal(m.group("n1") or m.group("n2") or m.group("n3") or m.group("n4")), span
+                n = next(g for g in ("n1", "n2", "n3", "n4") if m.group(g))
+                return Decimal(m.group(n)), span
     return None
 
 
