@@ -39,9 +39,16 @@ bench-capture: setup browser
 bench-checks: setup
 	$(PY) bench/checks_scale.py
 
-# Precision and recall of extraction on the labelled corpus in tests/corpus/ (bench/README.md).
+# Precision and recall of extraction on the labelled corpus in tests/corpus/, then the
+# blind shops of bench/generalisation/ (recall of planted problems, false alarms), then the
+# external sets when OMNIAUDIT_PRICE_STRINGS / OMNIAUDIT_REAL_PAGES name copies (bench/README.md).
 bench-accuracy: setup browser
 	$(PY) bench/accuracy.py
+	$(PY) bench/generalisation/score.py
+	@if [ -n "$$OMNIAUDIT_PRICE_STRINGS$$OMNIAUDIT_REAL_PAGES" ]; then \
+	  $(PY) bench/external.py \
+	    $${OMNIAUDIT_PRICE_STRINGS:+--price-strings "$$OMNIAUDIT_PRICE_STRINGS"} \
+	    $${OMNIAUDIT_REAL_PAGES:+--real-pages "$$OMNIAUDIT_REAL_PAGES"}; fi
 
 # report.html with 10,000 findings and 2,000 screenshots in the real Chromium (bench/README.md).
 bench-report: setup browser

@@ -119,7 +119,8 @@
       if (!s) return;
       // A word and a number in two elements with nothing between ("Familietillegg" +
       // "99,-") are two pieces of text; a letter never runs into a digit across elements.
-      if (edge && (/\p{L}$/u.test(out) && /^\d/.test(s) || /\d$/.test(out) && /^\p{L}/u.test(s))) out += " ";
+      // Two numbers in two elements ("Fiber 250" + "199:-/mån") are two numbers too.
+      if (edge && (/\p{L}$/u.test(out) && /^\d/.test(s) || /\d$/.test(out) && /^[\p{L}\d]/u.test(s))) out += " ";
       edge = false;
       const start = out.length;
       out += s;
@@ -261,16 +262,22 @@
   // price ("<a class=kort href=/m/abonnement/5gb/><span>Fjellnett 5 GB</span><span>299,-
   // </span></a>"), or one of several sibling boxes, each with a link away and a number.
   const cardTitles = new Map();
-  const firstLine = (el) => {
+  // A tile's first two lines of words: a badge ("Most popular") often comes before the
+  // name, and matching takes whichever names an offer.
+  const firstLines = (el) => {
     const t = el.querySelector(TITLE_SEL);
-    if (t && norm(t.textContent) && norm(t.textContent).length < 120) return norm(t.textContent);
+    if (t && norm(t.textContent) && norm(t.textContent).length < 120) return [norm(t.textContent)];
+    const out = [];
     for (const d of el.querySelectorAll("*")) {
       if (SKIP_TEXT.has(d.tagName) || d.querySelector("*:not(br):not(img)")) continue;
       const tx = norm(d.textContent);
-      if (tx && tx.length <= 80 && /\p{L}{2}/u.test(tx) && !startsWithAmount(tx)) return tx;
+      if (tx && startsWithAmount(tx)) break;  // names come before the price
+      if (tx && tx.length <= 80 && /\p{L}{2}/u.test(tx) && /^[\p{L}\p{N}]/u.test(tx)) out.push(tx);
+      if (out.length === 2) break;
     }
+    if (out.length) return out;
     const label = el.getAttribute("aria-label") || el.getAttribute("title");
-    return label ? norm(label).slice(0, 120) : null;
+    return label ? [norm(label).slice(0, 120)] : null;
   };
   const isAway = (a) => /^https?:/i.test(a.href) && a.href.split("#")[0] !== here;
   const signature = (e) => e.tagName + "." + (e.getAttribute("class") || "");
@@ -293,8 +300,8 @@
       }
     }
     if (card && !cards.has(card) && !cardTitles.has(card)) {
-      const title = firstLine(card);
-      if (title) cardTitles.set(card, title);
+      const lines = firstLines(card);
+      if (lines) cardTitles.set(card, lines);
     }
   }
   const cardOf = (el) => {
@@ -362,8 +369,8 @@
       }
       if (out.length >= 4 || anc === limit) break;
     }
-    if (card && cardTitles.has(card) && !out.includes(cardTitles.get(card))) {
-      out.push(cardTitles.get(card));
+    if (card && cardTitles.has(card)) {
+      for (const line of cardTitles.get(card)) if (!out.includes(line)) out.push(line);
     }
     if (role === "main" && mainText && !out.includes(mainText)) out.push(mainText);
     const k = keyOf(card || el);

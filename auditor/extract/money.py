@@ -30,7 +30,9 @@ from price_parser import Price
 __all__ = ["CurrencyTable", "currency_code", "currency_table", "format_amount", "locale_currency",
            "parse_amount"]
 
-_NO_BREAK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
+# Spaces price-parser does not know as group separators, and the typographic apostrophe
+# Swiss shops group with ("CHF 1’049.95"), which it reads as the end of the number.
+_NO_BREAK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2019": "'"})
 _DATA = Path(__file__).with_name("currencies.yaml")
 #: Locales whose currency symbols are read from babel: each adds symbols no locale before it
 #: and price-parser write ("₹" in en, "$CA" in fr, "₺" in tr, "元" in ja; measured once,

@@ -47,6 +47,7 @@ from auditor.extract.text import (
     FREE_WORD_RE,
     LABEL_RE,
     extract_facts,
+    printed_amounts,
 )
 from auditor.model import (
     BRAND_SUBJECT,
@@ -123,8 +124,9 @@ def observations_from_page(
         out += _selected_observations(page, channel=channel, url=url, viewport=viewport,
                                       today=today, attributes=overridden, currency=currency)
     main_title = page.get("main_title") if isinstance(page.get("main_title"), str) else None
-    out += _structured_observations(html, channel=channel, url=url, today=today,
-                                    main_title=main_title)
+    structured = _structured_observations(html, channel=channel, url=url, today=today,
+                                          main_title=main_title)
+    out += _printed_elsewhere(structured, page, out)
     if brand:
         out += _brand_observations(page, html, channel=channel, url=url, viewport=viewport,
                                    brand=brand, retired=retired)
@@ -137,6 +139,28 @@ def observations_from_page(
     return sorted(unique, key=_reading_order)
 
 
+def _printed_elsewhere(structured: Iterable[PageObservation], page: Mapping[str, Any],
+                       visible: Sequence[PageObservation]) -> list[PageObservation]:
+    """Structured prices, less those the page prints in words a shopper reads as another
+    figure: a device's JSON-LD ``price`` that is the 24-month total ("totalt kr 4 296,-")
+    beside its visible monthly price says nothing the page hides. Only where the page shows
+    prices of its own: elsewhere the structured value is the only price there is."""
+    structured = list(structured)
+    shows_prices = any(po.observation.attribute in _PRICE_ATTRIBUTES for po in visible)
+    if not shows_prices:
+        return structured
+    printed: set[Decimal] = set()
+    for unit in page.get("units") or ():
+        if isinstance(unit, Mapping) and unit.get("role") != "chrome":
+            printed |= printed_amounts(str(unit.get("text") or ""))
+    return [po for po in structured
+            if not (po.observation.attribute in _PRICE_ATTRIBUTES
+                    and isinstance(po.observation.value, Decimal)
+                    and po.observation.value in printed
+                    and not any(v.observation.value == po.observation.value for v in visible))]
+
+
+_PRICE_ATTRIBUTES = frozenset({"price", "monthly_price", "promo_price", "list_price"})
 _ROLE_RANK = {"main": 0, None: 1, "other": 2, "chrome": 3}
 _SOURCE_RANK = {"selector": 0, "text": 1, "structured": 2}
 _PRICES = frozenset({"price", "monthly_price", "promo_price"})
@@ -525,13 +549,15 @@ def _structured_observations(html: str, *, channel: str, url: str, today: date |
                 entries.append((attribute, amount,
                                 _first_str(spec.get("priceCurrency")) or currency,
                                 "month" if monthly else "once"))
-            if not any(e[0] != "list_price" for e in entries):
-                # AggregateOffer: the lowest price is what a shopper is told first.
-                amount = _decimal(offer.get("price"))
-                if amount is None:
-                    amount = _decimal(offer.get("lowPrice"))
-                if amount is not None:
-                    entries.append(("price", amount, currency, "once"))
+            # The Offer's own price, unless a price specification already states it (a
+            # monthly UnitPriceSpecification of the same amount); an AggregateOffer's lowest
+            # price is what a shopper is told first.
+            amount = _decimal(offer.get("price"))
+            if amount is None and not any(e[0] != "list_price" for e in entries):
+                amount = _decimal(offer.get("lowPrice"))
+            if amount is not None and not any(e[0] != "list_price" and e[1] == amount
+                                              for e in entries):
+                entries.insert(0, ("price", amount, currency, "once"))
             valid_until = _first_str(offer.get("priceValidUntil"))
             evidence = Evidence(url=url, selector='script[type="application/ld+json"]',
                                 html=json.dumps(offer, ensure_ascii=False, default=str)[:600])

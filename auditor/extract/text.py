@@ -104,7 +104,9 @@ _FOOTNOTE = r"[*†‡¹²³⁴]{0,2}"
 _CUR_AFTER = rf"(?:{_CUR}|(?-i:e)(?![\w-])(?!\.\w))(?<![£$¥₹₩])|(?:[£$¥₹₩])(?!{_SP}?[0-9])"
 MONEY_RE = _compile(
     rf"(?:(?P<pre>{_CUR}):?{_SP}{{0,2}}|(?<![^\W\d_]))(?P<num>{_NUMBER})"
-    rf"(?:{_SP}{{0,2}}(?P<post>{_CUR_AFTER}))?{_FOOTNOTE}"
+    # After an amount written sign-first, a sign followed by a number starts the next
+    # amount ("kr 209,00 kr 179,00"); after a sign-last one it is this one's ("19,90 € 24,90 €").
+    rf"(?:{_SP}{{0,2}}(?P<post>{_CUR_AFTER})(?(pre)(?!{_SP}{{0,2}}[0-9])|))?{_FOOTNOTE}"
 )
 BARE_NUMBER_RE = _compile(rf"(?<![^\W\d_]){_NUMBER}")
 # "From 26 to 50 €", "19–29 €": the first end of a range, written without its currency.
@@ -171,6 +173,7 @@ _FREE_ANY_RE = _compile(
     rf"(?<![\w-])(?:{_field('free_words')}|"
     + "|".join(_fee_field("fee_free_forms", a) for a in FEES) + r")(?![\w-])")
 
+_QUANTITY_BEFORE_RE = re.compile(r"(?<![\w.,])(?:[2-9]|[1-9][0-9])\s*[x×]\s*[^\W\d_][^()]{0,40}\(\s*$")
 _FREE_FROM_RE = _compile(rf"{_FREE_ANY_RE.pattern}{_SP}+{_field('from_before')}{_SP}*:?{_SP}*$")
 
 FEE_NOUN_RE = _compile(
@@ -455,7 +458,8 @@ def _money_facts(text: str, free_fees: _Spans, contracts: _Spans, struck: _Spans
     for a in amounts:
         facts += _classify(text, a, contracts, promos)
     facts += _free_promos(text, contracts, promos)
-    if any(f.attribute == "monthly_price" for f in facts):
+    if any(f.attribute in ("monthly_price", "promo_price") and f.period == "month"
+           for f in facts):
         # "299 kr/mån (ord. pris 349 kr)": the former price of a monthly price is monthly.
         facts = [dataclasses.replace(f, period="month")
                  if f.attribute == "list_price" and f.period == "once" else f for f in facts]
@@ -481,8 +485,11 @@ def _range_starts(text: str, amounts: list[_Amount]) -> list[_Amount]:
     for m in RANGE_START_RE.finditer(text):
         if written.overlaps(m.span("num")):
             continue
+        # The second end follows at once ("26–50 €", "26 - € 50"); "(months 1–6) £7.50"
+        # is a count of months before a price, not a range of money.
         second = starts.get(m.end()) or next(
-            (a for a in amounts if m.end() <= a.start <= m.end() + 4), None)
+            (a for a in amounts if m.end() <= a.start <= m.end() + 4
+             and not text[m.end():a.start].strip()), None)
         value = _number_value(m.group("num"))
         if second is None or value is None:
             continue
@@ -626,6 +633,17 @@ def _currency_amounts(text: str, hint: str | None = None) -> list[_Amount]:
     return out
 
 
+def printed_amounts(text: str) -> set[Decimal]:
+    """Every amount of money the text prints, whatever it is (a price, a total, a limit)."""
+    out = set()
+    for m in _money_matches(text):
+        if m.group("pre") or m.group("post") or m.group("num")[-1] in "-–—":
+            value = _number_value(m.group("num"))
+            if value is not None:
+                out.add(value)
+    return out
+
+
 def _money_matches(text: str) -> Iterator[re.Match[str]]:
     """Money pattern matches, where a space-grouped number right after a month word is
     re-read from its second group ("Från månad 7 549 kr" is month 7, then 549 kr)."""
@@ -653,6 +671,8 @@ def _is_threshold(text: str, start: int, end: int) -> bool:
         return True
     # "ab 50 € kostenlos", "from £50 it's free": a from-amount that something becomes free
     # at, in the same clause, is the limit for it, not a price.
+    if _QUANTITY_BEFORE_RE.search(text, max(0, start - 60), start):
+        return True  # "2 x familietillegg (398 kr/mnd)": the price of two
     if _FREE_FROM_RE.search(text, max(0, start - 50), start):
         return True  # "free from £40", "kostenlos ab 50 €"
     if FROM_BEFORE_RE.search(text, max(0, start - 25), start):
@@ -736,7 +756,8 @@ def _read_period(text: str, a: _Amount) -> None:
             a.period = "unit"
         a.end = m.end()
     a.from_price = bool(
-        FROM_BEFORE_RE.search(text, max(0, a.start - 25), a.start)
+        a.from_price  # the first end of a range ("19–29 €") is a from-price already
+        or FROM_BEFORE_RE.search(text, max(0, a.start - 25), a.start)
         or FROM_AFTER_RE.match(text, a.end)
     )
     a.listed = LIST_PRICE_BEFORE_RE.search(text, max(0, a.start - 30), a.start) is not None
@@ -811,9 +832,12 @@ def _gap_ok(text: str, start: int, end: int) -> bool:
     A few words may come between ("avausmaksu on vain 4,90 €"), but no number and no
     sentence end: past those the label is talking about something else.
     """
-    if end - start > LABEL_REACH:
-        return False
     gap = text[start:end]
+    # An aside in parentheses is not between them: "Anschlusspreis Laufzeittarife (Mobil S,
+    # M, L, XL) 19,99 €".
+    gap = _PARENTHESIS_RE.sub(" ", gap)
+    if len(gap) > LABEL_REACH:
+        return False
     if _DIGIT_RE.search(gap) or _SENTENCE_END_RE.search(gap):
         return False
     return len(gap.split()) <= 4
@@ -860,8 +884,12 @@ def _promo_months(text: str, a: _Amount, contracts: _Spans,
         m = PROMO_AFTER_RE.match(text, a.end)
         if m:
             span = m.span("months")
-            if not contracts.overlaps(span) and not promos.overlaps(span):
-                n = next(g for g in ("n1", "n2", "n3", "n4") if m.group(g))
+            n = next(g for g in ("n1", "n2", "n3", "n4") if m.group(g))
+            # "kr 179,-/mnd i 24 mnd", "£20 a month for 24 months": a plain "for" two years
+            # long is an instalment plan or the contract, not a campaign ("the first 24
+            # months" still is one).
+            plan = n == "n2" and int(m.group(n)) >= 24
+            if not contracts.overlaps(span) and not promos.overlaps(span) and not plan:
                 return Decimal(m.group(n)), span
     return None
 
@@ -877,10 +905,25 @@ def _free_promos(text: str, contracts: _Spans, promos: _Spans) -> Iterator[Fact]
         yield Fact("promo_price", Decimal("0"), m.group("free"), m.span("free"), None, "month")
 
 
+def _conditional(text: str, pos: int) -> bool:
+    """"Versandkostenfrei ab 50 €", "free delivery on orders over £50": free only above a
+    threshold, so not the fee of any one offer (which may well pay it)."""
+    m = MONEY_RE.search(text, pos, pos + 45)
+    if m is None:
+        return False
+    gap = text[pos:m.start()]
+    if _CLAUSE_BREAK_RE.search(gap) or _DIGIT_RE.search(gap):
+        return False
+    return _is_threshold(text, m.start(), m.end()) or FROM_BEFORE_RE.search(
+        text, pos, m.start()) is not None
+
+
 def _free_fees(text: str) -> Iterator[Fact]:
     """Fees and prices stated as absent or free: "Ei avausmaksua", "free delivery",
     "Hinta: ilmainen" → 0."""
     for m in FREE_FEE_RE.finditer(text):
+        if _conditional(text, m.end()):
+            continue
         attribute = m.lastgroup or "activation_fee"
         yield Fact(attribute, Decimal("0"), m.group(0), m.span(), None, "once")
     for m in PRICE_FREE_RE.finditer(text):

@@ -339,7 +339,7 @@ class _Composer:
             return
         # A word and a number in two elements with nothing between are two pieces of text.
         if self.edge and self.out and (self.out[-1].isalpha() and s[0].isdigit()
-                                       or self.out[-1].isdigit() and s[0].isalpha()):
+                                       or self.out[-1].isdigit() and s[0].isalnum()):
             self.out += " "
         self.edge = False
         start = len(self.out)
@@ -582,22 +582,29 @@ def page_data(html: str, url: str, *, selectors: Mapping[str, str] | None = None
 
     # Cards without a title element (page_script.js): a link away wrapping a name and a
     # price, or one of several sibling boxes each with a link away and a number.
-    card_titles: dict[Any, str] = {}
+    card_titles: dict[Any, list[str]] = {}
 
-    def first_line(el: Any) -> str | None:
+    def first_lines(el: Any) -> list[str] | None:
+        """A tile's first two lines of words (a badge often comes before the name)."""
         for t in titles:
             if inside(el, t):
-                return doc.text(t)
+                return [doc.text(t)]
+        out: list[str] = []
         for d in el.iterdescendants():
             if not isinstance(d.tag, str) or d.tag in _SKIP_TEXT or any(
                     isinstance(c.tag, str) and c.tag not in ("br", "img") for c in d):
                 continue
             tx = norm(d.text_content())
-            if tx and len(tx) <= 80 and re.search(r"[^\W\d_]{2}", tx) and \
-                    not _AMOUNT_START.match(tx):
-                return tx
+            if tx and _AMOUNT_START.match(tx):
+                break  # names come before the price
+            if tx and len(tx) <= 80 and re.search(r"[^\W\d_]{2}", tx) and tx[0].isalnum():
+                out.append(tx)
+            if len(out) == 2:
+                break
+        if out:
+            return out
         label = el.get("aria-label") or el.get("title")
-        return norm(label)[:120] if label else None
+        return [norm(label)[:120]] if label else None
 
     def is_away(a: Any) -> bool:
         target = _resolve(base_url, (a.get("href") or "").strip())
@@ -632,9 +639,9 @@ def page_data(html: str, url: str, *, selectors: Mapping[str, str] | None = None
                     break
                 e, depth = p, depth + 1
         if found is not None and found not in cards and found not in card_titles:
-            title = first_line(found)
-            if title:
-                card_titles[found] = title
+            lines = first_lines(found)
+            if lines:
+                card_titles[found] = lines
 
     def card_of(el: Any) -> Any | None:
         e = el
@@ -679,8 +686,8 @@ def page_data(html: str, url: str, *, selectors: Mapping[str, str] | None = None
             if len(out) >= 4 or anc is (card if card is not None else doc.body):
                 break
             anc = anc.getparent()
-        if card is not None and card in card_titles and card_titles[card] not in out:
-            out.append(card_titles[card])
+        if card is not None and card in card_titles:
+            out += [line for line in card_titles[card] if line not in out]
         if role == "main" and main_text and main_text not in out:
             out.append(main_text)
         k = key_of(card if card is not None else el)

@@ -74,3 +74,31 @@ def test_arbitrary_markup_in_structured_data_does_not_raise(junk):
             f'<script type="application/ld+json">{junk}</script></head>'
             f'<body itemscope itemtype="https://schema.org/Product">{junk}</body></html>')
     observations_from_page({"url": "http://h/"}, html, channel="d", viewport="v")
+
+
+def test_an_offer_price_beside_a_monthly_price_specification_is_kept():
+    # A bundle: the Offer's price is the device's one-off price; the specifications add the
+    # monthly fee and the list price. All three are what the page tells search engines.
+    import json
+
+    offer = {"@type": "Offer", "priceCurrency": "EUR", "price": "49.00",
+             "priceSpecification": [
+                 {"@type": "UnitPriceSpecification", "price": "22.99", "priceCurrency": "EUR",
+                  "referenceQuantity": {"@type": "QuantitativeValue", "value": "1",
+                                        "unitCode": "MON"}},
+                 {"@type": "UnitPriceSpecification", "priceType": "https://schema.org/ListPrice",
+                  "price": "479.00", "priceCurrency": "EUR"}]}
+    product = {"@context": "https://schema.org/", "@type": "Product", "name": "Galaxy A56",
+               "offers": offer}
+    html = ('<html><head><script type="application/ld+json">' + json.dumps(product)
+            + "</script></head><body><h1>Galaxy A56</h1></body></html>")
+    got = {(o.attribute, o.value, o.period) for o in _obs({"url": "http://h/", "units": []}, html)
+           if o.source == "structured"}
+    assert got == {("price", Decimal("49.00"), "once"), ("monthly_price", Decimal("22.99"), "month"),
+                   ("list_price", Decimal("479.00"), "once")}
+    # The same amount stated twice (Offer price = the monthly specification) is one value.
+    offer["price"] = "22.99"
+    html = html.replace('"price": "49.00"', '"price": "22.99"')
+    got = {(o.attribute, o.value) for o in _obs({"url": "http://h/", "units": []}, html)
+           if o.source == "structured"}
+    assert got == {("monthly_price", Decimal("22.99")), ("list_price", Decimal("479.00"))}

@@ -44,6 +44,8 @@ Straight in the body: delivery £4.95
  <div class="grid">
   <a class="kort" href="/m/a"><span class="kort-navn">Familietillegg</span><span>99,-/mnd</span></a>
   <a class="kort" href="/m/b"><span class="kort-navn">Tvillingkort</span><span>49,-</span></a>
+  <a class="kort" href="/m/c"><span class="badge">Populär</span><span>Fiber 250</span><span
+    >199:-/mån</span></a>
  </div>
  <table><thead><tr><th></th><th>5 GB</th><th>15 GB</th></tr></thead>
   <tbody><tr><th>Pris</th><td>299,-/mnd</td><td>399,-/mnd</td></tr>
@@ -127,6 +129,15 @@ def test_screen_reader_only_text_is_left_out_and_aria_hidden_text_is_read(static
     woo = next(u for t, u in static_units.items() if t.startswith("kr"))
     assert woo["text"] == "kr 349,50 kr 299,50 / mnd" and woo["struck"] == [[0, 9]]
     assert not any("price was" in t or "Price 10,00" in t for t in static_units)
+
+
+def test_numbers_in_two_elements_stay_two_numbers_and_tiles_offer_two_name_lines(
+        static_units):
+    # Spans with nothing between run together as a browser draws them ("PopulärFiber"),
+    # but two numbers never become one ("250" + "199:-", not 250199).
+    tile = static_units["PopulärFiber 250 199:-/mån"]
+    # A badge before the name: both lines are hints, matching takes the one naming an offer.
+    assert tile["hints"] == ["Populär", "Fiber 250"]
 
 
 def test_a_definition_takes_its_term_as_label(static_units):
