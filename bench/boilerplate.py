@@ -29,7 +29,8 @@ def _forms(price: str) -> set[str]:
     if len(whole) > 3:
         head, tail = whole[:-3], whole[-3:]
         for sep in (".", " ", ","):
-            out |= {f"{head}{sep}{tail}", f"{head}{sep}{tail},{cents}", f"{head}{sep}{tail}.{cents}"}
+            grouped = f"{head}{sep}{tail}"
+            out |= {grouped, f"{grouped},{cents}", f"{grouped}.{cents}"}
     if cents == "00":
         out.add(whole)
     return out

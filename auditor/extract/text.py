@@ -173,7 +173,8 @@ _FREE_ANY_RE = _compile(
     rf"(?<![\w-])(?:{_field('free_words')}|"
     + "|".join(_fee_field("fee_free_forms", a) for a in FEES) + r")(?![\w-])")
 
-_QUANTITY_BEFORE_RE = re.compile(r"(?<![\w.,])(?:[2-9]|[1-9][0-9])\s*[x×]\s*[^\W\d_][^()]{0,40}\(\s*$")
+_QUANTITY_BEFORE_RE = re.compile(
+    r"(?<![\w.,])(?:[2-9]|[1-9][0-9])\s*[x×]\s*[^\W\d_][^()]{0,40}\(\s*$")
 _FREE_FROM_RE = _compile(rf"{_FREE_ANY_RE.pattern}{_SP}+{_field('from_before')}{_SP}*:?{_SP}*$")
 
 FEE_NOUN_RE = _compile(
