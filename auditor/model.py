@@ -241,6 +241,9 @@ class Finding:
     #: False when the run could not check it (the channel's pages for the offer failed):
     #: the message says "not checked: …", it never gates, and its history carries over.
     checked: bool = True
+    #: Observations the finding compares against (the brand's logo as another channel or
+    #: page shows it), shown beside the evidence; not evidence of the problem themselves.
+    reference: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -259,6 +262,7 @@ class Finding:
             "confirmed": self.confirmed,
             "confirmation": self.confirmation,
             "checked": self.checked,
+            "reference": list(self.reference),
         }
 
     @classmethod
@@ -279,6 +283,7 @@ class Finding:
             confirmed=data.get("confirmed"),
             confirmation=data.get("confirmation"),
             checked=data.get("checked", True),
+            reference=tuple(data.get("reference", ())),
         )
 
 
@@ -411,6 +416,9 @@ class Run:
     #: The checks that ran: ``{id: CheckInfo}``, so reports can say why a finding matters
     #: without importing the checks.
     checks: Mapping[str, CheckInfo] = field(default_factory=dict)
+    #: The configured reference logo as a PNG under the output folder (``brand.logo``),
+    #: shown beside the logos a channel showed; None without one.
+    reference_logo: str | None = None
 
     @property
     def complete(self) -> bool:
@@ -445,6 +453,7 @@ def run_to_dict(run: Run) -> dict[str, Any]:
             "finished_at": run.finished_at,
             "complete": run.complete,
             "channels": {name: c.stats_dict() for name, c in run.channels.items()},
+            "reference_logo": run.reference_logo,
         },
         "subjects": [{"id": s, "name": run.subject_names.get(s, s)} for s in run.subjects],
         "observations": [o.to_dict() for o in run.observations],
@@ -480,4 +489,5 @@ def run_from_dict(doc: Mapping[str, Any]) -> Run:
         findings=tuple(Finding.from_dict(f) for f in doc.get("findings", ())),
         subjects=tuple(s["id"] for s in subjects),
         subject_names={s["id"]: s.get("name", s["id"]) for s in subjects},
-        checks={c["id"]: CheckInfo.from_dict(c) for c in doc.get("checks", ())})
+        checks={c["id"]: CheckInfo.from_dict(c) for c in doc.get("checks", ())},
+        reference_logo=meta.get("reference_logo"))

@@ -245,12 +245,30 @@ def execute(config: AuditConfig, out_dir: Path, *, store: Store | None = None,
     previous = store.previous(config.name, started) if store else None
     run = check_run(run, config, today=today, previous=previous, waivers=waivers)
     run = confirm_findings(run, config, out_dir, browser=browser, today=today, progress=progress)
+    run = dataclasses.replace(run, reference_logo=reference_logo_file(run, config, out_dir))
     for w in stale_waivers(waivers, run.findings):
         progress("warning: " + stale_warning(w))
     run = dataclasses.replace(run, finished_at=_now())
     if store:
         store.save(run)
     return run, previous
+
+
+def reference_logo_file(run: Run, config: AuditConfig, out_dir: Path) -> str | None:
+    """The configured reference logo as ``evidence/reference-logo.png`` when a logo finding
+    needs it beside the logos the channels showed (reports read only the output folder)."""
+    if not (config.brand and config.brand.logo and any(f.attribute == "logo"
+                                                         for f in run.findings)):
+        return None
+    from PIL import Image
+
+    target = out_dir / "evidence" / "reference-logo.png"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with Image.open(config.resolve(config.brand.logo)) as img:
+        img = img.convert("RGBA")
+        img.thumbnail((360, 180))
+        img.save(target, "PNG")
+    return target.relative_to(out_dir).as_posix()
 
 
 def confirm_findings(run: Run, config: AuditConfig, out_dir: Path, *,

@@ -109,7 +109,12 @@ def logo_drift(ctx: CheckContext) -> Iterable[Issue]:
         dist, de = _hamming(phash, ref_hash), _colour_distance(colour, ref_colour)
         if dist > limit or de > max_de:
             by_channel[o.channel].append((o, dist, de))
+    # The reference as a channel showed it, to be shown beside the drifted logos (the
+    # configured file is the run's reference_logo).
+    shown_right = [o for o in obs if o.value == reference]
     for channel, drifted in sorted(by_channel.items()):
+        reference_obs = sorted(shown_right, key=lambda o: (o.channel == channel, o.channel,
+                                                           o.evidence.url or ""))[:1]
         dist = max(d for _, d, _ in drifted)
         de = max(e for _, _, e in drifted)
         pages = len({o.evidence.url for o, _, _ in drifted})
@@ -123,6 +128,7 @@ def logo_drift(ctx: CheckContext) -> Iterable[Issue]:
         yield Issue(
             subject=BRAND_SUBJECT, attribute="logo", channels=(channel,),
             observations=tuple(o for o, _, _ in drifted), key=(channel,),
+            reference=tuple(reference_obs),
             message=f"{channel} shows a logo that differs from the brand's logo: "
                     f"{' and '.join(how)}, on {pages} page{'s' if pages != 1 else ''}.",
             values={channel: "different logo" + (f" (shape distance {dist})" if dist > limit

@@ -66,6 +66,9 @@ class Issue:
     #: finding is reported as not checked, never gates, and keeps its fingerprint so that
     #: its history carries over (checks that reason from absence set it).
     not_checked: str | None = None
+    #: What the problem is measured against (the brand's logo where it is right), shown
+    #: beside the evidence in the report.
+    reference: tuple[Observation, ...] = ()
 
 
 class ObservationIndex:

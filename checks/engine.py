@@ -127,5 +127,6 @@ def run_checks(observations: Sequence[Observation], channels: Mapping[str, Chann
                 attribute=issue.attribute, channels=tuple(issue.channels),
                 observations=tuple(dict.fromkeys(o.id for o in issue.observations)),
                 message=issue.message if checked else issue.not_checked,
-                values=dict(issue.values), checked=checked))
+                values=dict(issue.values), checked=checked,
+                reference=tuple(dict.fromkeys(o.id for o in issue.reference))))
     return sorted(findings.values(), key=lambda f: (-f.severity, f.check, f.subject, f.attribute))

@@ -247,6 +247,13 @@ def _finding_view(
             missing.append(obs_id)
         else:
             evidence.append(_evidence_view(obs, shots))
+    reference = [_evidence_view(observations[i], shots) for i in finding.reference
+                 if i in observations]
+    reference_logo = None
+    if finding.attribute == "logo" and run.reference_logo:
+        src, note, size = shots.get(run.reference_logo)
+        reference_logo = {"src": src, "note": note, "size": size,
+                          "lazy": not shots.embed}
     return {
         "anchor": "f-" + re.sub(r"[^A-Za-z0-9_-]", "", finding.fingerprint),
         "fingerprint": finding.fingerprint,
@@ -273,6 +280,10 @@ def _finding_view(
         "message": finding.message,
         "value_pairs": list(finding.values.items()),
         "evidence": evidence,
+        # Side by side: what the finding is measured against, then what was captured.
+        "reference": reference,
+        "reference_logo": reference_logo,
+        "compare": [ev for ev in evidence if ev["screenshot"]][:3],
         "missing_observations": missing,
     }
 

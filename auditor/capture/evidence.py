@@ -191,7 +191,8 @@ def observations_to_confirm(findings: Iterable[Finding], observations: Iterable[
                             web_channels: Mapping[str, WebChannel]
                             ) -> dict[str, dict[str, list[Observation]]]:
     """``channel -> url -> observations`` behind findings, for channels with screenshots on."""
-    wanted_ids = {i for f in findings if f.status != "waived" for i in f.observations}
+    wanted_ids = {i for f in findings if f.status != "waived"
+                  for i in (*f.observations, *f.reference)}
     out: dict[str, dict[str, list[Observation]]] = {}
     for o in observations:
         ch = web_channels.get(o.channel)

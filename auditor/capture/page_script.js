@@ -434,7 +434,9 @@
                prev && blockSet.has(prev) && !prev.matches(HEADING_SEL) &&
                !prev.querySelector(HEADING_SEL)) {  // a section with a heading is no label
       const label = compose([prev]).text;
-      if (label && label.length <= 60 && !/[0-9]/.test(label.replace(/[0-9]+\s*(kk|mån|mnd|months?|Monate?)/gi, ""))) {
+      // A label names no other number ("Mobile Broadband 50" is a name), save months and an
+      // aside in parentheses ("Monatlicher Grundpreis (Monat 1–6)").
+      if (label && label.length <= 60 && !/[0-9]/.test(label.replace(/\([^()]{0,80}\)/g, "").replace(/[0-9]+\s*(kk|mån|mnd|months?|Monate?)/gi, ""))) {
         text = label + " " + text;
         struck = struck.map(([a, b]) => [a + label.length + 1, b + label.length + 1]);
       }

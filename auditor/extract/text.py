@@ -280,7 +280,7 @@ QUOTE_BEFORE_RE = _compile(
 LIST_PRICE_BEFORE_RE = _compile(
     rf"(?<![\w-]){_field('list_price_before')}[ \t\u00a0\u202f\u2009:(]*$")
 NOT_PRICE_BEFORE_RE = _compile(
-    rf"(?:(?<![\w-]){_field('not_price_before')}{_SP}*:?|=){_SP}*$")
+    rf"(?:(?<![\w-]){_field('not_price_before')}{_SP}*[:,]?|=){_SP}*$")
 THEN_BEFORE_RE = _compile(rf"(?<![\w-]){_field('then_words')}[ \t\u00a0\u202f,:]*$")
 # "nach Ablauf der Mindestvertragslaufzeit monatlich kündbar": open-ended only *after* a term.
 _THEN_NEAR_RE = _compile(rf"(?<![\w-]){_field('then_words')}(?:[\s,]+[^\W\d_]+){{0,3}}[\s,:]*$")
@@ -456,7 +456,13 @@ def _money_facts(text: str, free_fees: _Spans, contracts: _Spans, struck: _Spans
     amounts = [a for a in amounts if a.label is not None or not _after_free_fee(text, ends, a)]
     promos = _Spans()
     facts: list[Fact] = []
+    monthly_before = False
     for a in amounts:
+        # "599,- per måned de første 12 månedene, deretter 899,-": what comes after a monthly
+        # campaign is monthly too, period written or not.
+        if a.period is None and a.after_campaign and monthly_before and a.label is None:
+            a.period = "month"
+        monthly_before = monthly_before or a.period == "month"
         facts += _classify(text, a, contracts, promos)
     facts += _free_promos(text, contracts, promos)
     if any(f.attribute in ("monthly_price", "promo_price") and f.period == "month"
@@ -492,7 +498,8 @@ def _range_starts(text: str, amounts: list[_Amount]) -> list[_Amount]:
             (a for a in amounts if m.end() <= a.start <= m.end() + 4
              and not text[m.end():a.start].strip()), None)
         value = _number_value(m.group("num"))
-        if second is None or value is None:
+        # A range runs upwards: "Fiber 1000 til 599,-" is a name and a price, not 1000–599.
+        if second is None or value is None or value >= second.value:
             continue
         out.append(_Amount(m.start("num"), m.end("num"), value, second.currency, None,
                            from_price=True))
@@ -525,11 +532,13 @@ def _lone_amount(text: str, price_element: bool = False) -> list[_Amount]:
     return [_Amount(m.start("num"), m.end("num"), value, None, None)]
 
 
-# Numbers written as words, from every language file (number_words), longest first so that
-# compounds split greedily ("kaksikymmentäyhdeksän" = kaksi·kymmentä·yhdeksän).
-_NUMBER_WORDS: dict[str, str] = {w: v for lex in LEXICONS.values()
-                                 for w, v in lex.number_words.items()}
-_NUMBER_MORPHEMES = sorted(_NUMBER_WORDS, key=len, reverse=True)
+# Numbers written as words, per language file (number_words), longest first so that
+# compounds split greedily ("kaksikymmentäyhdeksän" = kaksi·kymmentä·yhdeksän). One number
+# is written in one language: Norwegian "en" (one) before Spanish "veinte" is not 21.
+_NUMBER_WORDS_BY_LANGUAGE: dict[str, dict[str, str]] = {
+    code: dict(lex.number_words) for code, lex in LEXICONS.items() if lex.number_words}
+_NUMBER_MORPHEMES_BY_LANGUAGE: dict[str, list[str]] = {
+    code: sorted(words, key=len, reverse=True) for code, words in _NUMBER_WORDS_BY_LANGUAGE.items()}
 _CURRENCY_WORD_RE = _compile(
     r"(?<![\w-])(?P<cur>" + "|".join(sorted(
         (re.escape(w) for lex in LEXICONS.values() for w in lex.currency_words
@@ -537,12 +546,13 @@ _CURRENCY_WORD_RE = _compile(
 _WORD_ITER_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
-def _segment(word: str) -> list[str] | None:
+def _segment(word: str, lang: str) -> list[str] | None:
     """A number word split into known parts, or None: "tjugonio" → ["tjugo", "nio"]."""
     word = word.lower()
     out: list[str] = []
+    morphemes = _NUMBER_MORPHEMES_BY_LANGUAGE[lang]
     while word:
-        part = next((m for m in _NUMBER_MORPHEMES if word.startswith(m)), None)
+        part = next((m for m in morphemes if word.startswith(m)), None)
         if part is None:
             return None
         out.append(part)
@@ -550,11 +560,12 @@ def _segment(word: str) -> list[str] | None:
     return out
 
 
-def _words_value(parts: list[str]) -> Decimal | None:
+def _words_value(parts: list[str], lang: str) -> Decimal | None:
     total = current = 0
     seen = False
+    words = _NUMBER_WORDS_BY_LANGUAGE[lang]
     for p in parts:
-        v = _NUMBER_WORDS[p]
+        v = words[p]
         if v == "+0":
             continue
         seen = True
@@ -576,19 +587,24 @@ def _word_amounts(text: str, hint: str | None) -> list[_Amount]:
     out: list[_Amount] = []
     for m in _CURRENCY_WORD_RE.finditer(text):
         tokens = list(_WORD_ITER_RE.finditer(text, max(0, m.start() - 80), m.start()))
-        parts: list[str] = []
-        start, edge = None, m.start()
-        for tok in reversed(tokens[-6:]):
-            if text[tok.end():edge].strip(" \t-"):
-                break  # only spaces may stand between the words of one number
-            seg = _segment(tok.group(0))
-            if seg is None:
-                break
-            parts = seg + parts
-            start = edge = tok.start()
-        value = _words_value(parts) if parts else None
-        if value is not None and start is not None:
-            out.append(_Amount(start, m.end(), value, currency_code(m.group("cur"), hint), None))
+        best: tuple[int, Decimal] | None = None  # the longest reading in any one language
+        for lang in _NUMBER_WORDS_BY_LANGUAGE:
+            parts: list[str] = []
+            start, edge = None, m.start()
+            for tok in reversed(tokens[-6:]):
+                if text[tok.end():edge].strip(" \t-"):
+                    break  # only spaces may stand between the words of one number
+                seg = _segment(tok.group(0), lang)
+                if seg is None:
+                    break
+                parts = seg + parts
+                start = edge = tok.start()
+            value = _words_value(parts, lang) if parts else None
+            if value is not None and start is not None and (best is None or start < best[0]):
+                best = (start, value)
+        if best is not None:
+            out.append(_Amount(best[0], m.end(), best[1], currency_code(m.group("cur"), hint),
+                               None))
     return out
 
 
@@ -676,7 +692,8 @@ def _is_threshold(text: str, start: int, end: int) -> bool:
         return True  # "2 x familietillegg (398 kr/mnd)": the price of two
     if _FREE_FROM_RE.search(text, max(0, start - 50), start):
         return True  # "free from £40", "kostenlos ab 50 €"
-    if FROM_BEFORE_RE.search(text, max(0, start - 25), start):
+    # (A price per month is never a limit: "from £25 a month with free installation".)
+    if FROM_BEFORE_RE.search(text, max(0, start - 25), start) and not PERIOD_RE.match(text, end):
         clause = _CLAUSE_BREAK_RE.search(text, end)
         after = text[end:clause.start() if clause else len(text)]
         if len(after.split()) <= 5 and _FREE_ANY_RE.search(after):
@@ -710,6 +727,8 @@ def _labelled_bare_amounts(text: str, labels: list[_Label],
             continue
         if _DOTTED_DATE_RE.fullmatch(m.group(0)) and text[m.end():m.end() + 1] == ".":
             continue  # "Avausmaksu 31.12." is a date: prices are not written "4.90."
+        if _word_date_re().match(text, m.start()):
+            continue  # "nå – lanseres 19. september": a day of a month
         if _TIME_BEFORE_RE.search(text, max(0, m.start() - 8), m.start()):
             continue
         value = _number_value(m.group(0))
@@ -855,6 +874,7 @@ def _classify(text: str, a: _Amount, contracts: _Spans, promos: _Spans) -> list[
     if a.label in FEES:
         return [money(a.label, "month" if a.period == "month" else "once")]
     if a.listed:
+        a.from_price = False  # "satt ned fra 349 til 299": the former price, not a from-price
         return [money("list_price", "month" if a.period == "month" else
                       {"year": "year", "unit": None}.get(a.period or "", "once"))]
     promo = _promo_months(text, a, contracts, promos)
@@ -881,7 +901,8 @@ def _promo_months(text: str, a: _Amount, contracts: _Spans,
         span = m.span("months")
         if not contracts.overlaps(span) and not promos.overlaps(span):
             return Decimal(m.group("n")), span
-    if a.period == "month":
+    # "0 kr i 3 måneder": nothing to pay for a while is a campaign price, period or not.
+    if a.period == "month" or (a.period is None and a.value == 0):
         m = PROMO_AFTER_RE.match(text, a.end)
         if m:
             span = m.span("months")
@@ -910,20 +931,32 @@ def _conditional(text: str, pos: int) -> bool:
     """"Versandkostenfrei ab 50 €", "free delivery on orders over £50": free only above a
     threshold, so not the fee of any one offer (which may well pay it)."""
     m = MONEY_RE.search(text, pos, pos + 45)
-    if m is None:
-        return False
-    gap = text[pos:m.start()]
-    if _CLAUSE_BREAK_RE.search(gap) or _DIGIT_RE.search(gap):
-        return False
-    return _is_threshold(text, m.start(), m.end()) or FROM_BEFORE_RE.search(
-        text, pos, m.start()) is not None
+    if m is not None:
+        gap = text[pos:m.start()]
+        if not (_CLAUSE_BREAK_RE.search(gap) or _DIGIT_RE.search(gap)) and (
+                _is_threshold(text, m.start(), m.end())
+                or FROM_BEFORE_RE.search(text, pos, m.start()) is not None):
+            return True
+    # "ab 50 € Warenwert liefern wir versandkostenfrei": the limit may come first.
+    return False
+
+
+def _conditional_before(text: str, start: int) -> bool:
+    """A free-fee phrase after a limit in its own clause ("ab 50 € … versandkostenfrei")."""
+    breaks = [b.end() for b in _CLAUSE_BREAK_RE.finditer(text, max(0, start - 80), start)]
+    clause = breaks[-1] if breaks else max(0, start - 80)
+    for m in MONEY_RE.finditer(text, clause, start):
+        if FROM_BEFORE_RE.search(text, max(clause, m.start() - 25), m.start()) and \
+                not PERIOD_RE.match(text, m.end()):
+            return True
+    return False
 
 
 def _free_fees(text: str) -> Iterator[Fact]:
     """Fees and prices stated as absent or free: "Ei avausmaksua", "free delivery",
     "Hinta: ilmainen" → 0."""
     for m in FREE_FEE_RE.finditer(text):
-        if _conditional(text, m.end()):
+        if _conditional(text, m.end()) or _conditional_before(text, m.start()):
             continue
         attribute = m.lastgroup or "activation_fee"
         yield Fact(attribute, Decimal("0"), m.group(0), m.span(), None, "once")
@@ -1174,9 +1207,10 @@ def _word_date_re() -> re.Pattern[str]:
     month = (rf"(?:(?:{'|'.join(sorted(long, key=len, reverse=True))})\w*"
              rf"|(?:{'|'.join(sorted(short, key=len, reverse=True))})\.?(?![^\W\d_]))")
     day = r"[0-9]{1,2}(?:st|nd|rd|th|\.)?"
-    year = r"(?:,?\s+[0-9]{4})?"
+    # "31 of December", "30 de noviembre de 2026" (Spanish and Portuguese join with "de").
+    year = r"(?:,?\s+(?:de\s+)?[0-9]{4})?"
     return _compile(
-        rf"(?<![0-9\w])(?:{day}\s+(?:of\s+)?{month}{year}|{month}\s+{day}{year})(?![0-9])"
+        rf"(?<![0-9\w])(?:{day}\s+(?:of\s+|de\s+)?{month}{year}|{month}\s+{day}{year})(?![0-9])"
     )
 
 

@@ -311,6 +311,7 @@ _NUMBER_TAIL_RE = re.compile(r"[0-9][0-9 .,'’]*$")
 _SPLIT_CENTS_RE = re.compile(r"([0-9]) ([.,][0-9]{2}(?![0-9]))")
 _FOOTNOTE_RE = re.compile(r"^[*†‡¹²³⁴0-9]{1,2}$")
 _DIGIT = re.compile(r"[0-9]")
+_ASIDE_RE = re.compile(r"\([^()]{0,80}\)")
 _LABEL_MONTHS_RE = re.compile(r"[0-9]+\s*(kk|mån|mnd|months?|Monate?)", re.IGNORECASE)
 _KEYED_XPATH = "ancestor-or-self::*[@data-sku or @data-product-id or @data-offer-id or @data-offer]"
 
@@ -731,7 +732,7 @@ def page_data(html: str, url: str, *, selectors: Mapping[str, str] | None = None
                                 for d in prev.iterdescendants() if isinstance(d.tag, str))):
                 label = compose(prev)[0]
                 if label and len(label) <= 60 and not re.search(
-                        r"[0-9]", _LABEL_MONTHS_RE.sub("", label)):
+                        r"[0-9]", _LABEL_MONTHS_RE.sub("", _ASIDE_RE.sub("", label))):
                     text = label + " " + text
                     struck = [[a + len(label) + 1, b + len(label) + 1] for a, b in struck]
         flags = doc.flags[el] if el in doc.flags else _walk_flags(el)

@@ -30,7 +30,7 @@ def test_corpus_is_as_large_as_promised():
     rows = accuracy.money_rows()
     assert len(rows) >= 400
     # Every language with a lexicon file; the five first ones at least 70 rows each.
-    assert {lang for lang, _, _ in rows} >= {"fi", "sv", "en", "de", "fr", "nb"}
+    assert {lang for lang, _, _ in rows} >= {"fi", "sv", "en", "de", "fr", "nb", "es"}
     assert all(sum(lang == x for lang, _, _ in rows) >= 70 for x in ("fi", "sv", "en", "de", "fr"))
     cases = accuracy.transcript_cases()
     assert len(cases) >= 60
