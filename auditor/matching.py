@@ -545,7 +545,9 @@ class Matcher:
 
         A unit counts when its text appears on at least ``CHROME_MIN_PAGES`` pages and on at
         least ``CHROME_SHARE`` of the channel's pages, and it names no offer itself (a
-        product card repeated in a "popular offers" strip stays that product's).
+        product card repeated in a "popular offers" strip stays that product's). Appearances
+        inside other products' cards do not count: "29,99 €*" is the power bank's price on
+        its own page even when a cross-selling strip repeats it on every other page.
         """
         pages: dict[str, set[str]] = {}
         seen: dict[tuple[str, str], set[str]] = {}
@@ -553,6 +555,8 @@ class Matcher:
             if o.source not in ("text", "selector") or not o.evidence.url:
                 continue
             pages.setdefault(o.channel, set()).add(o.evidence.url)
+            if o.role == "other":
+                continue
             seen.setdefault((o.channel, " ".join(o.text.split()).casefold()), set()).add(
                 o.evidence.url)
         out = []

@@ -279,6 +279,7 @@
     const label = el.getAttribute("aria-label") || el.getAttribute("title");
     return label ? [norm(label).slice(0, 120)] : null;
   };
+  const TILE_MAX = 400;
   const isAway = (a) => /^https?:/i.test(a.href) && a.href.split("#")[0] !== here;
   const signature = (e) => e.tagName + "." + (e.getAttribute("class") || "");
   for (const a of document.querySelectorAll("a[href]")) {
@@ -292,8 +293,9 @@
         const p = e.parentElement;
         if (!p) break;
         const twins = Array.from(p.children).filter((c) => signature(c) === signature(e));
-        // Tiles of a grid or carousel: every twin links away and shows a number.
-        if (twins.length >= 2 && twins.every((c) => /[0-9]/.test(c.textContent) &&
+        // Tiles of a grid or carousel: every twin links away and shows a number, and is a
+        // tile's size (sections of a page that each hold a grid are not tiles).
+        if (twins.length >= 2 && norm(e.textContent).length <= TILE_MAX && twins.every((c) => /[0-9]/.test(c.textContent) &&
             Array.from(c.querySelectorAll("a[href]")).some(isAway))) {
           card = e; break;
         }

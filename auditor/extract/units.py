@@ -312,6 +312,7 @@ _SPLIT_CENTS_RE = re.compile(r"([0-9]) ([.,][0-9]{2}(?![0-9]))")
 _FOOTNOTE_RE = re.compile(r"^[*†‡¹²³⁴0-9]{1,2}$")
 _DIGIT = re.compile(r"[0-9]")
 _ASIDE_RE = re.compile(r"\([^()]{0,80}\)")
+_TILE_MAX = 400
 _LABEL_MONTHS_RE = re.compile(r"[0-9]+\s*(kk|mån|mnd|months?|Monate?)", re.IGNORECASE)
 _KEYED_XPATH = "ancestor-or-self::*[@data-sku or @data-product-id or @data-offer-id or @data-offer]"
 
@@ -631,7 +632,9 @@ def page_data(html: str, url: str, *, selectors: Mapping[str, str] | None = None
                 if p is None:
                     break
                 twins = [c for c in p if c.tag == e.tag and c.get("class") == e.get("class")]
-                if len(twins) >= 2 and all(  # every twin links away and shows a number
+                # Tiles: every twin links away and shows a number, and is a tile's size
+                # (sections that each hold a grid are not tiles; page_script.js TILE_MAX).
+                if len(twins) >= 2 and len(doc.text(e)) <= _TILE_MAX and all(
                         _DIGIT.search(doc.text(c)) if c in doc.order else False
                         for c in twins) and all(
                         any(is_away(x) for x in c.iter("a") if x.get("href") is not None)

@@ -137,6 +137,18 @@ def test_text_on_most_pages_is_chrome_unless_it_names_an_offer(make_obs):
     assert {o.subject for o in out if o.text.startswith("Ainutlaatuinen")} == {"fiber-100"}
 
 
+def test_a_price_repeated_only_in_other_products_cards_is_not_chrome(make_obs):
+    # "29,90 €/kk" is Kuitu 100M's price on its own page; a "you may also like" strip repeats
+    # the card on every other page. That is a product card, not the site's furniture.
+    m = Matcher(SUBJECTS)
+    obs = [_page_obs(make_obs, "http://h/kuitu-100", "29,90 €/kk", (0, 10), ["Kuitu 100M"])]
+    for i in range(5):
+        obs.append(_page_obs(make_obs, f"http://h/other-{i}", "29,90 €/kk", (0, 10),
+                             ["Kuitu 100M"], role="other"))
+    out = m.match_observations(obs)
+    assert {(o.role, o.subject) for o in out} == {("main", "fiber-100"), ("other", "fiber-100")}
+
+
 def test_a_card_never_falls_back_to_the_page_title_and_an_unknown_name_stays_unmatched(make_obs):
     m = Matcher(SUBJECTS)
     card = _page_obs(make_obs, "http://h/p", "49,90 €/kk", (0, 10), ["Kuitu 2000M"],

@@ -114,3 +114,16 @@ def test_capture_stats_and_schema(demo_run):
     assert all(c["pages_failed"] == 0 for c in chans.values())
     # Offer pages of the mobile site are reached through its own navigation.
     assert any("/m/tuote/" in u for u in chans["mobile"]["visited"])
+
+
+def test_the_configured_reference_logo_is_shown_beside_the_drifted_one(demo_run):
+    # The demo's mobile site shows an old logo; the run carries the configured logo as a PNG
+    # in its output folder, and the report shows both.
+    doc = demo_run.findings_doc
+    assert any(f["check"] == "logo_drift" for f in doc["findings"])
+    rel = doc["run"]["reference_logo"]
+    assert rel == "evidence/reference-logo.png"
+    out = demo_run.paths["html"].parent
+    assert (out / rel).read_bytes().startswith(b"\x89PNG")
+    html = demo_run.paths["html"].read_text(encoding="utf-8")
+    assert "Reference: the configured logo" in html

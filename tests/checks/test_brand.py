@@ -158,3 +158,14 @@ def test_brand_name_raw_all_caps_observation_is_not_a_wrong_case(run_check, make
     obs = [make_obs("desktop", "brand", "brand_name", "BRIGHTWIRe")]
     [f] = run_check("brand_name", obs, brand=BRIGHTWIRE)
     assert "wrong case" in f.message
+
+
+def test_logo_drift_names_the_logo_it_compares_against(run_check, make_obs):
+    shape = _logo("bar")
+    obs = [make_obs("desktop", "brand", "logo", f"{shape} {VIOLET}"),
+           make_obs("chat", "brand", "logo", f"{shape} {VIOLET}"),
+           make_obs("mobile", "brand", "logo", f"{shape} {BLUE}")]
+    [f] = run_check("logo_drift", obs, brand=BrandInfo(name="Nordtel", colors=(VIOLET,)))
+    assert f.channels == ("mobile",)
+    # One reference, from another channel: the report shows it beside mobile's logo.
+    assert f.reference == (obs[1].id,) and obs[2].id in f.observations

@@ -213,3 +213,34 @@ def test_second_pass_confirmation_is_shown_on_the_finding(run: Run, out_dir: Pat
     assert html.count("confirmed on re-visit</span>") == 1
     assert html.count("did not reproduce on re-visit (not gating)</span>") == 1
     assert 'title="the price now reads 24,90 €/kk"' in html
+
+
+def test_a_logo_finding_shows_reference_and_captured_side_by_side(run: Run,
+                                                                  out_dir: Path) -> None:
+    from auditor.model import Severity
+    from tests.reports.conftest import _finding, _obs, _web, tiny_png
+
+    (out_dir / "evidence" / "logo-desktop.png").write_bytes(tiny_png(rgb=(91, 43, 217)))
+    (out_dir / "evidence" / "logo-mobile.png").write_bytes(tiny_png(rgb=(10, 143, 209)))
+    right = _obs("desktop", "logo", "8f89df66f09bf000 #5B2BD9", "Nordtel", where="d#logo",
+                 subject="brand", evidence=_web("https://d.example/", "header img",
+                                                "evidence/logo-desktop.png"))
+    wrong = _obs("mobile", "logo", "8f89df66f09bf000 #0A8FD1", "Nordtel", where="m#logo",
+                 subject="brand", evidence=_web("https://m.example/", "header img",
+                                                "evidence/logo-mobile.png"))
+    finding = _finding("logo_drift", Severity.MEDIUM, "brand", "logo", [wrong],
+                       "mobile shows a logo that differs", {"mobile": "different logo"},
+                       reference=(right.id,))
+    shown = replace(run, observations=(*run.observations, right, wrong), findings=(finding,))
+    html = render_html(shown, out_dir)
+    block = html.split("Reference and captured, side by side", 1)[1].split("</div>", 1)[0]
+    # The reference (as desktop shows it) first, then what mobile showed.
+    assert block.index("Reference, as desktop shows it") < block.index("Captured on mobile")
+    assert block.count("data:image/png;base64,") == 2
+    # With a configured logo file the run's reference_logo is shown instead.
+    (out_dir / "evidence" / "reference-logo.png").write_bytes(tiny_png(rgb=(91, 43, 217)))
+    configured = replace(shown, reference_logo="evidence/reference-logo.png",
+                         findings=(replace(finding, reference=()),))
+    block = render_html(configured, out_dir).split("Reference and captured, side by side",
+                                                   1)[1].split("</div>", 1)[0]
+    assert "Reference: the configured logo" in block and block.count("data:image/png") == 2
