@@ -546,8 +546,9 @@ class Matcher:
         A unit counts when its text appears on at least ``CHROME_MIN_PAGES`` pages and on at
         least ``CHROME_SHARE`` of the channel's pages, and it names no offer itself (a
         product card repeated in a "popular offers" strip stays that product's). Appearances
-        inside other products' cards do not count: "29,99 €*" is the power bank's price on
-        its own page even when a cross-selling strip repeats it on every other page.
+        inside other products' cards or in the marked-up header and footer do not count:
+        "29,99 €*" is the power bank's price on its own page even when a cross-selling strip
+        or the mini-cart in the header repeats it on every other page.
         """
         pages: dict[str, set[str]] = {}
         seen: dict[tuple[str, str], set[str]] = {}
@@ -555,7 +556,7 @@ class Matcher:
             if o.source not in ("text", "selector") or not o.evidence.url:
                 continue
             pages.setdefault(o.channel, set()).add(o.evidence.url)
-            if o.role == "other":
+            if o.role != "main":  # in other products' cards, or in the marked-up chrome
                 continue
             seen.setdefault((o.channel, " ".join(o.text.split()).casefold()), set()).add(
                 o.evidence.url)

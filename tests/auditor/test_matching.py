@@ -145,8 +145,12 @@ def test_a_price_repeated_only_in_other_products_cards_is_not_chrome(make_obs):
     for i in range(5):
         obs.append(_page_obs(make_obs, f"http://h/other-{i}", "29,90 €/kk", (0, 10),
                              ["Kuitu 100M"], role="other"))
+        # ... and the mini-cart in the header says it too.
+        obs.append(_page_obs(make_obs, f"http://h/other-{i}", "29,90 €/kk", (0, 10),
+                             role="chrome"))
     out = m.match_observations(obs)
-    assert {(o.role, o.subject) for o in out} == {("main", "fiber-100"), ("other", "fiber-100")}
+    assert {(o.role, o.subject) for o in out} == {("main", "fiber-100"), ("other", "fiber-100"),
+                                                  ("chrome", None)}
 
 
 def test_a_card_never_falls_back_to_the_page_title_and_an_unknown_name_stays_unmatched(make_obs):
