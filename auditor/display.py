@@ -16,7 +16,9 @@ def display_value(o: Observation, locale: str = "fi_FI") -> str:
     v = o.value
     if o.attribute in MONEY_ATTRIBUTES and isinstance(v, Decimal):
         suffix = _PERIOD_SUFFIX.get(o.period or "", "")
-        return format_amount(v, o.currency or "EUR", locale) + suffix
+        # An amount stated without a currency ("ei avausmaksua", a bare "29,90") is shown
+        # without one rather than with a guessed sign.
+        return format_amount(v, o.currency, locale) + suffix
     if o.attribute in {"contract_months", "promo_months"} and isinstance(v, Decimal):
         if o.attribute == "contract_months" and v == 0:
             return "toistaiseksi voimassa (no fixed term)"

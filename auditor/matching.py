@@ -597,11 +597,14 @@ def _owner(text: str, before: Sequence[Mention]) -> Mention:
     is part of an earlier one ("iPhone 16 mit Mobil M … 42,99 € mtl." is the bundle's
     price, named for the phone; "TV Entertainment includes … Full Fibre 150, all for
     £49.99" is the bundle's)."""
-    from auditor.extract.text import WITH_RE
+    from auditor.extract.text import WITH_RE, printed_amounts
 
     i = len(before) - 1
+    # ... but a name with a price of its own between is an offer of its own: "Le Léman Mini
+    # (CHF 29.–/mois) comprend 5 Go, le Léman Start (CHF 39.–/mois)".
     while i > 0 and WITH_RE.search(text, before[i - 1].end, before[i].start) \
-            and not _SENTENCE_END_RE.search(text, before[i - 1].end, before[i].start):
+            and not _SENTENCE_END_RE.search(text, before[i - 1].end, before[i].start) \
+            and not printed_amounts(text[before[i - 1].end:before[i].start]):
         i -= 1
     return before[i]
 

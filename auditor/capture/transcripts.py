@@ -44,6 +44,7 @@ from auditor.extract.money import locale_currency
 from auditor.extract.text import extract_facts
 from auditor.model import (
     BRAND_SUBJECT,
+    MONEY_ATTRIBUTES,
     CaptureError,
     ChannelResult,
     Evidence,
@@ -150,7 +151,10 @@ def mask_pii(text: str, names: Iterable[str] = ()) -> str:
         n = n.strip()
         if n:
             parts.add(n)
-            parts.update(p for p in n.split() if len(p) >= 2)
+            # Words of a name, never its numbers: a customer known by the phone number a
+            # WhatsApp export is named after ("+41 78 613 22 90") must not turn every "90"
+            # in the chat ("CHF 29.90") into "[customer]".
+            parts.update(p for p in n.split() if len(p) >= 2 and any(c.isalpha() for c in p))
     for p in sorted(parts, key=len, reverse=True):
         text = re.sub(rf"(?<!\w){re.escape(p)}\w{{0,6}}", "[customer]", text, flags=re.IGNORECASE)
         # Inflected forms ("Matille", "Virtaselle") are capitalised like the name itself, so
@@ -210,8 +214,10 @@ def observations_from_transcript(t: Transcript, *, channel: str, source: str,
                 out.append(Observation(
                     id=observation_id(channel, f.attribute, f.value, source, where, f.span[0]),
                     channel=channel, attribute=f.attribute, value=f.value, text=text,
-                    evidence=evidence, subject_hints=context, currency=f.currency,
-                    period=f.period, source="transcript", span=f.span))
+                    evidence=evidence, subject_hints=context, period=f.period,
+                    currency=f.currency or (currency if f.attribute in MONEY_ATTRIBUTES
+                                            else None),
+                    source="transcript", span=f.span))
             if brand:
                 for bm in brand_mentions(text, brand, retired):
                     value = mention_value(bm, brand)

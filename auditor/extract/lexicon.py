@@ -95,6 +95,8 @@ class Lexicon:
     promo_for_before: tuple[str, ...] = ()
     #: After a duration after the amount: "0 €/kk 3 kk *ajan*".
     promo_for_after: tuple[str, ...] = ()
+    #: Words that deny what follows: "n'est *pas* sans engagement", "*not* rolling monthly".
+    not_words: tuple[str, ...] = ()
     contract_words: tuple[str, ...] = ()
     #: Between a contract word and its months: "sopimuksen *kesto on* 24 kk", "*är* 24 mån".
     contract_fillers: tuple[str, ...] = ()

@@ -320,7 +320,9 @@ def _text_observations(page: Mapping[str, Any], *, channel: str, url: str, viewp
                 id=observation_id(channel, f.attribute, f.value, url, _selector(unit),
                                   f.span[0]),
                 channel=channel, attribute=f.attribute, value=f.value, text=text,
-                evidence=evidence, subject_hints=hints, currency=f.currency, period=f.period,
+                evidence=evidence, subject_hints=hints, period=f.period,
+                # "Livraison gratuite" is free in the channel's currency.
+                currency=f.currency or (currency if f.attribute in MONEY_ATTRIBUTES else None),
                 shown=shown, source="text", role=role, span=f.span,
             )
             if f.after_campaign and after_campaign is not None:

@@ -101,7 +101,11 @@ _FOOTNOTE = r"[*†‡¹²³⁴]{0,2}"
 # model, "38E" a size).
 # A sign written before numbers by convention (£, $, ¥, ₹) and followed by a number is that
 # number's: "From month 7 £15.00" is month 7, then £15.00.
-_CUR_AFTER = rf"(?:{_CUR}|(?-i:e)(?![\w-])(?!\.\w))(?<![£$¥₹₩])|(?:[£$¥₹₩])(?!{_SP}?[0-9])"
+# Before a word only after cents: "2e carte", "3e étage" are French ordinals ("4,90e ja",
+# "29 e/kk" stay euros).
+_CUR_AFTER = (rf"(?:{_CUR}|(?-i:e)(?![\w-])(?!\.\w)"
+              rf"(?:(?![ \u00a0]+[^\W\d_])|(?<=[.,][0-9][0-9]e)))(?<![£$¥₹₩])"
+              rf"|(?:[£$¥₹₩])(?!{_SP}?[0-9])")
 MONEY_RE = _compile(
     rf"(?:(?P<pre>{_CUR}):?{_SP}{{0,2}}|(?<![^\W\d_]))(?P<num>{_NUMBER})"
     # After an amount written sign-first, a sign followed by a number starts the next
@@ -283,7 +287,10 @@ NOT_PRICE_BEFORE_RE = _compile(
     rf"(?:(?<![\w-]){_field('not_price_before')}{_SP}*[:,]?|=){_SP}*$")
 THEN_BEFORE_RE = _compile(rf"(?<![\w-]){_field('then_words')}[ \t\u00a0\u202f,:]*$")
 # "nach Ablauf der Mindestvertragslaufzeit monatlich kündbar": open-ended only *after* a term.
-_THEN_NEAR_RE = _compile(rf"(?<![\w-]){_field('then_words')}(?:[\s,]+[^\W\d_]+){{0,3}}[\s,:]*$")
+# "Après les 24 mois, l'abonnement est résiliable": a few words, numbers included, between.
+_THEN_NEAR_RE = _compile(rf"(?<![\w-]){_field('then_words')}(?:[\s,]+[\w'’.]+){{0,6}}[\s,:]*$")
+# "Il n'est pas sans engagement": a denied open-ended term is a fixed one.
+_NOT_BEFORE_RE = _compile(rf"(?<![\w-]){_field('not_words')}[\s\w'’]{{0,12}}$")
 #: "iPhone 16 *mit* Mobil M": a name after one of these is part of the offer named before.
 WITH_RE = _compile(rf"(?<![\w-]){_field('with_words')}(?![\w-])")
 # "Se erbjudandet", "Katso tarjous", "Zum Angebot": a button, whatever the unit says besides.
@@ -985,6 +992,8 @@ def _contracts(text: str, *, digits: bool = True) -> Iterator[Fact]:
     for m in OPEN_ENDED_RE.finditer(text):
         if seen.overlaps(m.span()) or _THEN_NEAR_RE.search(text, max(0, m.start() - 60),
                                                            m.start()):
+            continue
+        if _NOT_BEFORE_RE.search(text, max(0, m.start() - 20), m.start()):
             continue
         yield Fact("contract_months", Decimal("0"), m.group(0), m.span())
 

@@ -157,3 +157,14 @@ def test_a_catalogue_name_written_exactly_is_an_alias_match_not_fuzzy(tmp_path):
     obs = Matcher(KUITU).match_observations(capture(chat, "chats/exact.json"))
     assert [(o.subject, o.match) for o in obs] == [
         ("kuitu-100", "named in the message: 'Kuitu 100M' (alias)")]
+
+
+def test_a_name_with_its_own_price_is_no_part_of_the_bundle_named_before(tmp_path):
+    # "comprend" (includes) joins a bundle only when no price stands between the names.
+    chat = write_chat(tmp_path / "two.json", [
+        msg("agent", "Anna", "Kuitu 100M (29,90 €/kk) sisältää 100 Mbit/s, Kuitu 1000M "
+                             "(39,90 €/kk) on nopein."),
+    ])
+    obs = Matcher(KUITU).match_observations(capture(chat, "chats/two.json"))
+    assert sorted((o.subject, o.value) for o in obs if o.attribute == "monthly_price") == [
+        ("kuitu-100", Decimal("29.90")), ("kuitu-1000", Decimal("39.90"))]

@@ -484,3 +484,10 @@ def test_emailed_transcript_in_base64_has_no_file_lines(tmp_path):
     assert t.messages[3].text == "Hi Hannah, Full Fibre 500 is £35.99 a month."
     # An encoded body has no line of the file to point at: no line rather than a wrong one.
     assert {m.line for m in t.messages} == {None}
+
+
+def test_a_customer_known_by_phone_number_never_masks_prices():
+    # A WhatsApp export named after the customer's number: its digits are not name parts.
+    masked = mask_pii("Le chargeur est à CHF 29.90, la livraison CHF 7.90, Monsieur Favre.",
+                      ["+41 78 613 22 90", "Julien Favre"])
+    assert masked == "Le chargeur est à CHF 29.90, la livraison CHF 7.90, Monsieur [customer]."
