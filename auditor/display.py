@@ -18,7 +18,10 @@ def display_value(o: Observation, locale: str = "fi_FI") -> str:
         suffix = _PERIOD_SUFFIX.get(o.period or "", "")
         # An amount stated without a currency ("ei avausmaksua", a bare "29,90") is shown
         # without one rather than with a guessed sign.
-        return format_amount(v, o.currency, locale) + suffix
+        shown = format_amount(v, o.currency, locale) + suffix
+        if o.free_from is not None:
+            shown += f" (free from {format_amount(o.free_from, o.currency, locale)})"
+        return shown
     if o.attribute in {"contract_months", "promo_months"} and isinstance(v, Decimal):
         if o.attribute == "contract_months" and v == 0:
             return "toistaiseksi voimassa (no fixed term)"

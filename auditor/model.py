@@ -145,6 +145,9 @@ class Observation:
     #: Characters ``[start, end)`` of ``text`` that state the value: reports highlight them,
     #: and matching looks for offer names written before them.
     span: tuple[int, int] | None = None
+    #: A fee waived from an order value on ("Livraison CHF 7.90, offerte dès CHF 50.–"):
+    #: that value, in the fee's currency; an offer priced at or above it pays nothing.
+    free_from: Decimal | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -161,6 +164,7 @@ class Observation:
             "match": self.match,
             "role": self.role,
             "span": list(self.span) if self.span else None,
+            "free_from": str(self.free_from) if self.free_from is not None else None,
             "evidence": dataclasses.asdict(self.evidence),
             "shown": dataclasses.asdict(self.shown),
         }
@@ -181,6 +185,7 @@ class Observation:
             match=data.get("match"),
             role=data.get("role"),
             span=tuple(data["span"]) if data.get("span") else None,
+            free_from=Decimal(data["free_from"]) if data.get("free_from") is not None else None,
             evidence=Evidence(**(data.get("evidence") or {})),
             shown=Shown(**(data.get("shown") or {})),
         )

@@ -161,6 +161,18 @@ class CheckContext:
         return [o for a in attributes for ch in self.by_subject(a).get(subject, {}).values()
                 for o in ch]
 
+    def fee_due(self, o: Observation) -> Any:
+        """What a fee costs the customer of its offer: nothing when the fee is waived from an
+        order value on (``free_from``) and every price stated for the offer reaches it
+        ("delivery CHF 7.90, free from CHF 50" on a CHF 599 phone); else its value."""
+        if o.free_from is None or not isinstance(o.value, Decimal) or not o.subject:
+            return o.value
+        prices = [p.value for p in self.of_subject(o.subject, "price")
+                  if isinstance(p.value, Decimal) and (p.currency in (None, o.currency))]
+        if prices and min(prices) >= o.free_from:
+            return Decimal("0")
+        return o.value
+
     def channels_of_kind(self, kinds: Sequence[str]) -> list[str]:
         return [n for n, c in self.channels.items() if c.kind in kinds]
 

@@ -36,7 +36,9 @@ def hidden_fee(ctx: CheckContext) -> Iterable[Issue]:
     for attribute in ctx.options["attributes"]:
         wide = set(ctx.channel_wide(attribute))
         for subject, per in sorted(ctx.by_subject(attribute).items()):
-            disclosed = {ch: [o for o in obs if isinstance(o.value, Decimal) and o.value > 0]
+            # A fee waived for this offer (free above an order value it reaches) is no fee.
+            disclosed = {ch: [o for o in obs if isinstance(o.value, Decimal)
+                              and ctx.fee_due(o) > 0]
                          for ch, obs in per.items()}
             disclosed = {ch: obs for ch, obs in disclosed.items() if obs}
             if not disclosed:
@@ -127,7 +129,7 @@ def fine_print(ctx: CheckContext) -> Iterable[Issue]:
                 if ch not in web:
                     continue
                 shown = [o for o in obs if o.source == "text" and isinstance(o.value, Decimal)
-                         and o.value > 0]
+                         and ctx.fee_due(o) > 0]
                 if not shown or any(_prominent(o, min_font, min_contrast, below_fold)
                                     for o in shown):
                     continue

@@ -151,8 +151,11 @@ def fee_mismatch(ctx: CheckContext) -> Iterable[Issue]:
     that two channels state is compared; a fee that one channel omits entirely is the
     ``hidden_fee`` check's business.
     """
+    # A fee waived above an order value is compared as what the offer's buyer pays:
+    # "CHF 7.90, free from CHF 50" and "free delivery" agree for a CHF 599 phone.
     for subject, attribute, per in disagreements(
-            ctx, ctx.options["attributes"], absolute=Decimal(str(ctx.options["tolerance"]))):
+            ctx, ctx.options["attributes"], absolute=Decimal(str(ctx.options["tolerance"])),
+            value_of=ctx.fee_due):
         yield _mismatch_issue(ctx, subject, attribute, per)
 
 

@@ -217,7 +217,7 @@ def observations_from_transcript(t: Transcript, *, channel: str, source: str,
                     evidence=evidence, subject_hints=context, period=f.period,
                     currency=f.currency or (currency if f.attribute in MONEY_ATTRIBUTES
                                             else None),
-                    source="transcript", span=f.span))
+                    source="transcript", span=f.span, free_from=f.free_from))
             if brand:
                 for bm in brand_mentions(text, brand, retired):
                     value = mention_value(bm, brand)

@@ -95,6 +95,12 @@ class Lexicon:
     promo_for_before: tuple[str, ...] = ()
     #: After a duration after the amount: "0 €/kk 3 kk *ajan*".
     promo_for_after: tuple[str, ...] = ()
+    #: "*Tous nos* abonnements", "*all our* plans": a statement about every offer of a kind
+    #: is channel-wide, not about the page's own offer.
+    all_words: tuple[str, ...] = ()
+    #: "avec *un* abonnement", "with *a* plan": a price after "with a …" is the price of
+    #: something generic sold alongside, not of the offer on the page.
+    indefinite_articles: tuple[str, ...] = ()
     #: Words that deny what follows: "n'est *pas* sans engagement", "*not* rolling monthly".
     not_words: tuple[str, ...] = ()
     contract_words: tuple[str, ...] = ()

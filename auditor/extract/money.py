@@ -32,6 +32,7 @@ __all__ = ["CurrencyTable", "currency_code", "currency_table", "format_amount", 
 
 # Spaces price-parser does not know as group separators, and the typographic apostrophe
 # Swiss shops group with ("CHF 1’049.95"), which it reads as the end of the number.
+_X_CURRENCIES_IN_USE = frozenset({"XAF", "XOF", "XPF", "XCD", "XCG"})
 _NO_BREAK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2019": "'"})
 _DATA = Path(__file__).with_name("currencies.yaml")
 #: Locales whose currency symbols are read from babel: each adds symbols no locale before it
@@ -86,6 +87,8 @@ def currency_table(language_words: tuple[tuple[str, str], ...] | None = None) ->
         if not marker or marker == "-" or any(c.isdigit() for c in marker) \
                 or marker in word_codes:
             return
+        if code.startswith("X") and code not in _X_CURRENCIES_IN_USE:
+            return
         core = marker.replace(".", "")
         if _is_latin_word(marker) and len(core) <= 2 and core not in short_ok:
             return
@@ -93,7 +96,12 @@ def currency_table(language_words: tuple[tuple[str, str], ...] | None = None) ->
         if code not in codes:
             codes.append(code)
 
-    iso = sorted(list_currencies())
+    # ISO 4217 also lists what no shop prices in: precious metals, bond units, the IMF's
+    # drawing rights, test codes ("XDR 6,3" is a display panel, not 6,3 SDR). Of the X codes
+    # only the currencies people pay with stay (CFA francs, CFP franc, Caribbean dollars);
+    # add() drops the others whichever table names them.
+    iso = sorted(c for c in list_currencies()
+                 if not c.startswith("X") or c in _X_CURRENCIES_IN_USE)
     for code in iso:
         add(code, code)
     for code, info in pp.CURRENCIES.items():

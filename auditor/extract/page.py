@@ -48,6 +48,7 @@ from auditor.extract.text import (
     LABEL_RE,
     extract_facts,
     printed_amounts,
+    said_of_all,
 )
 from auditor.model import (
     BRAND_SUBJECT,
@@ -316,6 +317,8 @@ def _text_observations(page: Mapping[str, Any], *, channel: str, url: str, viewp
         role = _role(unit)
         emphasis = (unit.get("price_class") == "price") - bool(unit.get("linked"))
         for f in facts:
+            # "Tous nos abonnements … frais d'activation CHF 40.–": said of every offer.
+            fact_role = "chrome" if role != "chrome" and said_of_all(text, f.span[0]) else role
             obs = Observation(
                 id=observation_id(channel, f.attribute, f.value, url, _selector(unit),
                                   f.span[0]),
@@ -323,7 +326,8 @@ def _text_observations(page: Mapping[str, Any], *, channel: str, url: str, viewp
                 evidence=evidence, subject_hints=hints, period=f.period,
                 # "Livraison gratuite" is free in the channel's currency.
                 currency=f.currency or (currency if f.attribute in MONEY_ATTRIBUTES else None),
-                shown=shown, source="text", role=role, span=f.span,
+                shown=shown, source="text", role=fact_role, span=f.span,
+                free_from=f.free_from,
             )
             if f.after_campaign and after_campaign is not None:
                 after_campaign.add(obs.id)

@@ -271,6 +271,13 @@ DISCOUNT_AFTER_RE = _compile(
     rf"{_SP}*(?:{_field('discount_words')}|{_field('extra_words')}(?![\w-]))")
 #: "both", "kummassakin", "båda": a chat claim about several offers (auditor.matching).
 SEVERAL_RE = _compile(rf"(?<![\w-]){_field('several_words')}(?![\w-])")
+#: "Tous nos abonnements …": a statement about every offer of a kind (channel-wide).
+ALL_RE = _compile(rf"(?<![\w-]){_field('all_words')}(?![\w-])")
+#: "Combinez-le avec un abonnement mobile dès CHF 25.–/mois": the price of something generic
+#: sold alongside, right before the amount.
+_GENERIC_WITH_RE = _compile(
+    rf"(?<![\w-]){_field('with_words')}\s+{_field('indefinite_articles')}\s+"
+    rf"(?:[^\W\d_]+[\s-]+){{0,3}}(?:{_field('from_before')}\s*)?:?\s*$")
 #: "Kuitu 100 *ja* Kuitu 300": the words that join offer names into one claim's subject.
 AND_RE = _compile(rf"^[\s,]*(?:{_field('and_words')})?[\s,]*$")
 SAVING_BEFORE_RE = _compile(
@@ -342,6 +349,9 @@ class Fact:
     #: The price after a campaign ("…, sitten 29,90 €/kk", "därefter 279 kr/mån"): the page's
     #: other monthly price of the offer is the campaign's (auditor.extract.page).
     after_campaign: bool = False
+    #: A fee waived from an order value on, stated in the same sentence ("Livraison CHF
+    #: 7.90, offerte dès CHF 50.–"): that value.
+    free_from: Decimal | None = None
 
 
 @dataclass
@@ -421,6 +431,8 @@ def _extract_cached(text: str, today: date, struck: tuple[tuple[int, int], ...] 
     if digits:
         facts += _speeds(text)
         ends = _offer_ends(text, today, has_offer=OFFER_RE.search(text) is not None)
+    if digits and any(f.attribute in FEES for f in facts):
+        facts = _conditional_fees(text, facts)
     facts += _vat(text)
     # A campaign is a price, a duration or an end date: the word for "offer" alone is a
     # button, a heading or a menu item ("Till erbjudandet", "Angebote", "See offer").
@@ -650,6 +662,8 @@ def _currency_amounts(text: str, hint: str | None = None) -> list[_Amount]:
             continue
         if _is_threshold(text, m.start(), m.end()):
             continue
+        if _GENERIC_WITH_RE.search(text, max(0, m.start() - 80), m.start()):
+            continue  # "avec un abonnement mobile dès CHF 25.–": not this offer's price
         value = _number_value(m.group("num"))
         if value is not None:
             out.append(_Amount(m.start(), m.end(), value,
@@ -934,6 +948,37 @@ def _free_promos(text: str, contracts: _Spans, promos: _Spans) -> Iterator[Fact]
         yield Fact("promo_price", Decimal("0"), m.group("free"), m.span("free"), None, "month")
 
 
+def _conditional_fees(text: str, facts: list[Fact]) -> list[Fact]:
+    """Fees waived from an order value on carry it (``free_from``): "Frais de livraison CHF
+    7.90, offerts dès CHF 50.–" is 7.90 for a charger and nothing for a phone."""
+    limits: list[tuple[int, Decimal]] = []
+    for m in _money_matches(text):
+        if not (m.group("pre") or m.group("post")) or not _is_threshold(text, m.start(),
+                                                                         m.end()):
+            continue
+        value = _number_value(m.group("num"))
+        if value is not None:
+            limits.append((m.start(), value))
+    if not limits:
+        return facts
+    sentences = _sentences(text)
+
+    def sentence(pos: int) -> int:
+        return next((i for i, (a, b) in enumerate(sentences) if a <= pos < b),
+                    len(sentences) - 1)
+
+    out = []
+    for f in facts:
+        if f.attribute in FEES and isinstance(f.value, Decimal) and f.value > 0:
+            here = sentence(f.span[0])
+            near = [v for pos, v in limits if sentence(pos) == here
+                    and _FREE_ANY_RE.search(text, *sentences[here])]
+            if near:
+                f = dataclasses.replace(f, free_from=near[0])
+        out.append(f)
+    return out
+
+
 def _conditional(text: str, pos: int) -> bool:
     """"Versandkostenfrei ab 50 €", "free delivery on orders over £50": free only above a
     threshold, so not the fee of any one offer (which may well pay it)."""
@@ -1022,6 +1067,23 @@ _PERCENT_DISCOUNT_RE = _compile(
     rf"{_SP}*%")
 
 
+_CAMEL_RE = re.compile(r"[^\W\d_](?<![A-ZÀ-Þ])[A-ZÀ-Þ]")
+
+
+def said_of_all(text: str, pos: int) -> bool:
+    """Whether the sentence around ``pos`` — or the paragraph's opening sentence — is about
+    every offer of a kind ("Tous nos abonnements incluent la 5G. Frais d'activation CHF
+    40.– par abonnement."): such a fact is channel-wide."""
+    sentences = _sentences(text)
+    first = sentences[0]
+    if ALL_RE.search(text, first[0], first[1]):
+        return True
+    for a, b in sentences:
+        if a <= pos < b or b == len(text):
+            return ALL_RE.search(text, a, b) is not None
+    return False
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans of a unit ("Angebot nur mit Vertrag. Preis 1 €." is two)."""
     out, start = [], 0
@@ -1060,6 +1122,8 @@ def _offer(text: str, terms: Sequence[tuple[int, int]] = ()) -> Fact | None:
     for m in OFFER_RE.finditer(text):
         if not near_term(m.start()):
             continue
+        if _CAMEL_RE.search(m.group(0)):
+            continue  # "ProMotion", "PowerDeal": a product feature's name, not a campaign
         if m.group(0).lower() in NOT_BENEFIT_WORDS:
             continue
         if QUOTE_BEFORE_RE.search(text, max(0, m.start() - 40), m.start()):

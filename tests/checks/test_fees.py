@@ -126,3 +126,38 @@ def test_hidden_fee_an_unmatched_fee_that_is_not_chrome_does_not_count(run_check
            channel_wide(make_obs("desktop", None, "delivery_fee", "4.90"), role="other")]
     [f] = run_check("hidden_fee", obs)
     assert f.values["desktop"] == "not shown"
+
+
+def test_a_fee_waived_above_an_order_value_is_no_fee_for_an_offer_that_reaches_it(
+        run_check, make_obs):
+    import dataclasses
+    from decimal import Decimal
+
+    from auditor.model import Shown
+
+    collapsed = Shown(visible=True, font_px=16, contrast=12.0, collapsed=True, above_fold=True)
+
+    def policy(channel, subject, shown=None):
+        # "Frais de livraison CHF 7.90, offerts dès CHF 50.–" in the delivery accordion.
+        o = make_obs(channel, subject, "delivery_fee", "7.90", shown=shown)
+        return dataclasses.replace(o, free_from=Decimal("50"))
+
+    phone = [make_obs("desktop", "phone", "price", "599"), make_obs("mobile", "phone", "price",
+                                                                    "599"),
+             make_obs("desktop", "phone", "delivery_fee", "0"), policy("desktop", "phone",
+                                                                     collapsed),
+             make_obs("mobile", "phone", "delivery_fee", "0"), policy("mobile", "phone",
+                                                                    collapsed)]
+    # "Free delivery" and "7.90, free from 50" agree for a 599 phone; nothing is hidden.
+    for check in ("fee_mismatch", "fine_print", "hidden_fee"):
+        assert run_check(check, phone) == [], check
+    # A 29.90 charger does pay it: the same policy, shown only collapsed, is fine print,
+    # and "free delivery" elsewhere is a contradiction.
+    charger = [make_obs("desktop", "charger", "price", "29.90"),
+               policy("desktop", "charger", collapsed),
+               make_obs("mobile", "charger", "price", "29.90"),
+               make_obs("mobile", "charger", "delivery_fee", "0")]
+    [fp] = run_check("fine_print", charger)
+    assert fp.channels == ("desktop",) and "free from" in fp.message
+    [fm] = run_check("fee_mismatch", charger)
+    assert fm.values["desktop"].startswith("7,90") and fm.values["mobile"].startswith("0,00")

@@ -641,3 +641,14 @@ def test_a_lone_free_word_is_a_price_only_in_a_price_element() -> None:
     assert extract_facts("kostenlos", today=TODAY) == []
     [f] = extract_facts("kostenlos", today=TODAY, price_element=True)
     assert (f.attribute, f.value) == ("price", D("0"))
+
+
+@pytest.mark.parametrize(("text", "fee", "limit"), [
+    ("Frais de livraison CHF 7.90, offerts dès CHF 50.– d'achat.", D("7.90"), D("50")),
+    ("zzgl. 4,95 € Versand · versandkostenfrei ab 50,00 €", D("4.95"), D("50.00")),
+    ("Delivery £3.95, free from £40", D("3.95"), D("40")),
+    ("Toimitus 4,90 €. Nouto myymälästä ilmainen yli 50 € ostoksiin.", D("4.90"), None),
+])
+def test_a_fee_waived_above_an_order_value_carries_that_value(text, fee, limit) -> None:
+    [f] = [f for f in facts(text) if f.attribute == "delivery_fee"]
+    assert (f.value, f.free_from) == (fee, limit)
