@@ -271,8 +271,8 @@
     for (const d of el.querySelectorAll("*")) {
       if (SKIP_TEXT.has(d.tagName) || d.querySelector("*:not(br):not(img)")) continue;
       const tx = norm(d.textContent);
-      if (tx && startsWithAmount(tx)) break;  // names come before the price
-      if (tx && tx.length <= 80 && /\p{L}{2}/u.test(tx) && /^[\p{L}\p{N}]/u.test(tx)) out.push(tx);
+      if (tx && tx.length <= 80 && /\p{L}{2}/u.test(tx) && /^[\p{L}\p{N}]/u.test(tx) &&
+          !startsWithAmount(tx)) out.push(tx);
       if (out.length === 2) break;
     }
     if (out.length) return out;

@@ -481,7 +481,12 @@ def _money_facts(text: str, free_fees: _Spans, contracts: _Spans, struck: _Spans
         # campaign is monthly too, period written or not.
         if a.period is None and a.after_campaign and monthly_before and a.label is None:
             a.period = "month"
-        monthly_before = monthly_before or a.period == "month"
+        # "Prix par mois CHF 49.– (CHF 39.– les 12 premiers mois)": a campaign price after a
+        # monthly one is monthly too.
+        if a.period is None and monthly_before and a.label is None and PROMO_AFTER_RE.match(
+                text, a.end):
+            a.period = "month"
+        monthly_before = monthly_before or a.period == "month" or a.label == "monthly_price"
         facts += _classify(text, a, contracts, promos)
     facts += _free_promos(text, contracts, promos)
     if any(f.attribute in ("monthly_price", "promo_price") and f.period == "month"
@@ -750,6 +755,8 @@ def _labelled_bare_amounts(text: str, labels: list[_Label],
             continue  # "Avausmaksu 31.12." is a date: prices are not written "4.90."
         if _word_date_re().match(text, m.start()):
             continue  # "nå – lanseres 19. september": a day of a month
+        if re.fullmatch(r"[0-9]+[.,][0-9]", m.group(0)):
+            continue  # "USB Power Delivery 3.0": a version; bare money has 0 or 2 decimals
         if _TIME_BEFORE_RE.search(text, max(0, m.start() - 8), m.start()):
             continue
         value = _number_value(m.group(0))

@@ -597,9 +597,8 @@ def page_data(html: str, url: str, *, selectors: Mapping[str, str] | None = None
                     isinstance(c.tag, str) and c.tag not in ("br", "img") for c in d):
                 continue
             tx = norm(d.text_content())
-            if tx and _AMOUNT_START.match(tx):
-                break  # names come before the price
-            if tx and len(tx) <= 80 and re.search(r"[^\W\d_]{2}", tx) and tx[0].isalnum():
+            if tx and len(tx) <= 80 and re.search(r"[^\W\d_]{2}", tx) and tx[0].isalnum() \
+                    and not _AMOUNT_START.match(tx):
                 out.append(tx)
             if len(out) == 2:
                 break
