@@ -8,7 +8,7 @@ from decimal import Decimal
 from auditor.extract.money import format_amount
 from auditor.model import MONEY_ATTRIBUTES, Observation
 
-_PERIOD_SUFFIX = {"month": "/kk", "year": "/v"}
+_PERIOD_SUFFIX = {"month": "/kk", "year": "/v", "unit": " per use"}
 
 
 def display_value(o: Observation, locale: str = "fi_FI") -> str:

@@ -131,10 +131,16 @@ def price_mismatch(ctx: CheckContext) -> Iterable[Issue]:
         with_vat = display_value(dataclasses.replace(o, value=comparable(o)))
         return f"{stated} excl. VAT (= {with_vat})"
 
+    visible = visible_first(ctx)
+
+    def keep(o: Observation) -> bool:
+        # A price per use (per minute, per claim) is no rival of the offer's price.
+        return visible(o) and o.period != "unit"
+
     for subject, attribute, per in disagreements(
             ctx, ctx.options["attributes"], absolute=Decimal(str(ctx.options["tolerance"])),
             relative=Decimal(str(ctx.options["relative_tolerance"])), value_of=comparable,
-            keep=visible_first(ctx)):
+            keep=keep):
         yield _mismatch_issue(ctx, subject, attribute, per, shown_as)
 
 

@@ -101,6 +101,12 @@ class Lexicon:
     #: "avec *un* abonnement", "with *a* plan": a price after "with a …" is the price of
     #: something generic sold alongside, not of the offer on the page.
     indefinite_articles: tuple[str, ...] = ()
+    #: "Free shipping on orders of $50 or more; *otherwise* $5.99": the fee when the free
+    #: case does not apply.
+    otherwise_words: tuple[str, ...] = ()
+    #: The generic word for a fee ("a $25 restocking *fee*", "Bearbeitungs*gebühr*"): an
+    #: amount it names is a fee of some kind, never the offer's price.
+    fee_words: tuple[str, ...] = ()
     #: Words that deny what follows: "n'est *pas* sans engagement", "*not* rolling monthly".
     not_words: tuple[str, ...] = ()
     contract_words: tuple[str, ...] = ()

@@ -156,7 +156,8 @@ def _free_pattern(attribute: str) -> str:
     parts = [
         rf"{_field('negations')}\s+(?:(?!{include})[^\W\d_]+\s+){{0,3}}?{label}",
         rf"{label}{_SP}*(?::|-|–|on|is|are|ist|est|är)?{_SP}*{free}",
-        rf"{free}{_SP}+{noun}\w*",
+        # "free delivery", "Free standard shipping" (one describing word may come between)
+        rf"{free}{_SP}+(?:[^\W\d_]+{_SP}+)?{noun}\w*",
     ]
     if noun != "(?:)":
         parts.append(rf"{noun}{_SP}*[:\-–]?{_SP}*{free}")
@@ -271,6 +272,11 @@ DISCOUNT_AFTER_RE = _compile(
     rf"{_SP}*(?:{_field('discount_words')}|{_field('extra_words')}(?![\w-]))")
 #: "both", "kummassakin", "båda": a chat claim about several offers (auditor.matching).
 SEVERAL_RE = _compile(rf"(?<![\w-]){_field('several_words')}(?![\w-])")
+_OTHERWISE_BEFORE_RE = _compile(rf"(?<![\w-]){_field('otherwise_words')}[\s,:]*$")
+_FEE_WORD_AFTER_RE = _compile(rf"{_SP}*(?:[^\W\d_]+{_SP}+)?{_field('fee_words')}(?![\w-])")
+# "$99 per claim", "0,10 € pro Minute": a price per use, neither monthly nor one-off.
+_PER_WORDS = "|".join(w for lex in LEXICONS.values() for w in lex.per_words if len(w) > 2)
+_PER_NOUN_RE = _compile(rf"{_SP}+(?:{_PER_WORDS}){_SP}+[^\W\d_]{{3,}}")
 #: "Tous nos abonnements …": a statement about every offer of a kind (channel-wide).
 ALL_RE = _compile(rf"(?<![\w-]){_field('all_words')}(?![\w-])")
 #: "Combinez-le avec un abonnement mobile dès CHF 25.–/mois": the price of something generic
@@ -469,6 +475,10 @@ def _money_facts(text: str, free_fees: _Spans, contracts: _Spans, struck: _Spans
         _read_period(text, a)
         a.listed = a.listed or struck.overlaps((a.start, a.end))
     _bind_labels(text, labels, amounts)
+    _otherwise_fees(text, amounts)
+    # "a $25 restocking fee": a fee of a kind the audit does not compare, not the price.
+    amounts = [a for a in amounts if a.label is not None or not _FEE_WORD_AFTER_RE.match(
+        text, a.end)]
     # "Versandkostenfrei ab 50 €", "free delivery over £50": an unlabelled amount right
     # after a free-fee phrase, in the same clause, is the threshold of that offer.
     ends = sorted(span[1] for span in free_fees.spans())
@@ -736,12 +746,16 @@ def _labelled_bare_amounts(text: str, labels: list[_Label],
     percentage, a count of months, a data amount or part of a date, time or phone number.
     """
     written = _Spans((a.start, a.end) for a in amounts)
+    # Nor the number of an amount set aside as a total or a limit ("Total price: $418.84").
+    written_money = _Spans(m.span() for m in _money_matches(text)
+                           if m.group("pre") or m.group("post"))
     out: list[_Amount] = []
     for lab in labels:
         if lab.trailing_only:
             continue
         m = BARE_NUMBER_RE.search(text, lab.end, lab.end + LABEL_REACH)
-        if not m or written.overlaps(m.span()) or not _gap_ok(text, lab.end, m.start()):
+        if not m or written.overlaps(m.span()) or written_money.overlaps(m.span()) \
+                or not _gap_ok(text, lab.end, m.start()):
             continue
         # Without a currency the number must follow its label closely ("Hinta: 19,90",
         # "avausmaksu on 4,90"): "Tarif: FunkHaus Flex 10" names a plan, not a price.
@@ -794,6 +808,8 @@ def _is_discount(text: str, start: int, end: int) -> bool:
 def _read_period(text: str, a: _Amount) -> None:
     """Extend an amount over its period ("/kk", "a month") and note "from" words."""
     m = PERIOD_RE.match(text, a.end)
+    if m is None and _PER_NOUN_RE.match(text, a.end):
+        a.period = "unit"
     if m:
         groups = m.groupdict()
         if groups["m1"] or groups["m2"] or groups["m3"]:
@@ -904,7 +920,7 @@ def _classify(text: str, a: _Amount, contracts: _Spans, promos: _Spans) -> list[
     if a.listed:
         a.from_price = False  # "satt ned fra 349 til 299": the former price, not a from-price
         return [money("list_price", "month" if a.period == "month" else
-                      {"year": "year", "unit": None}.get(a.period or "", "once"))]
+                      {"year": "year", "unit": "unit"}.get(a.period or "", "once"))]
     promo = _promo_months(text, a, contracts, promos)
     if promo is not None:
         months, span = promo
@@ -913,7 +929,7 @@ def _classify(text: str, a: _Amount, contracts: _Spans, promos: _Spans) -> list[
                 money("promo_price", "month")]
     if a.period == "month" or (a.label == "monthly_price" and a.period is None):
         return [money("monthly_price", "month")]
-    return [money("price", {"year": "year", "unit": None}.get(a.period or "", "once"))]
+    return [money("price", {"year": "year", "unit": "unit"}.get(a.period or "", "once"))]
 
 
 def _promo_months(text: str, a: _Amount, contracts: _Spans,
@@ -955,6 +971,20 @@ def _free_promos(text: str, contracts: _Spans, promos: _Spans) -> Iterator[Fact]
         yield Fact("promo_price", Decimal("0"), m.group("free"), m.span("free"), None, "month")
 
 
+def _otherwise_fees(text: str, amounts: list[_Amount]) -> None:
+    """"Free shipping on orders of $50 or more; otherwise $5.99": the amount after
+    "otherwise" is the fee the free case waives."""
+    for a in amounts:
+        if a.label is not None or not _OTHERWISE_BEFORE_RE.search(text, max(0, a.start - 15),
+                                                                    a.start):
+            continue
+        # in the same sentence ("…; otherwise" stays in it)
+        free = [m for m in FREE_FEE_RE.finditer(text, 0, a.start)
+                if not re.search(r"[.!?](?:\s|$)", text[m.end():a.start])]
+        if free:
+            a.label = free[-1].lastgroup or "delivery_fee"
+
+
 def _conditional_fees(text: str, facts: list[Fact]) -> list[Fact]:
     """Fees waived from an order value on carry it (``free_from``): "Frais de livraison CHF
     7.90, offerts dès CHF 50.–" is 7.90 for a charger and nothing for a phone."""
@@ -968,7 +998,7 @@ def _conditional_fees(text: str, facts: list[Fact]) -> list[Fact]:
             limits.append((m.start(), value))
     if not limits:
         return facts
-    sentences = _sentences(text)
+    sentences = _sentences(text, semicolons=False)
 
     def sentence(pos: int) -> int:
         return next((i for i, (a, b) in enumerate(sentences) if a <= pos < b),
@@ -989,9 +1019,12 @@ def _conditional_fees(text: str, facts: list[Fact]) -> list[Fact]:
 def _conditional(text: str, pos: int) -> bool:
     """"Versandkostenfrei ab 50 €", "free delivery on orders over £50": free only above a
     threshold, so not the fee of any one offer (which may well pay it)."""
-    m = MONEY_RE.search(text, pos, pos + 45)
+    m = next((x for x in MONEY_RE.finditer(text, pos, pos + 70)
+              if x.group("pre") or x.group("post")), None)  # an amount of money, not "3–5"
     if m is not None:
-        gap = text[pos:m.start()]
+        gap = _PARENTHESIS_RE.sub(" ", text[pos:m.start()])  # "(3–5 business days)" aside
+        if len(gap) > 45:
+            return False
         if not (_CLAUSE_BREAK_RE.search(gap) or _DIGIT_RE.search(gap)) and (
                 _is_threshold(text, m.start(), m.end())
                 or FROM_BEFORE_RE.search(text, pos, m.start()) is not None):
@@ -1091,10 +1124,14 @@ def said_of_all(text: str, pos: int) -> bool:
     return False
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of a unit ("Angebot nur mit Vertrag. Preis 1 €." is two)."""
+_FULL_STOP_RE = re.compile(r"[.!?]\s+(?=[A-ZÅÄÖ0-9])|\n")
+
+
+def _sentences(text: str, *, semicolons: bool = True) -> list[tuple[int, int]]:
+    """Sentence spans of a unit ("Angebot nur mit Vertrag. Preis 1 €." is two); with
+    ``semicolons=False`` a semicolon does not end one ("free over $50; otherwise $5.99")."""
     out, start = [], 0
-    for m in _SENTENCE_END_RE.finditer(text):
+    for m in (_SENTENCE_END_RE if semicolons else _FULL_STOP_RE).finditer(text):
         out.append((start, m.start() + 1))
         start = m.end()
     out.append((start, len(text)))

@@ -74,7 +74,7 @@ def _assert_well_formed(text: str, found: list[Fact]) -> None:
         ("1 234,50 €", "price", "1234.50", "EUR", "once", False, "1 234,50 €"),
         ("Reititin 4,90e", "price", "4.90", "EUR", "once", False, "4,90e"),
         ("99 €/v", "price", "99", "EUR", "year", False, "99 €/v"),
-        ("Puhelu maksaa 0,84 €/min", "price", "0.84", "EUR", None, False, "0,84 €/min"),
+        ("Puhelu maksaa 0,84 €/min", "price", "0.84", "EUR", "unit", False, "0,84 €/min"),
         ("$5 a month", "monthly_price", "5", "USD", "month", False, "$5 a month"),
     ],
 )
@@ -652,3 +652,16 @@ def test_a_lone_free_word_is_a_price_only_in_a_price_element() -> None:
 def test_a_fee_waived_above_an_order_value_carries_that_value(text, fee, limit) -> None:
     [f] = [f for f in facts(text) if f.attribute == "delivery_fee"]
     assert (f.value, f.free_from) == (fee, limit)
+
+
+def test_otherwise_names_the_fee_a_free_case_waives_and_carries_its_limit() -> None:
+    found = facts("Free standard shipping on orders of $50 or more; otherwise $5.99. "
+                  "2-day shipping is $14.99.")
+    assert [(f.attribute, f.value, f.free_from) for f in found] == [
+        ("delivery_fee", D("5.99"), D("50")), ("delivery_fee", D("14.99"), None)]
+
+
+@pytest.mark.parametrize("text", ["$0 down", "a $25 restocking fee", "AutoPay saves you $5/mo",
+                                  "Total price: $418.84"])
+def test_down_payments_other_fees_savings_and_totals_are_no_price(text: str) -> None:
+    assert [f for f in facts(text) if f.attribute in MONEY_ATTRS] == []
