@@ -49,14 +49,14 @@ from typing import Any
 
 __all__ = [
     "FORMATS", "FORMAT_ID", "KNOWN_ROLES", "Message", "Transcript", "TranscriptError",
-    "detect_format", "parse_transcript",
+    "detect_format", "parse_export", "parse_transcript", "split_export",
 ]
 
 FORMAT_ID = "omniaudit-transcript/1"
 KNOWN_ROLES = frozenset({"agent", "bot", "customer", "system"})
 #: The values of a transcripts channel's ``format`` key, ``auto`` aside.
 FORMATS: tuple[str, ...] = ("omniaudit", "csv", "text", "whatsapp", "zendesk", "livechat",
-                            "intercom", "telegram", "instagram", "email")
+                            "intercom", "telegram", "instagram", "email", "zendesk-tickets")
 
 
 class TranscriptError(ValueError):
@@ -489,18 +489,19 @@ def _unwrap(doc: Any, path: Path) -> Mapping[str, Any]:
     raise TranscriptError(path, "expected one conversation object", 1)
 
 
-def parse_zendesk(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
+def parse_zendesk(raw: str, path: Path, company_names: Sequence[str] = (), *,
+                  doc: Any = None, finder: _LineFinder | None = None) -> Transcript:
     """Zendesk Chat: ``{"visitor": {...}, "history": [{"type": "chat.msg", "nick", ...}]}``.
 
     ``nick`` is ``"visitor"`` or ``"agent:<id>"`` (``"agent:trigger"`` is an automated
     trigger, a bot); events other than ``chat.msg`` (joins, leaves, ratings) are system.
     """
-    doc = _unwrap(_json(raw, path), path)
+    doc = _unwrap(_json(raw, path) if doc is None else doc, path)
     history = doc.get("history")
     if not isinstance(history, list):
         raise TranscriptError(path, "Zendesk Chat export without a 'history' list", 1)
     visitor = doc.get("visitor") if isinstance(doc.get("visitor"), Mapping) else {}
-    finder = _LineFinder(raw)
+    finder = finder or _LineFinder(raw)
     messages = []
     for ev in history:
         if not isinstance(ev, Mapping):
@@ -524,13 +525,14 @@ def parse_zendesk(raw: str, path: Path, company_names: Sequence[str] = ()) -> Tr
                       personal)
 
 
-def parse_livechat(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
+def parse_livechat(raw: str, path: Path, company_names: Sequence[str] = (), *,
+                   doc: Any = None, finder: _LineFinder | None = None) -> Transcript:
     """LiveChat: ``{"users": [{"id", "type", "name"}], "thread(s)": {"events": [...]}}``.
 
     A user's ``type`` is ``agent`` or ``customer`` (bots are agents whose type or name says
     bot); ``system_message`` events are system.
     """
-    doc = _unwrap(_json(raw, path), path)
+    doc = _unwrap(_json(raw, path) if doc is None else doc, path)
     users: dict[str, tuple[str, str]] = {}
     personal: list[str] = []
     for u in _list(doc.get("users")):
@@ -547,7 +549,7 @@ def parse_livechat(raw: str, path: Path, company_names: Sequence[str] = ()) -> T
         threads = [doc.get("thread")] if isinstance(doc.get("thread"), Mapping) else []
     if not threads:
         raise TranscriptError(path, "LiveChat export without 'thread' or 'threads'", 1)
-    finder = _LineFinder(raw)
+    finder = finder or _LineFinder(raw)
     messages = []
     for th in threads:
         if not isinstance(th, Mapping):
@@ -569,18 +571,19 @@ def parse_livechat(raw: str, path: Path, company_names: Sequence[str] = ()) -> T
                       tuple(personal))
 
 
-def parse_intercom(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
+def parse_intercom(raw: str, path: Path, company_names: Sequence[str] = (), *,
+                   doc: Any = None, finder: _LineFinder | None = None) -> Transcript:
     """Intercom conversation: ``source`` (the first message) + ``conversation_parts``.
 
     Author ``type`` ``admin``/``team`` → agent, ``bot`` → bot, ``user``/``lead``/``contact``
     → customer. Bodies are HTML. ``note`` parts are internal notes no customer saw: system.
     """
-    doc = _unwrap(_json(raw, path), path)
+    doc = _unwrap(_json(raw, path) if doc is None else doc, path)
     parts_obj = doc.get("conversation_parts")
     parts = parts_obj.get("conversation_parts") if isinstance(parts_obj, Mapping) else parts_obj
     if not isinstance(parts, list) and not isinstance(doc.get("source"), Mapping):
         raise TranscriptError(path, "Intercom export without 'source' or 'conversation_parts'", 1)
-    finder = _LineFinder(raw)
+    finder = finder or _LineFinder(raw)
     messages: list[Message] = []
     personal: list[str] = []
 
@@ -607,6 +610,102 @@ def parse_intercom(raw: str, path: Path, company_names: Sequence[str] = ()) -> T
             add(p)
     return Transcript(str(doc.get("id") or path.stem), path, tuple(messages), "intercom",
                       tuple(personal))
+
+
+def parse_zendesk_ticket(doc: Mapping[str, Any], path: Path, line: int | None,
+                         company_names: Sequence[str] = ()) -> Transcript:
+    """A Zendesk Support ticket with its ``comments`` (the ticket export's objects).
+
+    The requester is the customer; every other author speaks for the company; private
+    comments (``public: false``) are internal notes no customer saw. Every message cites the
+    ticket's line of the export (one ticket per line in Zendesk's newline-delimited JSON).
+    """
+    requester = doc.get("requester_id")
+    source = doc.get("via", {}).get("source", {}) if isinstance(doc.get("via"), Mapping) else {}
+    sender = source.get("from", {}) if isinstance(source, Mapping) else {}
+    personal = [s for s in (_str(sender.get("name")), _str(sender.get("address")))
+                if s] if isinstance(sender, Mapping) else []
+    messages: list[Message] = []
+    for c in _list(doc.get("comments")):
+        if not isinstance(c, Mapping):
+            continue
+        text = _str(c.get("plain_body") or c.get("body"))
+        if not text.strip():
+            continue
+        author = c.get("author_id")
+        role = "system" if c.get("public") is False else \
+            "customer" if author is not None and author == requester else "agent"
+        messages.append(Message(role, "",  # the export names authors by id only
+                                _timestamp(c.get("created_at")), text.strip(), line))
+    return Transcript(str(doc.get("id") or path.stem), path, tuple(messages), "zendesk-tickets",
+                      tuple(personal))
+
+
+def _doc_format(doc: Any) -> str | None:
+    """The shape of one parsed conversation object (see :func:`_json_format`)."""
+    if isinstance(doc, Mapping) and isinstance(doc.get("comments"), list) and (
+            "requester_id" in doc or "via" in doc):
+        return "zendesk-tickets"
+    return _json_format(doc)
+
+
+def split_export(raw: str, path: Path) -> list[tuple[Any, int | None]] | None:
+    """The conversations of an export that holds several: Zendesk Chat's incremental export
+    and LiveChat's archive (``{"chats": [...]}``), an Intercom list (``{"conversations":
+    [...]}``, ``{"tickets": [...]}``), or newline-delimited JSON (Zendesk Support's ticket
+    export, one object per line). ``(object, line)`` pairs; None for a single conversation."""
+    stripped = raw.lstrip()
+    if stripped.startswith("{") and "\n" in stripped.strip():
+        first = stripped.split("\n", 1)[0].strip()
+        if first.endswith("}"):
+            try:
+                json.loads(first)
+            except (json.JSONDecodeError, RecursionError):
+                pass
+            else:  # newline-delimited JSON: every line an object
+                items = []
+                for n, ln in enumerate(raw.splitlines(), start=1):
+                    if ln.strip():
+                        try:
+                            items.append((json.loads(ln), n))
+                        except (json.JSONDecodeError, RecursionError) as e:
+                            raise TranscriptError(path, f"not JSON: {e.msg}", n) from None
+                return items
+    if not stripped.startswith("{"):
+        return None
+    doc = _json(raw, path)
+    if isinstance(doc, Mapping):
+        for key in ("chats", "conversations", "tickets"):
+            items = doc.get(key)
+            if isinstance(items, list) and items and all(isinstance(i, Mapping) for i in items):
+                return [(i, None) for i in items]
+    return None
+
+
+def parse_export(raw: str, path: Path, fmt: str = "auto",
+                 company_names: Iterable[str] = ()) -> list[Transcript]:
+    """Every conversation of a transcript file: one for most exports, several for bulk ones
+    (:func:`split_export`), each read in its own detected (or the configured) format."""
+    names = tuple(n for n in company_names if n)
+    items = split_export(raw, path) if fmt in ("auto", "zendesk", "livechat", "intercom",
+                                               "zendesk-tickets") else None
+    if items is None:
+        return [parse_transcript(raw, path, fmt, names)]
+    finder = _LineFinder(raw)
+    out: list[Transcript] = []
+    for doc, line in items:
+        kind = _doc_format(doc) if fmt == "auto" else fmt
+        if kind == "zendesk-tickets":
+            out.append(parse_zendesk_ticket(doc, path, line, names))
+        elif kind in ("zendesk", "livechat", "intercom"):
+            parser = {"zendesk": parse_zendesk, "livechat": parse_livechat,
+                      "intercom": parse_intercom}[kind]
+            out.append(parser(raw, path, names, doc=doc, finder=finder))
+        else:
+            raise TranscriptError(path, "unrecognised format: an export of several "
+                                        "conversations whose items are of an unknown shape",
+                                  line or 1)
+    return out
 
 
 def _text_value(value: Any) -> str:
@@ -789,16 +888,21 @@ PARSERS: Mapping[str, Parser] = {
     "whatsapp": parse_whatsapp, "zendesk": parse_zendesk, "livechat": parse_livechat,
     "intercom": parse_intercom, "telegram": parse_telegram, "instagram": parse_instagram,
     "email": parse_email,
+    "zendesk-tickets": lambda raw, path, names=(): parse_zendesk_ticket(
+        _unwrap(_json(raw, path), path), path, 1, names),
 }
 
 
-def _json_format(raw: str) -> str | None:
-    """Which JSON shape a document has, from its structure — never a guess: a JSON file of
-    some other tool is "unrecognised", not read as one of ours."""
-    try:
-        doc = json.loads(raw)
-    except (json.JSONDecodeError, RecursionError):
-        return None
+def _json_format(raw: Any) -> str | None:
+    """Which JSON shape a document (text, or already parsed) has, from its structure — never
+    a guess: a JSON file of some other tool is "unrecognised", not read as one of ours."""
+    if isinstance(raw, str):
+        try:
+            doc = json.loads(raw)
+        except (json.JSONDecodeError, RecursionError):
+            return None
+    else:
+        doc = raw
     if isinstance(doc, list) and len(doc) == 1:
         doc = doc[0]
     if not isinstance(doc, Mapping):

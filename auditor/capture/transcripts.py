@@ -35,6 +35,7 @@ from auditor.capture.transcript_formats import (
     Message,
     Transcript,
     TranscriptError,
+    parse_export,
     parse_omniaudit,
     parse_transcript,
 )
@@ -54,7 +55,8 @@ from auditor.model import (
 
 __all__ = [
     "COMPANY_ROLES", "FORMAT_ID", "KNOWN_ROLES", "Message", "Transcript", "TranscriptError",
-    "capture_transcripts_channel", "load_transcript", "mask_pii", "observations_from_transcript",
+    "capture_transcripts_channel", "load_transcript", "load_transcripts", "mask_pii",
+    "observations_from_transcript",
     "parse_omniaudit_json",
 ]
 
@@ -121,19 +123,29 @@ def parse_omniaudit_json(raw: str, path: Path) -> Transcript:
     return parse_omniaudit(raw, path)
 
 
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise TranscriptError(path, f"not UTF-8 text (byte {e.start})") from None
+    except OSError as e:
+        raise TranscriptError(path, f"cannot read: {e.strerror}") from None
+
+
 def load_transcript(path: Path, fmt: str = "auto", company_names: Iterable[str] = ()) -> Transcript:
     """Read one transcript file in the given (or detected) format.
 
     ``company_names`` (the brand name, the channel's ``agents``) say who speaks for the
     company in formats without roles (WhatsApp, plain logs).
     """
-    try:
-        raw = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise TranscriptError(path, f"not UTF-8 text (byte {e.start})") from None
-    except OSError as e:
-        raise TranscriptError(path, f"cannot read: {e.strerror}") from None
-    return parse_transcript(raw, path, fmt, company_names)
+    return parse_transcript(_read_text(path), path, fmt, company_names)
+
+
+def load_transcripts(path: Path, fmt: str = "auto",
+                     company_names: Iterable[str] = ()) -> list[Transcript]:
+    """Every conversation of a transcript file: bulk exports (Zendesk Chat's incremental
+    export, LiveChat's archive, Zendesk Support's ticket export) hold several."""
+    return parse_export(_read_text(path), path, fmt, company_names)
 
 
 def mask_pii(text: str, names: Iterable[str] = ()) -> str:
@@ -280,17 +292,18 @@ def capture_transcripts_channel(name: str, ch: TranscriptChannel, config: AuditC
         source = str(path.relative_to(root.parent if root.is_dir() else root.parent))
         company = (brand.name,) if brand else ()
         try:
-            t = load_transcript(path, ch.format, company + tuple(ch.agents))
+            conversations = load_transcripts(path, ch.format, company + tuple(ch.agents))
         except TranscriptError as e:
             errors.append(CaptureError(name, source, str(e).split(": ", 1)[-1]
                                        if e.line is None else f"line {e.line}: "
                                        + str(e).split(": ", 1)[-1]))
             continue
         visited.append(source)
-        observations += observations_from_transcript(
-            t, channel=name, source=source,
-            brand=brand.name if brand else None, retired=brand.retired_names if brand else (),
-            today=today, currency=currency)
+        for t in conversations:
+            observations += observations_from_transcript(
+                t, channel=name, source=source,
+                brand=brand.name if brand else None,
+                retired=brand.retired_names if brand else (), today=today, currency=currency)
     return ChannelResult(name=name, kind="transcripts", device=None, pages_ok=len(visited),
                          pages_failed=len(errors), errors=tuple(errors),
                          observations=tuple(observations), visited=tuple(visited))

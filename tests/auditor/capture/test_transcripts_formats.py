@@ -491,3 +491,39 @@ def test_a_customer_known_by_phone_number_never_masks_prices():
     masked = mask_pii("Le chargeur est à CHF 29.90, la livraison CHF 7.90, Monsieur Favre.",
                       ["+41 78 613 22 90", "Julien Favre"])
     assert masked == "Le chargeur est à CHF 29.90, la livraison CHF 7.90, Monsieur [customer]."
+
+
+def test_bulk_exports_hold_several_conversations(tmp_path):
+    from auditor.capture.transcripts import load_transcripts
+
+    def chat(n: int) -> dict:
+        return {"visitor": {"name": f"Asiakas {n}"}, "history": [
+            {"type": "chat.msg", "nick": "visitor", "name": f"Asiakas {n}", "msg": "Hinta?",
+             "timestamp": "2026-11-12T09:14:19Z"},
+            {"type": "chat.msg", "nick": "agent:1", "name": "Jenni", "msg": f"Kuitu {n}00M on "
+             f"{n}9,90 €/kk.", "timestamp": "2026-11-12T09:15:19Z"}]}
+    zendesk = tmp_path / "zendesk-incremental.json"
+    zendesk.write_text(json.dumps({"chats": [chat(1), chat(2)], "count": 2}, indent=2),
+                       encoding="utf-8")
+    ts = load_transcripts(zendesk)
+    assert [(t.format, [m.role for m in t.messages]) for t in ts] == [
+        ("zendesk", ["customer", "agent"]), ("zendesk", ["customer", "agent"])]
+    # Each message keeps its own line of the file.
+    lines = zendesk.read_text(encoding="utf-8").splitlines()
+    assert "Kuitu 200M" in lines[ts[1].messages[1].line - 1]
+
+    # Zendesk Support's ticket export: one ticket per line; the requester is the customer,
+    # other authors the company, private comments internal notes.
+    ticket = {"id": 7, "requester_id": 11, "via": {"source": {"from": {"name": "Kevin A",
+                                                                      "address": "k@x.example"}}},
+              "comments": [{"author_id": 11, "public": True, "body": "How much?"},
+                           {"author_id": 22, "public": False, "body": "VIP, be nice"},
+                           {"author_id": 22, "public": True, "body": "It is $50/mo."}]}
+    ndjson = tmp_path / "export.json"
+    ndjson.write_text(json.dumps(ticket) + "\n" + json.dumps({**ticket, "id": 8}) + "\n",
+                      encoding="utf-8")
+    ts = load_transcripts(ndjson)
+    assert [(t.format, t.id, [m.role for m in t.messages], {m.line for m in t.messages})
+            for t in ts] == [("zendesk-tickets", "7", ["customer", "system", "agent"], {1}),
+                             ("zendesk-tickets", "8", ["customer", "system", "agent"], {2})]
+    assert ts[0].personal == ("Kevin A", "k@x.example")
