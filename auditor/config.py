@@ -186,12 +186,23 @@ class TranscriptChannel(_Model):
     pattern: str = "*.json"
     #: Transcript format; ``auto`` detects it from the content (docs/transcripts.md).
     format: Literal["auto", "omniaudit", "csv", "text", "whatsapp", "zendesk", "livechat",
-                    "intercom", "telegram", "instagram", "email"] = "auto"
+                    "intercom", "telegram", "instagram", "email", "zendesk-tickets"] = "auto"
     #: Speaker names that speak for the company in formats without roles (WhatsApp, plain
     #: logs); a speaker whose name contains the brand name counts too.
     agents: list[str] = []
     #: The chats' locale ("nb-NO"): which currency "kr" or "$" means in them. By default the
     #: locale the config's web channels share, if they share one.
+    locale: str | None = None
+    #: Largest transcript file read, in MB: a bigger one is a capture error of its channel
+    #: (named, with its size), never a run that eats the machine's memory.
+    max_file_mb: float = Field(default=100.0, gt=0)
+
+
+class ReportConfig(_Model):
+    """How reports present a run."""
+
+    #: Locale values are written in ("sv-SE": "299,00 kr", "12 mån"). By default the locale
+    #: the config's channels share, else "en-GB"'s neutral forms.
     locale: str | None = None
 
 
@@ -262,6 +273,8 @@ class AuditConfig(_Model):
     waivers: Path | None = None
     #: Lowest severity that makes ``omniaudit run`` exit 1, or ``none``.
     fail_on: str = "high"
+    #: How reports present the run (docs/reports.md).
+    report: ReportConfig = ReportConfig()
     #: Folder the config came from; relative paths resolve against it.
     root: Path = Path(".")
     #: The config file, for messages.
@@ -288,6 +301,14 @@ class AuditConfig(_Model):
             if not re.match(_ID_RE, name):
                 raise ValueError(f"channel name {name!r} must be lower-case letters, digits, - _ .")
         return v
+
+    def report_locale(self) -> str:
+        """``report.locale``, else the locale every channel that names one shares, else
+        ``en-GB``."""
+        if self.report.locale:
+            return self.report.locale
+        named = {c.locale for c in self.channels.values() if getattr(c, "locale", None)}
+        return named.pop() if len(named) == 1 else "en-GB"
 
     def resolve(self, relative: str | Path) -> Path:
         """A path from the config, resolved against the config file's folder."""

@@ -424,6 +424,8 @@ class Run:
     #: The configured reference logo as a PNG under the output folder (``brand.logo``),
     #: shown beside the logos a channel showed; None without one.
     reference_logo: str | None = None
+    #: The locale reports write values in (config ``report.locale``; docs/reports.md).
+    locale: str | None = None
 
     @property
     def complete(self) -> bool:
@@ -459,6 +461,7 @@ def run_to_dict(run: Run) -> dict[str, Any]:
             "complete": run.complete,
             "channels": {name: c.stats_dict() for name, c in run.channels.items()},
             "reference_logo": run.reference_logo,
+            "locale": run.locale,
         },
         "subjects": [{"id": s, "name": run.subject_names.get(s, s)} for s in run.subjects],
         "observations": [o.to_dict() for o in run.observations],
@@ -495,4 +498,4 @@ def run_from_dict(doc: Mapping[str, Any]) -> Run:
         subjects=tuple(s["id"] for s in subjects),
         subject_names={s["id"]: s.get("name", s["id"]) for s in subjects},
         checks={c["id"]: CheckInfo.from_dict(c) for c in doc.get("checks", ())},
-        reference_logo=meta.get("reference_logo"))
+        reference_logo=meta.get("reference_logo"), locale=meta.get("locale"))

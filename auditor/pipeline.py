@@ -241,7 +241,7 @@ def execute(config: AuditConfig, out_dir: Path, *, store: Store | None = None,
     observations: list[Observation] = [o for r in results.values() for o in r.observations]
     run = Run(id=run_id, config_name=config.name, config_path=config.source, started_at=started,
               finished_at=started, channels=results, observations=tuple(observations),
-              findings=())
+              findings=(), locale=config.report_locale())
     previous = store.previous(config.name, started) if store else None
     run = check_run(run, config, today=today, previous=previous, waivers=waivers)
     run = confirm_findings(run, config, out_dir, browser=browser, today=today, progress=progress)
