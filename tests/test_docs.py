@@ -50,11 +50,12 @@ CONFIG_KEYS = (
     + _keys(cfg.TranscriptChannel, "channels.NAME.")
     + _keys(cfg.SubjectConfig, "subjects[].")
     + _keys(cfg.MatchingConfig, "matching.")
+    + _keys(cfg.ReportConfig, "report.")
 )
 
 
 @pytest.mark.parametrize("key", sorted(set(CONFIG_KEYS) - {"brand", "channels", "subjects",
-                                                            "matching", "checks"}))
+                                                            "matching", "checks", "report"}))
 def test_every_config_key_is_in_the_readme_reference(key):
     assert f"| `{key}` |" in README, f"README config reference lacks {key}"
 
