@@ -16,10 +16,13 @@ and Playwright behaves as it normally does.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -237,3 +240,36 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+@contextlib.asynccontextmanager
+async def playwright_own_session(factory: Any) -> AsyncIterator[Any]:
+    """``async with playwright_own_session(async_playwright) as p``: Playwright started with
+    its driver (and so the browsers it launches) in a session of its own.
+
+    Ctrl-C in a terminal signals the whole foreground process group; Omniaudit handles the
+    first one itself (auditor.interrupt) and finishes the run with what it has read, which
+    it cannot do if the driver and Chromium have died with the same keystroke. Playwright
+    offers no option for this, so ``asyncio.create_subprocess_exec`` gets
+    ``start_new_session=True`` while — and only while — the driver starts. The driver still
+    exits when Omniaudit does: it reads its commands from a pipe that closes then.
+    """
+    original = asyncio.create_subprocess_exec
+
+    def in_own_session(*args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("start_new_session", True)
+        return original(*args, **kwargs)
+
+    manager = factory()
+    asyncio.create_subprocess_exec = in_own_session  # type: ignore[assignment]
+    try:
+        playwright = await manager.__aenter__()
+    finally:
+        asyncio.create_subprocess_exec = original  # type: ignore[assignment]
+    try:
+        yield playwright
+    except BaseException:
+        if not await manager.__aexit__(*sys.exc_info()):
+            raise
+    else:
+        await manager.__aexit__(None, None, None)

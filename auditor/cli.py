@@ -1,8 +1,11 @@
 """The ``omniaudit`` command line (also ``python -m auditor``).
 
-Exit codes (DESIGN.md): ``0`` nothing at or above ``--fail-on``; ``1`` gating findings;
-``2`` usage or config error; ``3`` the audit is incomplete (a channel or page could not be
-captured) — an incomplete run never passes, whatever it found.
+Exit codes (DESIGN.md, README "Exit codes"): ``0`` nothing at or above ``--fail-on``; ``1``
+gating findings, and nothing else; ``2`` usage or config error (an unusable ``--store``
+too); ``3`` the audit is incomplete (a channel or page could not be captured, a check
+failed) — an incomplete run never passes, whatever it found; ``4`` an internal error (one
+line, and the traceback written to a file); ``130`` / ``143`` stopped by SIGINT / SIGTERM
+(what was captured is reported and stored as an interrupted run).
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from auditor.config import FAIL_ON_NONE, AuditConfig, ConfigError, load_config
 from auditor.model import Run, Severity, run_from_dict
 from checks.registry import RegistrationError
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERNAL = 0, 1, 2, 3, 4
+CRASH_DIR = Path("omniaudit-out") / "crashes"
 DEFAULT_OUT = Path("omniaudit-out")
 DEFAULT_STORE = DEFAULT_OUT / "omniaudit.sqlite"
 SEVERITY_CHOICE = click.Choice([s.label for s in Severity] + [FAIL_ON_NONE],
@@ -36,9 +40,14 @@ err = Console(stderr=True, highlight=False)
 
 
 class OmniauditGroup(click.Group):
-    """Turns config errors anywhere into exit code 2 with a one-line message."""
+    """Maps every way a command can end to its exit code, with one line of explanation:
+    config and store errors 2, signals 130/143, anything unexpected 4 (never 1, which means
+    gating findings and nothing else)."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from auditor import interrupt
+        from auditor.store import StoreError
+
         try:
             return super().invoke(ctx)
         except ConfigError as e:
@@ -49,6 +58,42 @@ class OmniauditGroup(click.Group):
             err.print(f"[bold red]check registration error:[/] {e}", markup=True,
                       soft_wrap=True)
             ctx.exit(EXIT_USAGE)
+        except StoreError as e:
+            err.print(f"[bold red]store error:[/] {e}", markup=True, soft_wrap=True)
+            ctx.exit(EXIT_USAGE)
+        except KeyboardInterrupt:
+            # A second Ctrl-C (or one outside a run): stop at once, nothing more is written.
+            err.print("[bold red]interrupted[/]: stopped at once", markup=True)
+            ctx.exit(interrupt.exit_code())
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort,
+                SystemExit):
+            raise
+        except Exception as e:  # noqa: BLE001 - the one place a bug becomes exit 4
+            where = _write_crash(e)
+            from rich.markup import escape
+
+            err.print(f"[bold red]internal error:[/] {escape(f'{type(e).__name__}: {e}')} — "
+                      f"traceback in {escape(where)}; please report it", markup=True,
+                      soft_wrap=True)
+            ctx.exit(EXIT_INTERNAL)
+
+
+def _write_crash(e: BaseException) -> str:
+    """The full traceback of an unexpected error, in a file the one-line message names."""
+    import tempfile
+    import traceback
+
+    text = "".join(traceback.format_exception(e))
+    for folder in (CRASH_DIR, Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"omniaudit-crash-{time.strftime('%Y%m%dT%H%M%S')}.txt"
+            path.write_text(f"omniaudit {__version__}\n{' '.join(sys.argv)}\n\n{text}",
+                            encoding="utf-8")
+            return str(path.resolve())
+        except OSError:
+            continue
+    return "(no writable folder; the traceback follows)\n" + text
 
 
 @click.group(cls=OmniauditGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -59,6 +104,33 @@ def main() -> None:
 
 def _load(config_path: str) -> AuditConfig:
     return load_config(config_path)
+
+
+def _preflight(config: AuditConfig, quiet: bool) -> None:
+    """Everything that can be checked offline, before a browser starts: a missing folder or
+    an unknown device fails now (exit 2), not after a full crawl."""
+    from auditor.validate import validate_config
+
+    problems = validate_config(config)
+    for p in problems:
+        if p.level == "error" or not quiet:
+            style = "bold red" if p.level == "error" else "yellow"
+            err.print(f"[{style}]{p.level}:[/] ", end="", markup=True)
+            err.print(str(p), markup=False, soft_wrap=True)
+    if any(p.level == "error" for p in problems):
+        sys.exit(EXIT_USAGE)
+
+
+def _stored_config(the_run: Run, config_path: str | None) -> AuditConfig | None:
+    """The config to re-check or explain a stored run with: ``--config``, else the resolved
+    config the run stored (no environment or working folder needed), else its file."""
+    if config_path:
+        return _load(config_path)
+    if the_run.config:
+        return AuditConfig.from_resolved(dict(the_run.config))
+    if the_run.config_path and Path(the_run.config_path).is_file():
+        return _load(the_run.config_path)
+    return None
 
 
 def _fail_on(value: str | None, config: AuditConfig) -> Severity | None:
@@ -120,7 +192,7 @@ def _with_concurrency(config: AuditConfig, concurrency: int | None) -> AuditConf
 
 
 def _summary(run: Run, paths: dict[str, Path], fail_on: Severity | None, code: int,
-             baseline: frozenset[str] = frozenset()) -> None:
+             baseline: frozenset[str] = frozenset(), previous: Run | None = None) -> None:
     from auditor.pipeline import gating_findings
 
     out = Console(highlight=False)
@@ -141,36 +213,72 @@ def _summary(run: Run, paths: dict[str, Path], fail_on: Severity | None, code: i
     parts = [f"[{_SEV_STYLE[k]}]{v} {k}[/]" for k, v in counts.items() if v]
     out.print(f"Findings: {len(run.findings)}" + (" (" + ", ".join(parts) + ")" if parts else "")
               + f"; {len(run.unmatched)} unmatched observations")
-    if run.findings:
+    out.print("History: " + _history_line(run, previous, baseline))
+    open_findings = [f for f in run.findings if f.status != "waived"]
+    waived = [f for f in run.findings if f.status == "waived"]
+    if open_findings:
         ft = Table(show_header=True, box=None, pad_edge=False)
-        for col in ("severity", "check", "subject", "finding"):
+        for col in ("severity", "status", "check", "subject", "finding"):
             ft.add_column(col, overflow="fold")
-        for f in run.findings[:15]:
-            ft.add_row(f"[{_SEV_STYLE[f.severity.label]}]{f.severity.label}[/]", f.check,
-                       f.subject, f.message)
+        for f in open_findings[:15]:
+            status = "baselined" if f.fingerprint in baseline else f.status
+            ft.add_row(f"[{_SEV_STYLE[f.severity.label]}]{f.severity.label}[/]", status,
+                       f.check, f.subject, f.message)
         out.print(ft)
-        if len(run.findings) > 15:
-            out.print(f"  … and {len(run.findings) - 15} more in the report")
+        if len(open_findings) > 15:
+            out.print(f"  … and {len(open_findings) - 15} more in the report")
+    if waived:
+        out.print(f"Waived ({len(waived)}, never gating):")
+        for f in waived[:15]:
+            w = f.waiver or {}
+            out.print(f"  {f.check} {f.subject}: {w.get('reason', '?')} — owner "
+                      f"{w.get('owner', '?')}, expires {w.get('expires', '?')}",
+                      soft_wrap=True, markup=False)
+    for line in run.warnings:
+        out.print(f"  [yellow]warning[/] {line}", soft_wrap=True)
     for ch in run.channels.values():
         for e in ch.errors[:5]:
             out.print(f"  [red]capture error[/] {e.channel}: {e.target}: {e.reason}",
                       soft_wrap=True)
     out.print(f"Report: {paths['html']}")
     out.print(f"JSON:   {paths['json']}")
+    incomplete = ("[red]incomplete[/]: "
+                  + ("check(s) failed: " + "; ".join(run.failed_checks) if run.failed_checks
+                     else "a channel or page could not be captured") + " (exit 3)")
     verdict = {
         EXIT_OK: "[green]passed[/]" + (f" (nothing at or above {fail_on.label})" if fail_on
                                         else " (no --fail-on gate)"),
         EXIT_FINDINGS: f"[red]failed[/]: {len(gating_findings(run, fail_on, baseline))} "
                        f"finding(s) at or above {fail_on.label if fail_on else '-'}"
                        + (" not in the baseline" if baseline else ""),
-        EXIT_INCOMPLETE: "[red]incomplete[/]: a channel or page could not be captured (exit 3)",
-    }[code]
-    out.print(f"Result: {verdict}")
+        EXIT_INCOMPLETE: incomplete,
+    }.get(code, f"[red]interrupted[/]: partial report of what was captured (exit {code})")
+    out.print(f"Result: {verdict}", soft_wrap=True)
+
+
+def _history_line(run: Run, previous: Run | None, baseline: frozenset[str]) -> str:
+    """"2 new, 5 persisting, 1 resolved, 3 waived, 1 baselined": one computation, so the
+    counts agree with each other and with the report."""
+    from reports._common import compare_runs
+
+    comparison = compare_runs(run, previous)
+    waived = sum(f.status == "waived" for f in run.findings)
+    baselined = sum(f.fingerprint in baseline for f in run.findings)
+    active = [f for f in run.findings if f.status != "waived"]
+    new = sum(f.status == "new" for f in active)
+    persisting = sum(f.status == "persisting" for f in active)
+    resolved = len(comparison.resolved) if comparison else 0
+    parts = [f"{new} new", f"{persisting} persisting", f"{resolved} resolved",
+             f"{waived} waived", f"{baselined} baselined"]
+    if comparison and comparison.unverified:
+        parts.append(f"{len(comparison.unverified)} not re-checked (their channel failed)")
+    return ", ".join(parts) + ("" if previous else " (no previous run of this config)")
 
 
 def _execute(config: AuditConfig, out: Path | None, store_path: Path | None,
              fail_on: Severity | None, quiet: bool, as_json: bool, browser: str | None,
              today: date | None = None, baseline: Path | None = None) -> int:
+    from auditor import interrupt
     from auditor.browser import resolve_browser
     from auditor.pipeline import execute, exit_code, new_run_id
     from auditor.store import Store
@@ -188,21 +296,26 @@ def _execute(config: AuditConfig, out: Path | None, store_path: Path | None,
         raise click.UsageError(str(e)) from None
     progress = _progress(quiet or as_json)
     progress(f"browser: {choice.describe()}")
-    if quiet or as_json:
-        run, previous = execute(config, out_dir, store=store, browser=choice, today=today,
-                                run_id=run_id, progress=progress)
-    else:
-        with _CrawlProgress(err) as display:
+    interrupt.reset()
+    announce = _progress(False)  # a signal is always acknowledged, even with --quiet
+    with interrupt.handle_signals(announce):
+        if quiet or as_json:
             run, previous = execute(config, out_dir, store=store, browser=choice, today=today,
-                                    run_id=run_id, progress=progress, tick=display.tick)
-    paths = write_reports(run, out_dir, previous=previous, fail_on=fail_on,
-                          history=store.trend(run.config_name), baseline=known)
-    code = exit_code(run, fail_on, known or frozenset())
+                                    run_id=run_id, progress=progress)
+        else:
+            with _CrawlProgress(err) as display:
+                run, previous = execute(config, out_dir, store=store, browser=choice,
+                                        today=today, run_id=run_id, progress=progress,
+                                        tick=display.tick)
+        paths = write_reports(run, out_dir, previous=previous, fail_on=fail_on,
+                              history=store.trend(run.config_name), baseline=known)
+    code = interrupt.exit_code() if run.interrupted else exit_code(run, fail_on,
+                                                                    known or frozenset())
     if as_json:
         click.echo(json.dumps(findings_document(run, fail_on=fail_on, baseline=known),
                               ensure_ascii=False, indent=2))
     elif not quiet:
-        _summary(run, paths, fail_on, code, known or frozenset())
+        _summary(run, paths, fail_on, code, known or frozenset(), previous)
     else:
         click.echo(str(paths["html"]))
     return code
@@ -273,6 +386,7 @@ def run(config: str, out: Path | None, store_path: Path | None, quiet: bool, as_
     cfg = _with_concurrency(_with_waivers(_load(config), waivers), concurrency)
     if base_url:
         cfg = cfg.with_base_url(base_url)
+    _preflight(cfg, quiet or as_json)
     sys.exit(_execute(cfg, out, store_path, _fail_on(fail_on, cfg), quiet, as_json, browser,
                       baseline=baseline))
 
@@ -304,15 +418,23 @@ def demo(out: Path | None, store_path: Path | None, quiet: bool, as_json: bool,
 @main.command()
 @click.argument("config", type=click.Path(dir_okay=False))
 def validate(config: str) -> None:
-    """Validate CONFIG (exit 2 with file, line and key when it is wrong)."""
-    from auditor.pipeline import config_waivers
+    """Validate CONFIG offline: keys, paths, devices, URLs, environment variables, checks and
+    their options (exit 2 with file:line and a "did you mean" when something is wrong)."""
+    from auditor.validate import validate_file
     from checks import configured_checks
 
+    problems = validate_file(config)
+    for p in problems:
+        style = "bold red" if p.level == "error" else "yellow"
+        err.print(f"[{style}]{p.level}:[/] ", end="", markup=True)
+        err.print(str(p), markup=False, soft_wrap=True)
+    if any(p.level == "error" for p in problems):
+        sys.exit(EXIT_USAGE)
     cfg = _load(config)
     checks = configured_checks(cfg)
-    config_waivers(cfg)  # a broken waiver file is a config error too
     click.echo(f"{config}: OK — {len(cfg.channels)} channels, {len(cfg.subjects)} subjects, "
-               f"{len(checks)} checks enabled")
+               f"{len(checks)} checks enabled"
+               + (f", {len(problems)} warning(s)" if problems else ""))
 
 
 @main.command("checks")
@@ -366,14 +488,18 @@ def check_stored(run_ref: str, config_path: str | None, store_path: Path, out: P
             original = Store(store_path).load(run_ref)
         except KeyError as e:
             raise click.UsageError(str(e.args[0])) from None
-    path = config_path or original.config_path
-    if not path:
-        raise click.UsageError("the run does not name its config; pass --config")
-    cfg = _with_waivers(_load(path), waivers)
+    stored = _stored_config(original, config_path)
+    if stored is None:
+        raise click.UsageError("the run holds no config and its config file is not here; "
+                               "pass --config")
+    cfg = _with_waivers(stored, waivers)
     accepted = config_waivers(cfg)
     rechecked = check_run(original, cfg, waivers=accepted)
     for w in stale_waivers(accepted, rechecked.findings):
         err.print(f"[yellow]warning:[/] {stale_warning(w)}", markup=True, soft_wrap=True)
+    for failure in rechecked.failed_checks:
+        err.print(f"[red]check failed[/] (the run is incomplete): {failure}", markup=True,
+                  soft_wrap=True)
     gate = _fail_on(fail_on, cfg)
     known = _baseline(baseline)
     if out:
@@ -397,7 +523,8 @@ def history(store_path: Path, config_name: str | None, limit: int) -> None:
     if not store_path.exists():
         raise click.UsageError(f"no store at {store_path}")
     for row in Store(store_path).history(config_name, limit):
-        state = "complete" if row["complete"] else "INCOMPLETE"
+        state = ("INTERRUPTED" if row.get("interrupted") else
+                 "complete" if row["complete"] else "INCOMPLETE")
         click.echo(f"{row['id']}  {row['started_at']}  {state:<10}  {row['findings']:>4} findings"
                    f"  {row['config_name']}")
 
@@ -410,7 +537,10 @@ def history(store_path: Path, config_name: str | None, limit: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the diff to this file instead of standard output.")
-def diff(old: str, new: str, fmt: str, as_json: bool, output: Path | None) -> None:
+@click.option("--fail-on-new", is_flag=True,
+              help="Exit 1 when NEW has an error-level, unwaived finding OLD does not.")
+def diff(old: str, new: str, fmt: str, as_json: bool, output: Path | None,
+         fail_on_new: bool) -> None:
     """Compare two findings.json files by fingerprint: new, resolved and persisting."""
     from reports import FindingsFileError, load_findings
     from reports.diff import diff_documents, render_diff_html, render_diff_text
@@ -431,6 +561,12 @@ def diff(old: str, new: str, fmt: str, as_json: bool, output: Path | None) -> No
         click.echo(str(output), err=True)
     else:
         click.echo(text)
+    if fail_on_new:
+        blocking = [f for f in result["new"]
+                    if f.get("level", "error") == "error" and f.get("status") != "waived"]
+        if blocking:
+            click.echo(f"{len(blocking)} new finding(s) (--fail-on-new)", err=True)
+            sys.exit(EXIT_FINDINGS)
 
 
 @main.command()
@@ -463,8 +599,8 @@ def explain(subject: str, run_ref: str | None, store_path: Path,
             the_run = store.load(ref)
         except KeyError as e:
             raise click.UsageError(str(e.args[0])) from None
-    path = config_path or the_run.config_path
-    subjects = {s.id: s for s in (_load(path).subjects if path and Path(path).is_file() else ())}
+    stored = _stored_config(the_run, config_path)
+    subjects = {s.id: s for s in (stored.subjects if stored else ())}
     known = set(subjects) | set(the_run.subjects) | {o.subject for o in the_run.observations
                                                       if o.subject}
     if subject not in known:

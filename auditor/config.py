@@ -7,20 +7,37 @@ message names the file, the line and the dotted key and says what was expected::
     audit.yaml:14: channels.desktop.max_pages: expected an integer, got 'ten'
 
 ``${NAME}`` in a string is replaced by the environment variable ``NAME`` (so one config can
-audit staging and production); an unset variable is a config error, never an empty string.
+audit staging and production); an unset variable is a config error, never an empty string —
+except when loading for ``omniaudit validate`` (``allow_unset_env=True``), which keeps the
+placeholder and records where it was so that every problem can be reported at once
+(:mod:`auditor.validate`).
+
+A loaded config remembers the line of every key (:meth:`AuditConfig.key_lines`), and can be
+written out fully resolved (:meth:`AuditConfig.resolved_document`: variables substituted,
+paths absolute) and re-created from that without the environment or the original folder
+(:meth:`AuditConfig.from_resolved`).
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
-from collections.abc import Mapping
+import types
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple, Union, get_args, get_origin
 from urllib.parse import urljoin, urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+)
 
 from auditor.model import Severity
 from auditor.rules import Rule, check_rule_scope
@@ -44,6 +61,51 @@ class ConfigError(Exception):
             where += f":{line}"
         prefix = f"{where}: " + (f"{key}: " if key else "")
         super().__init__(prefix + message)
+
+
+def did_you_mean(word: str, choices: Sequence[str] | set[str] | frozenset[str], *,
+                 n: int = 1, cutoff: float = 0.6) -> str:
+    """``"did you mean 'x'? "`` for the closest of ``choices`` (case-insensitive), else ``""``."""
+    by_lower: dict[str, str] = {}
+    for c in sorted(choices):
+        by_lower.setdefault(c.lower(), c)
+    if word.lower() in by_lower:  # only the case differs: that is the one
+        return f"did you mean {by_lower[word.lower()]!r}? "
+    close = difflib.get_close_matches(word.lower(), list(by_lower), n=n, cutoff=cutoff)
+    if not close:
+        return ""
+    names = [repr(by_lower[c]) for c in close]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return f"did you mean {listed}? "
+
+
+class UnsetVariable(NamedTuple):
+    """A ``${NAME}`` left in place because ``NAME`` was not set (``allow_unset_env``)."""
+
+    name: str
+    line: int | None
+    key: str
+
+
+class _Provenance:
+    """Where a loaded config's keys were, kept beside the config but never part of it.
+
+    Two configs with the same settings are equal wherever they came from, so every
+    provenance compares equal to every other.
+    """
+
+    __slots__ = ("lines", "unset")
+
+    def __init__(self, lines: Mapping[tuple, int] | None = None,
+                 unset: Sequence[UnsetVariable] = ()) -> None:
+        self.lines: dict[tuple, int] = dict(lines or {})
+        self.unset: tuple[UnsetVariable, ...] = tuple(unset)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Provenance)
+
+    def __hash__(self) -> int:
+        return 0
 
 
 class _Model(BaseModel):
@@ -280,6 +342,9 @@ class AuditConfig(_Model):
     #: The config file, for messages.
     source: str | None = None
 
+    #: Lines of the YAML keys and unset variables, filled in by :func:`parse_config`.
+    _provenance: _Provenance = PrivateAttr(default_factory=_Provenance)
+
     @field_validator("checks", mode="before")
     @classmethod
     def _normalise_checks(cls, v: Any) -> Any:
@@ -331,6 +396,103 @@ class AuditConfig(_Model):
     def fail_on_severity(self) -> Severity | None:
         return None if self.fail_on == FAIL_ON_NONE else Severity.parse(self.fail_on)
 
+    def key_lines(self) -> Mapping[tuple, int]:
+        """The 1-based line of every key path of the YAML (``("channels", "chat", "path")``,
+        list items by index), for messages; ``{}`` when unknown.
+
+        Recorded when the config was parsed; for a config built otherwise (such as
+        :meth:`from_resolved`) the ``source`` file is read again if it still exists.
+        """
+        if self._provenance.lines:
+            return self._provenance.lines
+        if self.source:
+            path = Path(self.source)
+            if not path.is_absolute() and not path.exists():
+                path = self.root / path.name
+            try:
+                return config_lines(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                return {}
+        return {}
+
+    def line_of(self, *path: str | int) -> int | None:
+        """The line of the key path (or of its nearest parent that the YAML had)."""
+        lines = self.key_lines()
+        return _line_for(path, lines) if path and lines else None
+
+    def unset_variables(self) -> tuple[UnsetVariable, ...]:
+        """``${NAME}`` placeholders kept because ``NAME`` was unset (only when loaded with
+        ``allow_unset_env=True``; otherwise loading fails on the first one)."""
+        return self._provenance.unset
+
+    def resolved_document(self) -> dict[str, Any]:
+        """The config as plain JSON-compatible data, ready to be stored with a run.
+
+        ``${NAME}`` is already substituted (the values are the config's own), every path
+        (``root``, ``brand.logo``, a transcript channel's ``path``, ``storage_state``,
+        ``waivers`` and ``source``) is absolute, and every key is written out, defaults
+        included. :meth:`from_resolved` turns it back into an equal config from any folder,
+        without the environment.
+        """
+        doc = self.model_dump(mode="json")
+        root = _absolute(self.root)
+        doc["root"] = str(root)
+        if self.source and not self.source.startswith("<"):
+            src = Path(self.source)
+            doc["source"] = str(_absolute(src if src.is_absolute() or src.exists()
+                                          else root / src.name))
+
+        def path(value: str | Path | None) -> str | None:
+            return None if value is None else str(_absolute(self.resolve(value)))
+
+        if self.brand:
+            doc["brand"]["logo"] = path(self.brand.logo)
+        for name, ch in self.channels.items():
+            if isinstance(ch, TranscriptChannel):
+                doc["channels"][name]["path"] = path(ch.path)
+            else:
+                doc["channels"][name]["storage_state"] = path(ch.storage_state)
+        doc["waivers"] = path(self.waivers)
+        # Severities are written by name: an IntEnum would dump as a bare number.
+        for check_id, setting in self.checks.items():
+            doc["checks"][check_id]["severity"] = (setting.severity.label
+                                                   if setting.severity is not None else None)
+        for i, rule in enumerate(self.rules):
+            doc["rules"][i]["severity"] = rule.severity.label
+        return doc
+
+    @classmethod
+    def from_resolved(cls, doc: Mapping[str, Any]) -> AuditConfig:
+        """Re-create a config from :meth:`resolved_document` (a stored run's config).
+
+        No ``${NAME}`` is expanded again and nothing is read from the environment or the
+        current folder: the document already holds the values the run used.
+        """
+        try:
+            config = cls.model_validate(_plain(doc))
+        except ValidationError as e:
+            err = e.errors()[0]
+            loc = _strip_union_tag(tuple(err["loc"]))
+            raise ConfigError(f"stored config is not valid: {_describe(err)}",
+                              file=doc.get("source") if isinstance(doc, Mapping) else None,
+                              key=_dotted(loc) or None) from None
+        _cross_check(config, {}, config.source or "<config>")
+        return config
+
+
+def _absolute(path: Path) -> Path:
+    """``path`` made absolute against the current folder and normalised (no ``..``)."""
+    return Path(os.path.abspath(path))
+
+
+def _plain(value: Any) -> Any:
+    """A deep copy of JSON-like data, so validation never changes the caller's document."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
 
 def _normalise_check_setting(raw: Any) -> Any:
     """Accept ``"error"``, ``"high"``, ``["error", {options}]`` or ``{"level": ..., ...}``."""
@@ -362,8 +524,12 @@ def _split_options(d: dict[str, Any]) -> dict[str, Any]:
 # --- YAML with line numbers -------------------------------------------------------------
 
 def _construct(node: yaml.Node, path: tuple[str | int, ...], lines: dict[tuple, int],
-               source: str) -> Any:
-    """Build plain Python data from a YAML node, recording each path's line (1-based)."""
+               source: str, unset: list[UnsetVariable] | None = None) -> Any:
+    """Build plain Python data from a YAML node, recording each path's line (1-based).
+
+    An unset ``${NAME}`` is a :class:`ConfigError`, unless ``unset`` is a list: then the
+    placeholder stays in the value and is appended there with its line and key.
+    """
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
@@ -372,14 +538,15 @@ def _construct(node: yaml.Node, path: tuple[str | int, ...], lines: dict[tuple, 
             if key in out:
                 raise ConfigError(f"duplicate key {key!r}", file=source,
                                   line=k_node.start_mark.line + 1, key=_dotted(path + (key,)))
-            out[key] = _construct(v_node, path + (key,), lines, source)
+            out[key] = _construct(v_node, path + (key,), lines, source, unset)
             lines[path + (key,)] = k_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(n, path + (i,), lines, source) for i, n in enumerate(node.value)]
+        return [_construct(n, path + (i,), lines, source, unset)
+                for i, n in enumerate(node.value)]
     value = _scalar(node)
     if isinstance(value, str):
-        value = _expand_env(value, source, node.start_mark.line + 1, path)
+        value = _expand_env(value, source, node.start_mark.line + 1, path, unset)
     return value
 
 
@@ -391,10 +558,14 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         loader.dispose()
 
 
-def _expand_env(value: str, source: str, line: int, path: tuple) -> str:
+def _expand_env(value: str, source: str, line: int, path: tuple,
+                unset: list[UnsetVariable] | None = None) -> str:
     def sub(m: re.Match[str]) -> str:
         name = m.group(1)
         if name not in os.environ:
+            if unset is not None:
+                unset.append(UnsetVariable(name, line, _dotted(path)))
+                return m.group(0)
             raise ConfigError(f"environment variable {name} is not set", file=source, line=line,
                               key=_dotted(path))
         return os.environ[name]
@@ -419,11 +590,22 @@ def _line_for(loc: tuple, lines: Mapping[tuple, int]) -> int | None:
     return lines.get(())
 
 
-def _describe(err: Mapping[str, Any]) -> str:
+def _nested(key: str, parent: str) -> bool:
+    """``key`` is ``parent`` or below it (``a.b[0]`` is below ``a.b``)."""
+    return key == parent or key.startswith((parent + ".", parent + "["))
+
+
+def _describe(err: Mapping[str, Any], known_keys: Sequence[str] = ()) -> str:
+    """A pydantic error in words; ``known_keys`` (the keys allowed where an unknown key
+    was found) turn a near miss into a "did you mean" suggestion."""
     msg = str(err.get("msg", "invalid value"))
     kind = err.get("type", "")
     given = err.get("input")
     if kind == "extra_forbidden":
+        loc = err.get("loc") or ()
+        hint = did_you_mean(str(loc[-1]), known_keys) if loc and known_keys else ""
+        if hint:
+            return f"unknown key; {hint}(see the config reference in the README)"
         return "unknown key (check the spelling; see the config reference in the README)"
     if kind == "missing":
         return "required key is missing"
@@ -435,8 +617,82 @@ def _describe(err: Mapping[str, Any]) -> str:
     return msg.removeprefix("Value error, ")
 
 
-def parse_config(text: str, *, source: str = "<config>", root: Path | None = None) -> AuditConfig:
-    """Validate config text; raise :class:`ConfigError` naming the line and key on problems."""
+def _strip_union_tag(loc: tuple) -> tuple:
+    # pydantic puts the union tag after the channel name: channels.NAME.web.max_pages.
+    if len(loc) >= 3 and loc[0] == "channels" and loc[2] in ("web", "transcripts"):
+        return loc[:2] + loc[3:]
+    return loc
+
+
+def _models_in(annotation: Any) -> list[Any]:
+    """The alternatives of a (possibly Annotated / Optional / union) type."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _models_in(get_args(annotation)[0])
+    if origin is Union or origin is types.UnionType:
+        return [t for a in get_args(annotation) for t in _models_in(a)]
+    return [annotation]
+
+
+def _keys_at(loc: tuple, data: Any) -> list[str]:
+    """The keys the config format allows in the mapping at ``loc`` (for suggestions)."""
+    kinds: list[Any] = [AuditConfig]
+    node = data
+    for part in loc:
+        step: list[Any] = []
+        for t in kinds:
+            for alt in _models_in(t):
+                origin = get_origin(alt)
+                if isinstance(alt, type) and issubclass(alt, BaseModel) and isinstance(part, str):
+                    field = alt.model_fields.get(part)
+                    if field is not None:
+                        step.append(field.annotation)
+                elif origin is dict and isinstance(part, str):
+                    step.append(get_args(alt)[1])
+                elif origin is list and isinstance(part, int):
+                    step.append(get_args(alt)[0])
+        if isinstance(node, Mapping):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            node = None
+        kinds = step
+    models = [m for t in kinds for m in _models_in(t)
+              if isinstance(m, type) and issubclass(m, BaseModel)]
+    kind = node.get("kind") if isinstance(node, Mapping) else None
+    if kind is not None:  # a channel: the keys of its kind only
+        tagged = [m for m in models if "kind" in m.model_fields
+                  and kind in get_args(m.model_fields["kind"].annotation)]
+        models = tagged or models
+    hidden = {"root", "source"}
+    return sorted({k for m in models for k in m.model_fields if k not in hidden})
+
+
+def _typo_first(errors: Sequence[Any]) -> Any:
+    """The error to report: the first, unless it is a missing key that an unknown key
+    beside it misspells (``chanels:``), which is then the one to name."""
+    first = errors[0]
+    if first.get("type") != "missing":
+        return first
+    loc = tuple(first["loc"])
+    for err in errors:
+        other = tuple(err["loc"])
+        if (err.get("type") == "extra_forbidden" and other[:-1] == loc[:-1]
+                and difflib.get_close_matches(str(other[-1]).lower(), [str(loc[-1]).lower()])):
+            return err
+    return first
+
+
+def parse_config(text: str, *, source: str = "<config>", root: Path | None = None,
+                 allow_unset_env: bool = False) -> AuditConfig:
+    """Validate config text; raise :class:`ConfigError` naming the line and key on problems.
+
+    With ``allow_unset_env`` an unset ``${NAME}`` is not an error here: the placeholder is
+    kept and listed by :meth:`AuditConfig.unset_variables` (for ``omniaudit validate``,
+    which reports them with everything else). A key whose value then fails validation
+    because of the placeholder is reported as the unset variable.
+    """
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as e:
@@ -447,7 +703,8 @@ def parse_config(text: str, *, source: str = "<config>", root: Path | None = Non
         raise ConfigError("the file is empty; expected a mapping with 'name' and 'channels'",
                           file=source, line=1)
     lines: dict[tuple, int] = {}
-    data = _construct(node, (), lines, source)
+    unset: list[UnsetVariable] | None = [] if allow_unset_env else None
+    data = _construct(node, (), lines, source, unset)
     if not isinstance(data, dict):
         raise ConfigError("expected a mapping at the top level", file=source, line=1)
     data.setdefault("root", str(root or Path(".")))
@@ -455,22 +712,29 @@ def parse_config(text: str, *, source: str = "<config>", root: Path | None = Non
     try:
         config = AuditConfig.model_validate(data)
     except ValidationError as e:
-        err = e.errors()[0]
-        loc = tuple(err["loc"])
-        # pydantic puts the union tag after the channel name: channels.NAME.web.max_pages.
-        if len(loc) >= 3 and loc[0] == "channels" and loc[2] in ("web", "transcripts"):
-            loc = loc[:2] + loc[3:]
+        err = _typo_first(e.errors())
+        loc = _strip_union_tag(tuple(err["loc"]))
         if err.get("type") in ("union_tag_invalid", "union_tag_not_found"):
             loc += ("kind",)  # pydantic reports a bad tag at the parent; point at the key
-        # A union tag error is reported at the parent key.
-        raise ConfigError(_describe(err), file=source, line=_line_for(loc, lines),
+        for var in unset or ():
+            # `max_pages: ${PAGES}` with PAGES unset: the variable is the problem.
+            if _nested(var.key, _dotted(loc)) or _nested(_dotted(loc), var.key):
+                raise ConfigError(f"environment variable {var.name} is not set", file=source,
+                                  line=var.line, key=var.key) from None
+        known = _keys_at(loc[:-1], data) if err.get("type") == "extra_forbidden" else ()
+        raise ConfigError(_describe(err, known), file=source, line=_line_for(loc, lines),
                           key=_dotted(loc) or None) from None
-    _cross_check(config, lines, source)
+    _cross_check(config, lines, source, {v.name for v in unset or ()})
+    config._provenance = _Provenance(lines, unset or ())
     return config
 
 
-def _cross_check(config: AuditConfig, lines: Mapping[tuple, int], source: str) -> None:
-    """Rules that span keys: unique subject ids, check scopes naming real channels."""
+def _cross_check(config: AuditConfig, lines: Mapping[tuple, int], source: str,
+                 unset: set[str] | frozenset[str] = frozenset()) -> None:
+    """Rules that span keys: unique subject ids, check scopes naming real channels.
+
+    ``unset`` names variables left as ``${NAME}`` (``allow_unset_env``): a URL holding one
+    is not judged here; the variable is reported instead."""
     seen: dict[str, int] = {}
     for i, s in enumerate(config.subjects):
         if s.id in seen:
@@ -488,14 +752,18 @@ def _cross_check(config: AuditConfig, lines: Mapping[tuple, int], source: str) -
     for name, ch in config.channels.items():
         if isinstance(ch, WebChannel):
             for url in ch.start_urls + ch.include + ch.exclude:
+                if unset and any(m.group(1) in unset for m in _ENV_RE.finditer(url)):
+                    continue
                 if not urlsplit(url).scheme and not config.base_url:
                     raise ConfigError(f"relative URL {url!r} needs a top-level 'base_url'",
                                       file=source, line=lines.get(("channels", name)),
                                       key=f"channels.{name}")
 
 
-def load_config(path: str | Path) -> AuditConfig:
-    """Read and validate a config file; raise :class:`ConfigError` when it cannot be used."""
+def load_config(path: str | Path, *, allow_unset_env: bool = False) -> AuditConfig:
+    """Read and validate a config file; raise :class:`ConfigError` when it cannot be used.
+
+    ``allow_unset_env``: see :func:`parse_config` (``omniaudit validate`` uses it)."""
     p = Path(path)
     if not p.exists():
         raise ConfigError("config file not found", file=p)
@@ -505,13 +773,15 @@ def load_config(path: str | Path) -> AuditConfig:
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
         raise ConfigError(f"not UTF-8 text ({e.reason} at byte {e.start})", file=p) from None
-    return parse_config(text, source=str(p), root=p.resolve().parent)
+    return parse_config(text, source=str(p), root=p.resolve().parent,
+                        allow_unset_env=allow_unset_env)
 
 
 def config_lines(text: str) -> dict[tuple, int]:
-    """Line numbers of every key path in config text (used by check-option errors)."""
+    """Line numbers of every key path in YAML text (used by check-option errors and
+    :mod:`auditor.validate`); unset ``${NAME}`` is no error here."""
     lines: dict[tuple, int] = {}
     node = yaml.compose(text, Loader=yaml.SafeLoader)
     if node is not None:
-        _construct(node, (), lines, "<config>")
+        _construct(node, (), lines, "<config>", [])
     return lines

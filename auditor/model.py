@@ -426,10 +426,23 @@ class Run:
     reference_logo: str | None = None
     #: The locale reports write values in (config ``report.locale``; docs/reports.md).
     locale: str | None = None
+    #: The run was stopped by SIGINT/SIGTERM: what was captured is kept and reported, but
+    #: it is never the "previous run" new / persisting / resolved are computed against.
+    interrupted: bool = False
+    #: Checks that raised instead of reporting: ``"<check id>: <error>"``. The run is
+    #: incomplete (exit 3) — what those checks would have found is unknown.
+    failed_checks: tuple[str, ...] = ()
+    #: The config as the run used it (``${VAR}`` substituted, paths absolute), so that
+    #: ``check``, ``explain`` and ``diff`` work from any folder without the environment.
+    config: Mapping[str, Any] | None = None
+    #: What a reader of the run should know that is not a finding: waivers that matched
+    #: nothing, the checks that failed, the interruption.
+    warnings: tuple[str, ...] = ()
 
     @property
     def complete(self) -> bool:
-        return all(c.complete for c in self.channels.values())
+        return (not self.interrupted and not self.failed_checks
+                and all(c.complete for c in self.channels.values()))
 
     @property
     def unmatched(self) -> tuple[Observation, ...]:
@@ -462,6 +475,10 @@ def run_to_dict(run: Run) -> dict[str, Any]:
             "channels": {name: c.stats_dict() for name, c in run.channels.items()},
             "reference_logo": run.reference_logo,
             "locale": run.locale,
+            "interrupted": run.interrupted,
+            "failed_checks": list(run.failed_checks),
+            "config": run.config,
+            "warnings": list(run.warnings),
         },
         "subjects": [{"id": s, "name": run.subject_names.get(s, s)} for s in run.subjects],
         "observations": [o.to_dict() for o in run.observations],
@@ -498,4 +515,7 @@ def run_from_dict(doc: Mapping[str, Any]) -> Run:
         subjects=tuple(s["id"] for s in subjects),
         subject_names={s["id"]: s.get("name", s["id"]) for s in subjects},
         checks={c["id"]: CheckInfo.from_dict(c) for c in doc.get("checks", ())},
-        reference_logo=meta.get("reference_logo"), locale=meta.get("locale"))
+        reference_logo=meta.get("reference_logo"), locale=meta.get("locale"),
+        interrupted=bool(meta.get("interrupted", False)),
+        failed_checks=tuple(meta.get("failed_checks") or ()), config=meta.get("config"),
+        warnings=tuple(meta.get("warnings") or ()))

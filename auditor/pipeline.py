@@ -15,8 +15,16 @@ from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
-from auditor.browser import BrowserChoice, BrowserHost, launch_args, resolve_browser
+from auditor import interrupt
+from auditor.browser import (
+    BrowserChoice,
+    BrowserHost,
+    launch_args,
+    playwright_own_session,
+    resolve_browser,
+)
 from auditor.capture.evidence import apply_rechecks, confirm_channel, observations_to_confirm
 from auditor.capture.static import capture_auto_channel, capture_static_channel
 from auditor.capture.transcripts import capture_transcripts_channel
@@ -56,7 +64,28 @@ async def _capture_web(config: AuditConfig, channels: Mapping[str, WebChannel], 
     from playwright.async_api import async_playwright
 
     urls = [config.absolute_url(u) for ch in channels.values() for u in ch.start_urls]
-    async with async_playwright() as p:
+    try:
+        return await _capture_web_with(async_playwright, urls, config, channels, out_dir,
+                                       browser_choice, today, progress, tick)
+    except Exception:
+        if interrupt.requested() and _partial:
+            # Ctrl-C reaches the whole terminal process group: the driver may be gone.
+            # What the crawls had read is in _partial.
+            return dict(_partial)
+        raise
+
+
+#: Results of the web channels finished so far (an interrupted run keeps them even if the
+#: Playwright driver died with the signal).
+_partial: dict[str, ChannelResult] = {}
+
+
+async def _capture_web_with(async_playwright: Any, urls: list[str], config: AuditConfig,
+                            channels: Mapping[str, WebChannel], out_dir: Path,
+                            browser_choice: BrowserChoice, today: date | None,
+                            progress: Progress, tick: Tick | None) -> dict[str, ChannelResult]:
+    _partial.clear()
+    async with playwright_own_session(async_playwright) as p:
         try:
             # Images off: the first pass takes no screenshots (docs/capture.md).
             host = BrowserHost(p, browser_choice.path, launch_args(urls, images=False))
@@ -80,11 +109,16 @@ async def _capture_web(config: AuditConfig, channels: Mapping[str, WebChannel], 
                                                        today, tick=tick)
                 progress(f"{name}: {result.pages_ok} pages read, {result.pages_failed} failed, "
                          f"{len(result.observations)} observations")
+                _partial[name] = result
                 return result
 
             results = await asyncio.gather(*(one(n, ch) for n, ch in channels.items()))
         finally:
-            await host.close()
+            try:
+                await host.close()
+            except Exception:  # noqa: BLE001 - gone with the signal; the results are kept
+                if not interrupt.requested():
+                    raise
     return dict(zip(channels, results, strict=True))
 
 
@@ -111,6 +145,9 @@ def capture_channels(config: AuditConfig, out_dir: Path, *, browser: BrowserChoi
     results: dict[str, ChannelResult] = {}
     for name, ch in config.channels.items():
         if isinstance(ch, TranscriptChannel):
+            if interrupt.requested():
+                results[name] = _not_captured(name, ch)
+                continue
             results[name] = capture_transcripts_channel(name, ch, config, today)
             r = results[name]
             progress(f"{name}: {r.pages_ok} transcripts read, {r.pages_failed} failed, "
@@ -119,14 +156,22 @@ def capture_channels(config: AuditConfig, out_dir: Path, *, browser: BrowserChoi
         channel_scope(config, ch)  # relative URLs without base_url fail here, not mid-crawl
     static = {n: c for n, c in web.items() if c.mode == "static"}
     web = {n: c for n, c in web.items() if c.mode != "static"}
-    if static:
+    if static and not interrupt.requested():
         results.update(asyncio.run(_capture_static(config, static, out_dir, today, progress,
                                                    tick)))
-    if web:
+    if web and not interrupt.requested():
         results.update(asyncio.run(_capture_web(config, web, out_dir,
                                                 browser or resolve_browser(), today, progress,
                                                 tick)))
-    return {n: results[n] for n in config.channels}
+    return {n: results.get(n) or _not_captured(n, ch) for n, ch in config.channels.items()}
+
+
+def _not_captured(name: str, ch: WebChannel | TranscriptChannel) -> ChannelResult:
+    """A channel the run was interrupted before: nothing read, and it says why."""
+    kind = "transcripts" if isinstance(ch, TranscriptChannel) else "web"
+    device = ch.device if isinstance(ch, WebChannel) else None
+    return ChannelResult(name, kind, device, 0, 0, (CaptureError(
+        name, "*", "not captured: the run was interrupted before this channel"),), ())
 
 
 def _brand_info(config: AuditConfig):  # -> checks.BrandInfo
@@ -153,11 +198,16 @@ def _brand_info(config: AuditConfig):  # -> checks.BrandInfo
 
 
 def check_run(run: Run, config: AuditConfig, *, today: date | None = None,
-              previous: Run | None = None, waivers: Sequence[Waiver] | None = None) -> Run:
+              previous: Run | None = None, waivers: Sequence[Waiver] | None = None,
+              seen: AbstractSet[str] | None = None) -> Run:
     """Match and check a run's observations (offline); returns the run with findings set.
 
     ``waivers`` (default: the config's ``waivers`` file, if any) are applied last, so a
     waived finding keeps its fingerprint and is still compared with the previous run.
+    A finding is *persisting* when ``seen`` (the store's :meth:`~auditor.store.Store.
+    seen_before`: the fingerprints of the runs back to the last complete one) or else the
+    previous run has it: a run whose pages failed does not make old findings new again.
+    A check that raises is recorded in ``failed_checks`` (the run is incomplete).
     """
     from checks import ChannelInfo, configured_checks, run_checks
 
@@ -169,17 +219,19 @@ def check_run(run: Run, config: AuditConfig, *, today: date | None = None,
                                    tuple((e.target, e.reason) for e in c.errors),
                                    failed_pages(matcher, c))
                     for n, c in run.channels.items()}
+    failures: list[str] = []
     findings = run_checks(observations, channel_info, checks=active,
                           today=today or date.today(), brand=_brand_info(config),
-                          subject_names={s.id: s.name for s in config.subjects})
-    before = {f.fingerprint for f in previous.findings} if previous else set()
+                          subject_names={s.id: s.name for s in config.subjects},
+                          failures=failures)
+    before = set(seen or ()) | ({f.fingerprint for f in previous.findings} if previous else set())
     findings = [dataclasses.replace(f, status="persisting" if f.fingerprint in before else "new")
                 for f in findings]
     if waivers is None:
         waivers = config_waivers(config)
     findings = list(apply_waivers(findings, waivers, today or date.today()).findings)
     return dataclasses.replace(
-        run, observations=observations, findings=tuple(findings),
+        run, observations=observations, findings=tuple(findings), failed_checks=tuple(failures),
         subjects=tuple(s.id for s in config.subjects),
         subject_names={s.id: s.name for s in config.subjects},
         checks={a.spec.id: CheckInfo(a.spec.id, a.severity, a.level, a.spec.title,
@@ -243,15 +295,37 @@ def execute(config: AuditConfig, out_dir: Path, *, store: Store | None = None,
               finished_at=started, channels=results, observations=tuple(observations),
               findings=(), locale=config.report_locale())
     previous = store.previous(config.name, started) if store else None
-    run = check_run(run, config, today=today, previous=previous, waivers=waivers)
-    run = confirm_findings(run, config, out_dir, browser=browser, today=today, progress=progress)
-    run = dataclasses.replace(run, reference_logo=reference_logo_file(run, config, out_dir))
-    for w in stale_waivers(waivers, run.findings):
-        progress("warning: " + stale_warning(w))
+    seen = store.seen_before(config.name, started) if store else None
+    stopped = interrupt.requested()
+    run = check_run(run, config, today=today, previous=previous, waivers=waivers, seen=seen)
+    if stopped:
+        progress(f"interrupted ({interrupt.signal_name()}): reporting what was captured; the "
+                 "second pass is skipped and the run is stored as interrupted")
+    else:
+        run = confirm_findings(run, config, out_dir, browser=browser, today=today,
+                               progress=progress)
+    run = dataclasses.replace(run, reference_logo=reference_logo_file(run, config, out_dir),
+                              interrupted=stopped or interrupt.requested(),
+                              config=_resolved_config(config))
+    warnings = [stale_warning(w) for w in stale_waivers(waivers, run.findings)]
+    warnings += [f"check {f.split(':', 1)[0]} failed and was left out: {f.split(': ', 1)[-1]}"
+                 for f in run.failed_checks]
+    if run.interrupted:
+        warnings.append(f"the run was interrupted ({interrupt.signal_name() or 'signal'}): "
+                        "pages and transcripts not yet read were left out")
+    for w in warnings:
+        progress("warning: " + w)
+    run = dataclasses.replace(run, warnings=tuple(warnings))
     run = dataclasses.replace(run, finished_at=_now())
     if store:
         store.save(run)
     return run, previous
+
+
+def _resolved_config(config: AuditConfig) -> dict[str, Any] | None:
+    """The config as this run used it, for ``check``/``explain`` from any folder."""
+    resolved = getattr(config, "resolved_document", None)
+    return resolved() if callable(resolved) else None
 
 
 def reference_logo_file(run: Run, config: AuditConfig, out_dir: Path) -> str | None:

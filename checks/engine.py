@@ -86,11 +86,15 @@ def configured_checks(config: AuditConfig, registry: Registry = REGISTRY) -> lis
 
 def run_checks(observations: Sequence[Observation], channels: Mapping[str, ChannelInfo], *,
                checks: Sequence[ActiveCheck], today: date, brand: BrandInfo | None = None,
-               subject_names: Mapping[str, str] | None = None) -> list[Finding]:
+               subject_names: Mapping[str, str] | None = None,
+               failures: list[str] | None = None) -> list[Finding]:
     """Findings of every active check, ordered by severity (highest first), then check.
 
     Checks see matched observations, plus the channel-wide ones (chrome, no subject)
-    through :meth:`CheckContext.channel_wide`.
+    through :meth:`CheckContext.channel_wide`. A check that raises stops the run
+    (``RuntimeError`` naming it) — or, given ``failures``, is recorded there as
+    ``"<check id>: <error>"`` and the other checks go on (the pipeline marks such a run
+    incomplete).
     """
     matched = tuple(o for o in observations if o.subject)
     wide = tuple(o for o in observations if not o.subject and o.role == "chrome")
@@ -116,8 +120,11 @@ def run_checks(observations: Sequence[Observation], channels: Mapping[str, Chann
                            index=indexes[scope])
         try:
             issues = list(active.spec.func(ctx))
-        except Exception as e:
-            raise RuntimeError(f"check {active.spec.id!r} failed: {e}") from e
+        except Exception as e:  # noqa: BLE001 - a check's bug is reported, not a crash
+            if failures is None:
+                raise RuntimeError(f"check {active.spec.id!r} failed: {e}") from e
+            failures.append(f"{active.spec.id}: {type(e).__name__}: {e}")
+            continue
         for issue in issues:
             fp = fingerprint(active.spec.id, issue.subject, issue.attribute, *issue.key)
             checked = issue.not_checked is None

@@ -34,15 +34,20 @@ def findings_document(run: Run, *, fail_on: Severity | None = None,
     The body is :func:`auditor.model.run_to_dict` (what the store keeps too); this adds the
     version, the generator and the summary counts.
 
-    ``fail_on`` (the ``--fail-on`` threshold; ``None`` = no gate) only affects
-    ``summary.gating`` and is recorded as ``summary.fail_on``; so does ``baseline`` (the
-    fingerprints of a ``--baseline`` file), recorded as counts in ``summary.baseline``.
+    ``fail_on`` (the ``--fail-on`` threshold; ``None`` = no gate) decides ``summary.gating``
+    and each finding's ``gating`` and is recorded as ``summary.fail_on``; so does
+    ``baseline`` (the fingerprints of a ``--baseline`` file): each finding's ``baselined``,
+    and counts in ``summary.baseline``.
     """
     known = baseline if baseline is not None else frozenset()
+    body = run_to_dict(run)
+    for finding, doc in zip(run.findings, body["findings"], strict=True):
+        doc["gating"] = is_gating(finding, fail_on, known)
+        doc["baselined"] = finding.fingerprint in known
     return {
         "schema_version": SCHEMA_VERSION,
         "generator": {"name": "omniaudit", "version": auditor.__version__},
-        **run_to_dict(run),
+        **body,
         "summary": {
             "by_severity": severity_counts(run.findings),
             "by_level": {

@@ -468,6 +468,30 @@ class Frontier:
             self.queue.task_done()
             self.fail(url, reason)
 
+    async def finish(self, workers: list[asyncio.Task[None]],
+                     stopped: Callable[[], bool] = lambda: False) -> str:
+        """Wait until every queued URL is done; ``"done"``. Stop early, recording what is
+        left as not visited, when every worker died (``"workers-died"``) or ``stopped()``
+        turns true (the run was interrupted: ``"interrupted"``); the pages already read
+        are kept either way."""
+        joined = asyncio.ensure_future(self.queue.join())
+        try:
+            while not joined.done():
+                await asyncio.wait([joined, *workers], timeout=0.2,
+                                   return_when=asyncio.FIRST_COMPLETED)
+                if joined.done():
+                    break
+                if stopped():
+                    self.drain("not visited: the run was interrupted")
+                    self.notes.append("the run was interrupted: pages not yet visited were "
+                                      "left out")
+                    return "interrupted"
+                if all(w.done() for w in workers):
+                    return "workers-died"
+            return "done"
+        finally:
+            joined.cancel()
+
     def stats(self) -> dict[str, int]:
         return {"done": len(self.visited), "failed": self.failed, "skipped": self.skipped,
                 "queued": self.queue.qsize()}

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from auditor import interrupt
 from auditor.capture.crawl import (
     Frontier,
     HostLimiter,
@@ -210,7 +211,7 @@ async def capture_static_channel(name: str, ch: WebChannel, config: AuditConfig,
     workers = [asyncio.create_task(worker())
                for _ in range(max(1, min(ch.concurrency, ch.max_pages)))]
     try:
-        await crawl.queue.join()
+        await crawl.finish(workers, interrupt.requested)
     finally:
         for w in workers:
             w.cancel()

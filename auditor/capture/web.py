@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from auditor import interrupt
 from auditor.browser import BrowserHost
 from auditor.capture.consent import DEFAULT_CONSENT_SELECTORS, dismiss_consent
 from auditor.capture.contexts import PagePool
@@ -433,20 +434,20 @@ async def capture_web_channel(browser: Any, playwright: Any, name: str, ch: WebC
 
     workers = [asyncio.create_task(worker()) for _ in range(n_workers)]
     try:
-        joined = asyncio.create_task(crawl.queue.join())
-        while not joined.done():
-            # A worker that died (the browser could not be relaunched) must not leave the
-            # queue waiting forever: fail what is left and stop.
-            await asyncio.wait([joined, *workers], return_when=asyncio.FIRST_COMPLETED)
-            if not joined.done() and all(w.done() for w in workers):
-                _drain(crawl, workers)
-                break
+        # A worker that died (the browser could not be relaunched) must not leave the queue
+        # waiting forever: fail what is left and stop. An interrupted run stops too.
+        if await crawl.finish(workers, interrupt.requested) == "workers-died":
+            _drain(crawl, workers)
     finally:
         for w in workers:
             w.cancel()
         await asyncio.gather(*workers, *closing, return_exceptions=True)
-        await logos.close()
-        await pool.close()
+        try:
+            await logos.close()
+            await pool.close()
+        except Exception:  # noqa: BLE001 - a driver gone with the signal: keep the pages read
+            if not interrupt.requested():
+                raise
     relaunched = ([f"the browser was relaunched {host.relaunches} time(s) after it closed; "
                    "in-flight pages were visited again"] if host.relaunches else [])
     return crawl.result(device=ch.device, max_failures=ch.max_failures, notes=relaunched)
