@@ -63,20 +63,32 @@ def disagreements(ctx: CheckContext, attributes: Sequence[str], *, absolute: Dec
                   value_of: Callable[[Observation], Decimal] = _as_stated,
                   keep: Callable[[Observation], bool] = lambda o: True,
                   ) -> Iterable[tuple[str, str, Mapping[str, list[Observation]]]]:
-    """``(subject, attribute, per_channel)`` where two channels state different values.
+    """``(subject, attribute, per_channel)`` where the channels disagree: some channel
+    states a value no other channel states.
 
-    A channel that states several values itself (a listing and a detail page that disagree)
-    is a disagreement too: the customer meets both. ``value_of`` puts values on one footing
-    before comparing (VAT added to net prices); ``keep`` says which observations count.
+    Channels that state the same values agree even when there are several — "$25/mo, or
+    $20/mo with AutoPay" everywhere, or standard and express delivery — because the
+    customer meets the same offer wherever they look. A value only one channel states is a
+    disagreement, including a channel that contradicts itself (a listing says 29,90, the
+    detail page and the other channels 32,90). A subject only one channel states disagrees
+    when that channel states several values. ``value_of`` puts values on one footing before
+    comparing (VAT added to net prices); ``keep`` says which observations count.
     """
     for attribute in attributes:
         for subject, per_channel in sorted(ctx.by_subject(attribute).items()):
             per = {ch: [o for o in obs if o.source not in exclude_sources and keep(o)]
                    for ch, obs in per_channel.items()}
             per = {ch: obs for ch, obs in per.items() if obs}
-            values = [value_of(o) for obs in per.values() for o in obs
-                      if isinstance(o.value, Decimal)]
-            if len(_clusters(values, absolute, relative)) > 1:
+            stated = {ch: [value_of(o) for o in obs if isinstance(o.value, Decimal)]
+                      for ch, obs in per.items()}
+            stated = {ch: vs for ch, vs in stated.items() if vs}
+            if len(_clusters([v for vs in stated.values() for v in vs], absolute,
+                             relative)) <= 1:
+                continue
+            if len(stated) == 1 or any(
+                    not any(_agree(v, w, absolute, relative)
+                            for other, ws in stated.items() if other != ch for w in ws)
+                    for ch, vs in stated.items() for v in vs):
                 yield subject, attribute, per
 
 

@@ -477,8 +477,7 @@ def _money_facts(text: str, free_fees: _Spans, contracts: _Spans, struck: _Spans
     _bind_labels(text, labels, amounts)
     _otherwise_fees(text, amounts)
     # "a $25 restocking fee": a fee of a kind the audit does not compare, not the price.
-    amounts = [a for a in amounts if a.label is not None or not _FEE_WORD_AFTER_RE.match(
-        text, a.end)]
+    amounts = [a for a in amounts if a.label is not None or not _names_other_fee(text, a)]
     # "Versandkostenfrei ab 50 €", "free delivery over £50": an unlabelled amount right
     # after a free-fee phrase, in the same clause, is the threshold of that offer.
     ends = sorted(span[1] for span in free_fees.spans())
@@ -842,9 +841,10 @@ def _bind_labels(text: str, labels: list[_Label], amounts: list[_Amount]) -> Non
         if lab.attribute not in FEES or lab.trailing_only:
             continue
         i = bisect.bisect_right(starts, lab.start) - 1
-        if i < 0 or amounts[i].end > lab.start or not _only_spaces(text, amounts[i].end,
-                                                                   lab.start):
-            continue
+        if i < 0 or amounts[i].end > lab.start or not (
+                _only_spaces(text, amounts[i].end, lab.start)
+                or _TWO_WORDS_RE.fullmatch(text, amounts[i].end, lab.start)):
+            continue  # "$15 device activation fee": a word or two may describe the fee
         nxt = amounts[i + 1].start if i + 1 < len(amounts) else len(text)
         if nxt == len(text) or _CLAUSE_BREAK_RE.search(text, lab.end, nxt):
             lab.trailing_only = True
@@ -873,12 +873,15 @@ def _bind_labels(text: str, labels: list[_Label], amounts: list[_Amount]) -> Non
         if i < 0:
             continue
         prev = amounts[i]
-        if prev.label is None and prev.end <= lab.start and _only_spaces(text, prev.end, lab.start):
+        if prev.label is None and prev.end <= lab.start and (
+                _only_spaces(text, prev.end, lab.start)
+                or _TWO_WORDS_RE.fullmatch(text, prev.end, lab.start)):
             prev.label = lab.attribute
             lab.bound = True
 
 
 _CLAUSE_BREAK_RE = re.compile(r"[,;·•|!?]|\.(?:\s|$)")
+_TWO_WORDS_RE = re.compile(r"[ \t\u00a0\u202f]+(?:[^\W\d_]{2,12}[ \t\u00a0\u202f]+){1,2}")
 _JOINING_WORD_RE = re.compile(r"[ \t\u00a0\u202f(]*(?:[^\W\d_]{1,3}[ \t\u00a0\u202f]+){0,2}")
 
 
@@ -969,6 +972,16 @@ def _free_promos(text: str, contracts: _Spans, promos: _Spans) -> Iterator[Fact]
         promos.add(span)
         yield Fact("promo_months", Decimal(m.group("n")), m.group("months"), span)
         yield Fact("promo_price", Decimal("0"), m.group("free"), m.span("free"), None, "month")
+
+
+def _names_other_fee(text: str, a: _Amount) -> bool:
+    """"a $25 restocking fee": the word for a fee right after the amount names it — unless
+    that word labels the next amount of its clause ("19,90 €/kk sekä avausmaksu 4,90 €")."""
+    m = _FEE_WORD_AFTER_RE.match(text, a.end)
+    if m is None:
+        return False
+    stop = _CLAUSE_BREAK_RE.search(text, m.end())
+    return not any(MONEY_RE.finditer(text, m.end(), stop.start() if stop else len(text)))
 
 
 def _otherwise_fees(text: str, amounts: list[_Amount]) -> None:
@@ -1124,7 +1137,9 @@ def said_of_all(text: str, pos: int) -> bool:
     return False
 
 
-_FULL_STOP_RE = re.compile(r"[.!?]\s+(?=[A-ZÅÄÖ0-9])|\n")
+# A sentence also ends before a number when a number ended it ("$5.99. 2-day shipping"),
+# not after an abbreviation ("Fr. 7.90", "ca. 5 €").
+_FULL_STOP_RE = re.compile(r"[.!?]\s+(?=[A-ZÅÄÖ])|(?<=[0-9)%])[.!?]\s+(?=[0-9])|\n")
 
 
 def _sentences(text: str, *, semicolons: bool = True) -> list[tuple[int, int]]:

@@ -60,6 +60,7 @@ def test_a_plugin_check_is_listed_configured_and_validated_like_a_built_in(tmp_p
     assert listed["price_mismatch"]["origin"] == "built-in"
 
     cfg = tmp_path / "audit.yaml"
+    (tmp_path / "chats").mkdir(exist_ok=True)  # validate checks the folder exists
     cfg.write_text("name: p\nchannels:\n  chat:\n    kind: transcripts\n    path: chats\n"
                    "checks:\n  promo_below_monthly: [error, {severity: high, margin: '1.00'}]\n",
                    encoding="utf-8")

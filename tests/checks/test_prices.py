@@ -107,3 +107,19 @@ def test_structured_data_mismatch_tolerance(run_check, make_obs):
                     source="structured")]
     assert len(run_check("structured_data_mismatch", obs)) == 1
     assert run_check("structured_data_mismatch", obs, options={"tolerance": "0.01"}) == []
+
+
+def test_channels_stating_the_same_several_prices_agree(run_check, make_obs):
+    # "$25/mo, or $20/mo with AutoPay" on every channel: one offer, told the same way.
+    both = [make_obs(ch, "mbb-100", "monthly_price", v) for ch in ("desktop", "mobile")
+            for v in ("25", "20")]
+    assert run_check("price_mismatch", both + [make_obs("chat", "mbb-100", "monthly_price",
+                                                        "20")]) == []
+    # A price only one channel states is still a mismatch, even beside the shared ones.
+    [f] = run_check("price_mismatch", both + [make_obs("mobile", "mbb-100", "monthly_price",
+                                                       "30")])
+    assert f.channels == ("desktop", "mobile") and "30,00" in f.values["mobile"]
+    # One channel contradicting itself, the only one to state the offer, is a mismatch too.
+    [g] = run_check("price_mismatch", [make_obs("desktop", "mbb-100", "monthly_price", "25"),
+                                       make_obs("desktop", "mbb-100", "monthly_price", "29")])
+    assert g.channels == ("desktop",)
