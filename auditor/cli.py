@@ -508,6 +508,9 @@ def check_stored(run_ref: str, config_path: str | None, store_path: Path, out: P
     for f in rechecked.findings:
         status = f" [{f.status}]" if f.status == "waived" else ""
         click.echo(f"{f.severity.label:>8} {f.check:<18} {f.subject:<16} {f.message}{status}")
+        if f.status == "waived" and f.waiver:
+            click.echo(f"{'':>8} waived: {f.waiver.get('reason')} — owner "
+                       f"{f.waiver.get('owner')}, expires {f.waiver.get('expires')}")
     sys.exit(exit_code(rechecked, gate, known or frozenset()))
 
 

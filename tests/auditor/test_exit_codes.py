@@ -285,3 +285,44 @@ def test_findings_say_whether_they_gate_and_diff_can_fail_on_new(tmp_path, demo_
     grown = omniaudit("diff", str(old), str(demo_run.paths["json"]), "--fail-on-new",
                       cwd=tmp_path)
     assert grown.returncode == 1 and "new finding(s) (--fail-on-new)" in grown.stderr
+
+
+def test_waivers_are_shown_with_reason_owner_and_expiry_and_stale_ones_warned(tmp_path,
+                                                                             demo_run):
+    first = demo_run.run.findings[0]
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "waivers:\n"
+        f"  - fingerprint: {first.fingerprint}\n"
+        "    reason: Fix ships on Monday.\n"
+        "    owner: anna@nordtel.example\n"
+        "    expires: 2099-12-31\n"
+        "  - fingerprint: 0123456789abcdef0123\n"
+        "    reason: Nothing matches this.\n"
+        "    owner: bob@nordtel.example\n"
+        "    expires: 2099-12-31\n", encoding="utf-8")
+    r = omniaudit("check", str(demo_run.paths["json"]), "--waivers", str(waivers),
+                  "--fail-on", "none", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "waived: Fix ships on Monday. — owner anna@nordtel.example, expires 2099-12-31" \
+        in r.stdout
+    assert "matches no finding" in r.stderr and f"{waivers}:6" in r.stderr
+
+
+def test_json_output_carries_the_warnings_the_terminal_prints(tmp_path):
+    chats = tmp_path / "chats"
+    chats.mkdir()
+    (chats / "a.txt").write_text("[10:00] Asiakas: Paljonko Kuitu 100M maksaa?\n"
+                                 "[10:01] Agentti Anna: Kuitu 100M on 29,90 €/kk.\n",
+                                 encoding="utf-8")
+    (tmp_path / "waivers.yaml").write_text(
+        "waivers:\n  - fingerprint: 0123456789abcdef0123\n    reason: Old.\n"
+        "    owner: bob@example.org\n    expires: 2099-12-31\n", encoding="utf-8")
+    cfg = tmp_path / "audit.yaml"
+    cfg.write_text("name: w\nwaivers: waivers.yaml\nchannels:\n  chat:\n    kind: transcripts\n"
+                   "    path: chats\n    pattern: '*.txt'\n"
+                   "subjects:\n  - id: kuitu-100\n    name: Kuitu 100M\n", encoding="utf-8")
+    r = omniaudit("run", str(cfg), "--json", "--fail-on", "none", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert any("matches no finding" in w for w in doc["run"]["warnings"])
