@@ -12,9 +12,13 @@ import tempfile
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
+from babel.dates import format_date
+
+from auditor.display import report_locale
 from auditor.model import BRAND_SUBJECT, Finding, Run, Severity, is_gating
 
 #: Severities from the most to the least serious, the order reports list them in.
@@ -95,6 +99,95 @@ def compare_runs(run: Run, previous: Run | None) -> Comparison | None:
         resolved=tuple(f for f in gone if not failed.intersection(f.channels)),
         unverified=tuple(f for f in gone if failed.intersection(f.channels)),
     )
+
+
+@dataclass(frozen=True)
+class HeaderCounts:
+    """Every count a report's header shows, from one pass over the run, so they agree.
+
+    ``new + persisting == total`` (waived findings included: a waiver does not change
+    whether a problem is new), ``waived`` is part of ``total``, and the severity counts add
+    up to ``total``.
+    """
+
+    total: int
+    by_severity: dict[str, int]
+    #: Accepted in the waiver file: counted in ``total``, never gating.
+    waived: int
+    #: Covered by a waiver that has expired: they count and can gate again.
+    waiver_expired: int
+    new: int
+    persisting: int
+    resolved: int
+    unverified: int
+    #: Whether there was a previous run to compare with.
+    compared: bool
+    gating: int
+    error_level: int
+    baselined: int
+
+
+def header_counts(run: Run, comparison: Comparison | None, fail_on: Severity | None,
+                  baseline: AbstractSet[str] = NO_BASELINE) -> HeaderCounts:
+    """The header's counts. New / persisting come from the comparison with the previous
+    run when there is one, else from each finding's status (a waived finding, whose status
+    no longer says, counts as new)."""
+    findings = run.findings
+    if comparison is not None:
+        new, persisting = len(comparison.new), len(comparison.persisting)
+    else:
+        persisting = sum(1 for f in findings if f.status == "persisting")
+        new = len(findings) - persisting
+    return HeaderCounts(
+        total=len(findings),
+        by_severity=severity_counts(findings),
+        waived=sum(1 for f in findings if f.status == "waived"),
+        waiver_expired=sum(1 for f in findings if f.status != "waived" and f.waiver
+                           and f.waiver.get("expired")),
+        new=new,
+        persisting=persisting,
+        resolved=len(comparison.resolved) if comparison else 0,
+        unverified=len(comparison.unverified) if comparison else 0,
+        compared=comparison is not None,
+        gating=sum(1 for f in findings if is_gating(f, fail_on, baseline)),
+        error_level=sum(1 for f in findings if is_failure(f, fail_on, baseline)),
+        baselined=sum(1 for f in findings if f.fingerprint in baseline),
+    )
+
+
+def run_locale(run: Run) -> str:
+    """The babel locale the run's reports write values in: ``run.locale`` (config
+    ``report.locale``), else en-GB for runs stored before it existed."""
+    return report_locale(run.locale)
+
+
+def format_day(value: Any, locale: str | None) -> str:
+    """An ISO date (``"2027-03-31"``) as the locale writes it; other text unchanged."""
+    if isinstance(value, date):
+        day = value
+    else:
+        try:
+            day = date.fromisoformat(str(value))
+        except ValueError:
+            return str(value) if value else "—"
+    return format_date(day, format="medium", locale=report_locale(locale)).replace("\u00a0", " ")
+
+
+def waiver_info(finding: Finding, locale: str | None) -> dict[str, Any] | None:
+    """The waiver covering ``finding`` (or the expired one that did), for a reader:
+    reason, owner, expiry (ISO and as the locale writes it), whether it expired, where."""
+    w = finding.waiver
+    if not w:
+        return None
+    expires = w.get("expires")
+    return {
+        "reason": str(w.get("reason") or "—"),
+        "owner": str(w.get("owner") or "—"),
+        "expires": str(expires) if expires else "",
+        "expires_label": format_day(expires, locale) if expires else "no expiry given",
+        "expired": bool(w.get("expired")),
+        "where": str(w.get("where") or ""),
+    }
 
 
 def subject_name(run: Run, subject: str | None) -> str:

@@ -34,15 +34,15 @@ from ._common import (
     attribute_label,
     compare_runs,
     duration_seconds,
-    failing_findings,
     format_duration,
     format_time,
-    gating_findings,
+    header_counts,
     is_gating,
-    severity_counts,
+    run_locale,
     shorten,
     sort_findings,
     subject_name,
+    waiver_info,
     write_text_atomic,
 )
 from .json import SCHEMA_VERSION
@@ -96,25 +96,34 @@ def safe_href(url: str | None) -> str | None:
 
 
 @lru_cache(maxsize=65536)
-def _display_cached(attribute: str, value: Any, currency: str | None, period: str | None) -> str:
+def _display_cached(attribute: str, value: Any, currency: str | None, period: str | None,
+                    free_from: Any, locale: str) -> str:
     return display_value(Observation(id="", channel="", attribute=attribute, value=value,
                                      text="", evidence=Evidence(), currency=currency,
-                                     period=period))
+                                     period=period, free_from=free_from), locale)
 
 
-def _display(obs: Observation) -> str:
-    """:func:`auditor.display.display_value`, memoised on what it reads: babel's currency
-    formatting is the largest single cost of a 10,000-finding report."""
+def _display(obs: Observation, locale: str) -> str:
+    """:func:`auditor.display.display_value` in the run's locale, memoised on what it
+    reads: babel's currency formatting is the largest single cost of a 10,000-finding
+    report."""
     try:
-        return _display_cached(obs.attribute, obs.value, obs.currency, obs.period)
+        return _display_cached(obs.attribute, obs.value, obs.currency, obs.period,
+                               obs.free_from, locale)
     except TypeError:  # an unhashable value
-        return display_value(obs)
+        return display_value(obs, locale)
 
 
 def _swatch(attribute: str, value: Any) -> str | None:
-    if attribute == "color_primary" and isinstance(value, str) and _COLOUR.fullmatch(value):
-        return value
-    return None
+    """A validated ``#rrggbb`` to show as a colour swatch: the primary colour, or a logo's
+    dominant colour (``"<phash> #RRGGBB"``)."""
+    if not isinstance(value, str):
+        return None
+    if attribute == "logo":
+        value = value.partition(" ")[2].strip()
+    elif attribute != "color_primary":
+        return None
+    return value if _COLOUR.fullmatch(value) else None
 
 
 class _Screenshots:
@@ -201,14 +210,15 @@ ROLE_LABELS = {
 }
 
 
-def _evidence_view(obs: Observation, shots: _Screenshots) -> dict[str, Any]:
+def _evidence_view(obs: Observation, shots: _Screenshots, locale: str) -> dict[str, Any]:
     ev = obs.evidence
     src, note, size = shots.get(ev.screenshot)
     return {
         "id": obs.id,
         "channel": obs.channel,
         "attribute": attribute_label(obs.attribute),
-        "value": _display(obs),
+        "value": _display(obs, locale),
+        "swatch": _swatch(obs.attribute, obs.value),
         "text": _text_view(obs.text),
         "subject_hints": list(obs.subject_hints),
         "source": obs.source,
@@ -239,6 +249,7 @@ def _finding_view(
     shots: _Screenshots,
     fail_on: Severity | None,
     baseline: AbstractSet[str] = NO_BASELINE,
+    locale: str = "en_GB",
 ) -> dict[str, Any]:
     evidence, missing = [], []
     for obs_id in finding.observations:
@@ -246,8 +257,8 @@ def _finding_view(
         if obs is None:
             missing.append(obs_id)
         else:
-            evidence.append(_evidence_view(obs, shots))
-    reference = [_evidence_view(observations[i], shots) for i in finding.reference
+            evidence.append(_evidence_view(obs, shots, locale))
+    reference = [_evidence_view(observations[i], shots, locale) for i in finding.reference
                  if i in observations]
     reference_logo = None
     if finding.attribute == "logo" and run.reference_logo:
@@ -269,6 +280,8 @@ def _finding_view(
         # re-checked (chat-only findings, screenshots off, page unreachable).
         "confirmed": finding.confirmed,
         "confirmation": finding.confirmation or "",
+        # Who accepted it, why and until when (or whose waiver lapsed).
+        "waiver": waiver_info(finding, locale),
         "gating": is_gating(finding, fail_on, baseline),
         "baselined": finding.fingerprint in baseline,
         "subject": finding.subject,
@@ -288,7 +301,7 @@ def _finding_view(
     }
 
 
-def _matrix(run: Run, columns: list[str]) -> list[dict[str, Any]]:
+def _matrix(run: Run, columns: list[str], locale: str) -> list[dict[str, Any]]:
     """Rows of the offer-by-channel matrix."""
     flagged: dict[tuple[str, str, str], list[str]] = {}
     finding_attrs: dict[str, set[str]] = {}
@@ -326,7 +339,7 @@ def _matrix(run: Run, columns: list[str]) -> list[dict[str, Any]]:
             for attr in attrs:
                 shown: list[dict[str, Any]] = []
                 for o in values.get((subject, channel, attr), []):
-                    text = shorten(_display(o), MATRIX_VALUE_LIMIT)
+                    text = shorten(_display(o, locale), MATRIX_VALUE_LIMIT)
                     if not any(v["text"] == text for v in shown):
                         shown.append({"text": text, "swatch": _swatch(attr, o.value)})
                 checks = flagged.get((subject, attr, channel), [])
@@ -388,16 +401,18 @@ def render_html(
     observations = {o.id: o for o in run.observations}
     columns = list(dict.fromkeys([*run.channels, *(o.channel for o in run.observations)]))
 
+    locale = run_locale(run)
     ordered = sort_findings(run.findings)
-    views = [_finding_view(run, f, observations, shots, fail_on, baseline) for f in ordered]
+    views = [_finding_view(run, f, observations, shots, fail_on, baseline, locale)
+             for f in ordered]
     active = [v for v in views if v["status"] != "waived"]
     errors_by_sev = {
         sev.label: [v for v in active if v["level"] != "warn" and v["severity"] == sev.label]
         for sev in SEVERITIES_DESC
     }
     comparison: Comparison | None = compare_runs(run, previous)
-    statuses = {s: sum(1 for f in run.findings if f.status == s)
-                for s in ("new", "persisting", "waived")}
+    # Every count in the header comes from this one computation, so they agree.
+    tally = header_counts(run, comparison, fail_on, baseline)
     script, script_hash = _script()
     warn_findings = [v for v in active if v["level"] == "warn"]
     waived_findings = [v for v in views if v["status"] == "waived"]
@@ -427,15 +442,18 @@ def render_html(
             for name, ch in run.channels.items()
         ],
         "severities": [(s.label, int(s)) for s in SEVERITIES_DESC],
-        "counts": severity_counts(run.findings),
-        "gating": len(gating_findings(run, fail_on, baseline)),
-        "error_level": len(failing_findings(run, fail_on, baseline)),
+        "tally": tally,
+        "counts": tally.by_severity,
+        "gating": tally.gating,
+        "error_level": tally.error_level,
         "baseline_size": len(baseline),
-        "baselined": sum(1 for f in run.findings if f.fingerprint in baseline),
+        "baselined": tally.baselined,
         "trend": build_trend(run, history),
         "fail_on": fail_on.label if fail_on is not None else None,
-        "statuses": statuses,
         "comparison": comparison,
+        "locale": locale,
+        "locale_tag": locale.replace("_", "-"),
+        "locale_configured": bool(run.locale),
         "resolved": [
             {"check": f.check, "subject_name": subject_name(run, f.subject),
              "attribute": attribute_label(f.attribute), "severity": f.severity.label}
@@ -448,17 +466,18 @@ def render_html(
             for f in (comparison.unverified if comparison else ())
         ],
         "columns": columns,
-        "matrix": _matrix(run, columns),
+        "matrix": _matrix(run, columns, locale),
         "groups": [(sev, items) for sev, items in errors_by_sev.items() if items],
         "warn_findings": warn_findings,
         "waived_findings": waived_findings,
-        "total_findings": len(views),
+        "expired_waivers": [v for v in active if v["waiver"] and v["waiver"]["expired"]],
+        "total_findings": tally.total,
         "filter_checks": sorted({f.check for f in run.findings}),
         "filter_channels": [c for c in columns if any(c in f.channels for f in run.findings)],
         "filter_subjects": _options(
             (f.subject, subject_name(run, f.subject)) for f in ordered
         ),
-        "unmatched": [_evidence_view(o, shots) for o in run.unmatched],
+        "unmatched": [_evidence_view(o, shots, locale) for o in run.unmatched],
         "version": auditor.__version__,
         "schema_version": SCHEMA_VERSION,
         "script": script,

@@ -7,7 +7,7 @@ import re
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
-from auditor.model import Run, Severity
+from auditor.model import Finding, Run, Severity
 
 from ._common import (
     NO_BASELINE,
@@ -15,9 +15,12 @@ from ._common import (
     attribute_label,
     failing_findings,
     gating_findings,
+    header_counts,
     severity_counts,
     shorten,
+    sort_findings,
     subject_name,
+    waiver_info,
 )
 
 #: Gating findings listed in full; the rest are counted.
@@ -78,12 +81,17 @@ def render_summary(run: Run, *, fail_on: Severity | None = None,
         f"| severity | findings | {kind} |",
         "|---|---:|---:|",
     ]
-    total = severity_counts(run.findings)
+    tally = header_counts(run, None, fail_on, baseline)
     counted = severity_counts(listed)
     for sev in SEVERITIES_DESC:
-        out.append(f"| {sev.label} | {total[sev.label]} | {counted[sev.label]} |")
-    out.append(f"| **total** | **{len(run.findings)}** | **{len(listed)}** |")
+        out.append(f"| {sev.label} | {tally.by_severity[sev.label]} | {counted[sev.label]} |")
+    out.append(f"| **total** | **{tally.total}** | **{len(listed)}** |")
     out.append("")
+    if tally.waived:
+        verb = "is" if tally.waived == 1 else "are"
+        out += [f"{tally.waived} of the {tally.total} findings {verb} waived: counted above, "
+                "never gating. Who accepted them, why and until when: *Waived findings* below.",
+                ""]
 
     if listed:
         heading = "Gating findings" if fail_on is not None else "Error-level findings (no gate)"
@@ -111,6 +119,18 @@ def render_summary(run: Run, *, fail_on: Severity | None = None,
             )
         out.append("")
 
+    waived = sort_findings(f for f in run.findings if f.status == "waived")
+    expired = sort_findings(f for f in run.findings if f.status != "waived" and f.waiver
+                            and f.waiver.get("expired"))
+    if waived:
+        out += ["### Waived findings", "",
+                "Accepted in the waiver file; they never gate until the waiver expires.", ""]
+        out += _waiver_table(run, waived, "expires")
+    if expired:
+        out += ["### Expired waivers", "",
+                "These waivers have run out: their findings count again.", ""]
+        out += _waiver_table(run, expired, "expired")
+
     errors = [e for ch in run.channels.values() for e in ch.errors]
     empty = [n for n, ch in run.channels.items() if not ch.complete and not ch.errors]
     if errors or empty:
@@ -122,6 +142,30 @@ def render_summary(run: Run, *, fail_on: Severity | None = None,
         out += [f"- **{md_escape(n, 60)}** — nothing was captured" for n in empty]
         out.append("")
     return "\n".join(out)
+
+
+def _waiver_table(run: Run, findings: list[Finding], when: str) -> list[str]:
+    """A Markdown table of findings with their waiver's reason, owner and expiry."""
+    out = [f"| severity | check | subject | attribute | reason | owner | {when} |",
+           "|---|---|---|---|---|---|---|"]
+    for f in findings[:MAX_FINDINGS]:
+        w = waiver_info(f, run.locale) or {"reason": "not recorded", "owner": "—",
+                                           "expires_label": "—"}
+        cells = [
+            f.severity.label,
+            md_escape(f.check, 60),
+            md_escape(subject_name(run, f.subject), 60),
+            md_escape(attribute_label(f.attribute), 40),
+            md_escape(w["reason"]),
+            md_escape(w["owner"], 80),
+            md_escape(w["expires_label"], 40),
+        ]
+        out.append("| " + " | ".join(cells) + " |")
+    if len(findings) > MAX_FINDINGS:
+        out += ["", f"…and {len(findings) - MAX_FINDINGS} more; see report.html or "
+                    "findings.json."]
+    out.append("")
+    return out
 
 
 def write_step_summary(md: str) -> Path | None:

@@ -91,10 +91,11 @@ def _finding(check: str, severity: Severity, subject: str, attribute: str,
     )
 
 
-def make_run(*, extra_findings: int = 0) -> Run:
+def make_run(*, extra_findings: int = 0, locale: str | None = "fi-FI") -> Run:
     """The Nordtel run: desktop, mobile (one page failed) and chat transcripts.
 
-    ``extra_findings`` adds that many more high, error-level findings (for list limits).
+    ``extra_findings`` adds that many more high, error-level findings (for list limits);
+    ``locale`` is the run's report locale (``None``: a run stored before it existed).
     """
     d = "https://www.nordtel.example"
     m = "https://m.nordtel.example"
@@ -243,7 +244,23 @@ def make_run(*, extra_findings: int = 0) -> Run:
         subjects=("mbb-100", "fiber-300", "mbb-1000"),
         subject_names={"mbb-100": "Mobiililaajakaista 100M", "fiber-300": "Kuitu 300M",
                        "mbb-1000": "Mobiililaajakaista 1000M"},
+        locale=locale,
     )
+
+
+#: The waiver of the run's waived finding, as auditor.waivers records it.
+WAIVER = {"reason": "Legal approved the collapsed fee table until the redesign.",
+          "owner": "anna.virtanen@nordtel.example", "expires": "2027-03-31", "expired": False,
+          "where": "waivers.yaml:3"}
+
+
+def with_waiver(run: Run, waiver: dict | None = None) -> Run:
+    """``run`` with its waived finding carrying the waiver that waived it."""
+    from dataclasses import replace
+
+    return replace(run, findings=tuple(
+        replace(f, waiver=dict(waiver or WAIVER)) if f.status == "waived" else f
+        for f in run.findings))
 
 
 def make_previous(run: Run) -> Run:

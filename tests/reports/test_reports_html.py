@@ -203,16 +203,35 @@ def test_safe_href() -> None:
         assert safe_href(bad) is None, bad
 
 
-def test_second_pass_confirmation_is_shown_on_the_finding(run: Run, out_dir: Path) -> None:
+def test_second_pass_confirmation_is_shown_on_the_finding(run: Run, out_dir: Path,
+                                                          html_parser) -> None:
+    from auditor.model import Severity
+
     first, second, third = run.findings[:3]
     confirmed = replace(run, findings=(
         replace(first, confirmed=True, confirmation="re-visited 2 observation(s): all reproduced"),
         replace(second, confirmed=False, confirmation="the price now reads 24,90 €/kk"),
         third, *run.findings[3:]))
-    html = render_html(confirmed, out_dir)
+    html = render_html(confirmed, out_dir, fail_on=Severity.LOW)
     assert html.count("confirmed on re-visit</span>") == 1
-    assert html.count("did not reproduce on re-visit (not gating)</span>") == 1
     assert 'title="the price now reads 24,90 €/kk"' in html
+    dom = html_parser(html)
+    article = dom.find("article", data_check=second.check)
+    badge = article.find("span", class_="unconfirmed")
+    assert badge.text == "unconfirmed"
+    # explained in plain words right under the badge, which points at the explanation
+    head = article.find("div", class_="finding-head")
+    note = article.children[article.children.index(head) + 2]
+    assert note.attrs["id"] == badge.attrs["aria-describedby"]
+    text = " ".join(note.text.split())
+    assert text.startswith("Unconfirmed: not seen on a second visit.")
+    assert "went back to this page to take a screenshot" in text
+    assert "no longer showed this" in text and "never fails the run" in text
+    assert "What the second visit found: the price now reads 24,90 €/kk" in text
+    # it is not gating, and says so where the gating label would be
+    assert "unconfirmed, not gating" in head.text and "gating" not in [
+        s.text for s in head.find_all("span", class_="bad")]
+    assert len(dom.find_all("p", class_="unconfirmed-note")) == 1
 
 
 def test_a_logo_finding_shows_reference_and_captured_side_by_side(run: Run,
@@ -237,6 +256,14 @@ def test_a_logo_finding_shows_reference_and_captured_side_by_side(run: Run,
     # The reference (as desktop shows it) first, then what mobile showed.
     assert block.index("Reference, as desktop shows it") < block.index("Captured on mobile")
     assert block.count("data:image/png;base64,") == 2
+    # The evidence says what the logo value is, in words, with its colour as a swatch.
+    from tests.reports.conftest import parse_html
+
+    article = parse_html(html).find("article", data_check="logo_drift")
+    value = article.find("dl", class_="ev").find("dd")
+    assert " ".join(value.text.split()) == (
+        "logo (perceptual hash 8f89df66f09bf000, colour #0A8FD1) (logo)")
+    assert value.find("span", class_="swatch").attrs["style"] == "background-color: #0A8FD1"
     # With a configured logo file the run's reference_logo is shown instead.
     (out_dir / "evidence" / "reference-logo.png").write_bytes(tiny_png(rgb=(91, 43, 217)))
     configured = replace(shown, reference_logo="evidence/reference-logo.png",
@@ -244,3 +271,188 @@ def test_a_logo_finding_shows_reference_and_captured_side_by_side(run: Run,
     block = render_html(configured, out_dir).split("Reference and captured, side by side",
                                                    1)[1].split("</div>", 1)[0]
     assert "Reference: the configured logo" in block and block.count("data:image/png") == 2
+
+
+# --- The run's locale: values as the shop's customers write them ------------------------
+
+#: Attributes whose values the report formats itself (an offer's text is shown as captured).
+_FORMATTED = {"monthly_price", "activation_fee", "contract_months", "offer_ends"}
+
+
+def _matrix_text(dom) -> str:
+    return " ".join(li.text.replace("\xa0", " ")
+                    for t in dom.find_all("table", class_="matrix") for li in t.find_all("li")
+                    if li.attrs.get("data-attribute") in _FORMATTED)
+
+
+def _evidence_values(dom) -> list[str]:
+    values = []
+    for dl in dom.find_all("dl", class_="ev"):
+        dd = dl.find("dd")
+        if dd.find("span", class_="muted").text.strip("()").replace(" ", "_") in _FORMATTED:
+            values.append(dd.find("bdi").text.replace("\xa0", " "))
+    return values
+
+
+def _in_kronor(run: Run) -> Run:
+    """The Nordtel run as a Swedish shop: every amount in SEK, one open-ended contract."""
+    obs = []
+    for o in run.observations:
+        if o.currency == "EUR":
+            o = replace(o, currency="SEK", value=o.value * 10)
+        if o.attribute == "contract_months" and o.channel == "chat":
+            o = replace(o, value=type(o.value)(0))
+        obs.append(o)
+    return replace(run, observations=tuple(obs), locale="sv-SE")
+
+
+def test_a_swedish_run_reads_swedish_in_its_own_currency(run: Run, out_dir: Path,
+                                                         html_parser) -> None:
+    dom = html_parser(render_html(_in_kronor(run), out_dir))
+    matrix = _matrix_text(dom)
+    _, price = _matrix_item(dom, "mbb-100", "mobile", "monthly_price")
+    assert "269,00 kr/mån" in price.text.replace("\xa0", " ")
+    _, contract = _matrix_item(dom, "fiber-300", "desktop", "contract_months")
+    assert "24 mån" in contract.text
+    _, open_ended = _matrix_item(dom, "fiber-300", "chat", "contract_months")
+    assert "tillsvidare (no fixed term)" in open_ended.text
+    _, ends = _matrix_item(dom, "fiber-300", "desktop", "offer_ends")
+    assert "31 maj 2025" in ends.text.replace("\xa0", " ")
+    # no Finnish unit, no euro sign beside kronor, anywhere a value is formatted
+    for text in (matrix, *_evidence_values(dom)):
+        assert "€" not in text and "/kk" not in text and " kk" not in text, text
+        assert "toistaiseksi" not in text
+    assert "249,00 kr/mån" in _evidence_values(dom)
+    assert dom.find("dd", id="report-locale").find("code").text == "sv-SE"
+
+
+def test_an_english_run_and_an_old_run_without_a_locale(run: Run, out_dir: Path,
+                                                        html_parser) -> None:
+    for locale, note in (("en-GB", "the run's locale"), (None, "names no locale")):
+        dom = html_parser(render_html(replace(run, locale=locale), out_dir))
+        _, price = _matrix_item(dom, "mbb-100", "mobile", "monthly_price")
+        assert "€26.90/month" in price.text
+        _, contract = _matrix_item(dom, "fiber-300", "chat", "contract_months")
+        assert "12 months" in contract.text
+        _, ends = _matrix_item(dom, "fiber-300", "desktop", "offer_ends")
+        assert "31 May 2025" in ends.text
+        values = _evidence_values(dom)
+        assert "€24.90/month" in values and "24 months" in values
+        assert not any("/kk" in v or " kk" in v for v in values + [_matrix_text(dom)])
+        fact = dom.find("dd", id="report-locale")
+        assert fact.find("code").text == "en-GB" and note in fact.text
+        # the checks' own words (finding.values) are left as the checks wrote them
+        price_finding = dom.find("article", data_check="price-mismatch")
+        assert [td.text for td in price_finding.find("table", class_="values").find_all("td")] \
+            == ["24,90 €/kk", "26,90 €/kk", "24,90 €/kk"]
+
+
+# --- Waivers in plain sight, and a header whose counts agree -----------------------------
+
+def test_waived_section_shows_reason_owner_and_expiry(run: Run, out_dir: Path,
+                                                       html_parser) -> None:
+    from tests.reports.conftest import with_waiver
+
+    dom = html_parser(render_html(with_waiver(run), out_dir))
+    waived = dom.find("section", id="waived")
+    table = waived.find("table", id="waiver-table")
+    [row] = table.find("tbody").find_all("tr")
+    cells = [c.text for c in row.children if not isinstance(c, str) and c.tag == "td"]
+    assert cells == ["Legal approved the collapsed fee table until the redesign.",
+                     "anna.virtanen@nordtel.example", "31.3.2027"]
+    assert row.find("time").attrs["datetime"] == "2027-03-31"
+    assert row.find("a").attrs["href"].startswith("#f-")
+    note = waived.find("article").find("p", class_="waiver-note")
+    assert " ".join(note.text.split()) == (
+        "Waived until 31.3.2027 by anna.virtanen@nordtel.example. "
+        "Reason: Legal approved the collapsed fee table until the redesign.")
+    assert not dom.find_all(id="expired-waivers")
+    # a waived finding whose waiver the run did not record still says so
+    dom = html_parser(render_html(run, out_dir))
+    row = dom.find("table", id="waiver-table").find("tbody").find("tr")
+    assert "the waiver is not recorded in this run" in row.text
+
+
+def test_an_expired_waiver_is_shown_with_its_finding(run: Run, out_dir: Path,
+                                                     html_parser) -> None:
+    lapsed = {"reason": "Campaign text approved for the summer.", "owner": "brand@nordtel.example",
+              "expires": "2025-05-31", "expired": True, "where": "waivers.yaml:9"}
+    findings = tuple(replace(f, waiver=lapsed) if f.check == "campaign-missing" else f
+                     for f in run.findings)
+    dom = html_parser(render_html(replace(run, findings=findings, locale="en-GB"), out_dir))
+    article = dom.find("section", id="findings").find("article", data_check="campaign-missing")
+    note = " ".join(article.find("p", class_="waiver-expired").text.split())
+    assert note == ("A waiver for this finding expired on 31 May 2025, so it counts again. "
+                    "Reason given: Campaign text approved for the summer. · "
+                    "owner: brand@nordtel.example")
+    assert dom.find("h3", id="expired-waivers")
+    expired = dom.find("table", class_="expired").find("tbody").find_all("tr")
+    assert [c.text for c in expired[0].children if not isinstance(c, str) and c.tag == "td"] \
+        == ["Campaign text approved for the summer.", "brand@nordtel.example", "31 May 2025"]
+    assert "1 finding whose waiver has expired" in dom.find("p", id="expired-note").text
+
+
+def _header_numbers(dom) -> dict[str, int]:
+    counts = {n.attrs["data-count"]: int(n.text) for n in dom.iter() if "data-count" in n.attrs}
+    comparison = dom.find("p", id="comparison")
+    new, persisting, resolved = (int(s.text) for s in comparison.find_all("strong"))
+    return {"severities": sum(counts.values()), "total": int(dom.find(id="total-count").text),
+            "waived": int(dom.find(id="waived-count").text), "new": new,
+            "persisting": persisting, "resolved": resolved}
+
+
+def test_header_counts_agree_with_each_other_and_the_sections(dom) -> None:
+    n = _header_numbers(dom)
+    assert n == {"severities": 8, "total": 8, "waived": 1, "new": 6, "persisting": 2,
+                 "resolved": 1}
+    assert n["new"] + n["persisting"] == n["total"]
+    assert n["waived"] == len(dom.find("section", id="waived").find_all("article"))
+    header = dom.find("header")
+    assert "Status:" not in header.text  # the old second, disagreeing set of counts
+    assert "1 waived" in dom.find("p", id="waived-note").text
+    assert "this run's 8 findings, the waived included" in " ".join(
+        dom.find("p", id="comparison-note").text.split())
+
+
+def test_header_counts_agree_when_most_findings_are_waived(run: Run, out_dir: Path,
+                                                           html_parser) -> None:
+    """The issue's case: every finding was there last time and most are now waived. The
+    header used to say "0 new · 3 persisting · 6 waived" beside "0 new · 9 persisting"."""
+    waiver = {"reason": "Known.", "owner": "qa@nordtel.example", "expires": "2027-01-31",
+              "expired": False, "where": "w.yaml:1"}
+    findings = tuple(replace(f, status="waived", waiver=waiver) if i < 6
+                     else replace(f, status="persisting")
+                     for i, f in enumerate(run.findings))
+    now = replace(run, findings=findings)
+    before = replace(run, id="r_before", findings=run.findings)
+    dom = html_parser(render_html(now, out_dir, previous=before))
+    n = _header_numbers(dom)
+    assert n == {"severities": 8, "total": 8, "waived": 6, "new": 0, "persisting": 8,
+                 "resolved": 0}
+    assert "0 new · 8 persisting · 0 resolved" in " ".join(
+        dom.find("p", id="comparison").text.split())
+    assert "2 persisting" not in dom.find("header").text
+    assert len(dom.find("table", id="waiver-table").find("tbody").find_all("tr")) == 6
+
+
+# --- A report that reads well on a phone (structure; the browser test measures it) -------
+
+def test_every_wide_table_sits_in_its_own_scroll_box(dom) -> None:
+    for cls in ("matrix", "channels", "values", "errors", "unmatched", "waivers"):
+        tables = dom.find_all("table", class_=cls)
+        assert tables, cls
+        for table in tables:
+            parents = [n for n in dom.iter() if table in n.children
+                       or any(table in c.children for c in n.children
+                              if not isinstance(c, str) and c.has_class("matrix-chunk"))]
+            assert any(p.has_class("scroll") for p in parents), cls
+    box = dom.find("section", id="matrix").find("div", class_="scroll")
+    assert box.attrs["role"] == "region" and box.attrs["tabindex"] == "0"
+    style = "".join(n.text for n in dom.find_all("style"))
+    # as wide as the offer column and one column per channel (three here)
+    assert ("min-width: calc(var(--offer-col) + 3 * var(--channel-col))" in style)
+    assert "position: sticky; left: 0" in style
+    # only a large report skips rendering what is off screen
+    assert "body.large article.finding { content-visibility: auto" in style
+    assert "\narticle.finding { content-visibility" not in style
+    assert "class" not in dom.find("body").attrs

@@ -92,3 +92,38 @@ def test_step_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Run,
     text = target.read_text(encoding="utf-8")
     assert text.startswith("earlier step\n## ❌ Omniaudit incomplete")
     assert paths["markdown"].read_text(encoding="utf-8").strip() in text
+
+
+def test_summary_shows_each_waiver_and_expired_ones(run: Run) -> None:
+    from tests.reports.conftest import with_waiver
+
+    lapsed = {"reason": "Campaign | text approved for the summer.", "owner": "@brand-team",
+              "expires": "2025-05-31", "expired": True, "where": "waivers.yaml:9"}
+    findings = tuple(replace(f, waiver=lapsed) if f.check == "campaign-missing" else f
+                     for f in with_waiver(run).findings)
+    md = render_summary(replace(run, findings=findings), fail_on=Severity.LOW)
+    # the count of waived findings agrees with the table above it and the list below it
+    assert ("1 of the 8 findings is waived: counted above, never gating. Who accepted them, "
+            "why and until when: *Waived findings* below.") in md
+    header = "| severity | check | subject | attribute | reason | owner | expires |"
+    assert _rows(md, header) == [
+        "| high | fee-in-fine-print | Kuitu 300M | activation fee | Legal approved the "
+        "collapsed fee table until the redesign. | anna.virtanen@\u200bnordtel.example "
+        "| 31.3.2027 |"]
+    assert md.index("### Waived findings") < md.index(header)
+    expired = _rows(md, "| severity | check | subject | attribute | reason | owner | expired |")
+    assert expired == [
+        "| medium | campaign-missing | Kuitu 300M | offer | Campaign \\| text approved for the "
+        "summer. | @\u200bbrand-team | 31.5.2025 |"]
+    assert "### Expired waivers" in md and "their findings count again" in md
+
+    # an English run writes the expiry the English way
+    md = render_summary(replace(with_waiver(run), locale="en-GB"))
+    assert "| anna.virtanen@\u200bnordtel.example | 31 Mar 2027 |" in md
+    assert "### Expired waivers" not in md
+
+
+def test_summary_without_waivers_has_no_waiver_section(run: Run) -> None:
+    plain = replace(run, findings=tuple(f for f in run.findings if f.status != "waived"))
+    md = render_summary(plain)
+    assert "Waived findings" not in md and "waived" not in md
