@@ -301,12 +301,12 @@ def _execute(config: AuditConfig, out: Path | None, store_path: Path | None,
     with interrupt.handle_signals(announce):
         if quiet or as_json:
             run, previous = execute(config, out_dir, store=store, browser=choice, today=today,
-                                    run_id=run_id, progress=progress)
+                                    run_id=run_id, progress=progress, fail_on=fail_on)
         else:
             with _CrawlProgress(err) as display:
                 run, previous = execute(config, out_dir, store=store, browser=choice,
                                         today=today, run_id=run_id, progress=progress,
-                                        tick=display.tick)
+                                        tick=display.tick, fail_on=fail_on)
         paths = write_reports(run, out_dir, previous=previous, fail_on=fail_on,
                               history=store.trend(run.config_name), baseline=known)
     code = interrupt.exit_code() if run.interrupted else exit_code(run, fail_on,

@@ -151,10 +151,11 @@ class WebChannel(_Model):
     max_depth: int = Field(5, ge=0)
     #: Per-page navigation timeout in seconds.
     timeout: float = Field(20.0, gt=0)
-    #: What "loaded" means before extraction starts: ``load``, ``domcontentloaded``,
-    #: ``networkidle``, ``selector:CSS`` (that element is attached) or ``js:EXPRESSION``
-    #: (the expression is truthy). See docs/capture.md.
-    wait: str = "networkidle"
+    #: What "loaded" means before extraction starts: ``stable`` (no content request in
+    #: flight and the DOM quiet, capped), ``load``, ``domcontentloaded``, ``networkidle``,
+    #: ``selector:CSS`` (that element is attached) or ``js:EXPRESSION`` (the expression is
+    #: truthy). See docs/capture.md.
+    wait: str = "stable"
     #: Extra CSS selectors of cookie-consent "accept" buttons (tried before the defaults).
     consent_selectors: list[str] = []
     #: Confirm findings in a second pass and keep element screenshots of them as evidence.
@@ -209,12 +210,12 @@ class WebChannel(_Model):
     @field_validator("wait")
     @classmethod
     def _wait_syntax(cls, v: str) -> str:
-        if v in ("load", "domcontentloaded", "networkidle"):
+        if v in ("stable", "load", "domcontentloaded", "networkidle"):
             return v
         kind, _, body = v.partition(":")
         if kind in ("selector", "js") and body.strip():
             return v
-        raise ValueError(f"wait {v!r} must be load, domcontentloaded, networkidle, "
+        raise ValueError(f"wait {v!r} must be stable, load, domcontentloaded, networkidle, "
                          "'selector:CSS' or 'js:EXPRESSION'")
 
     @field_validator("viewport")
@@ -258,6 +259,18 @@ class TranscriptChannel(_Model):
     #: Largest transcript file read, in MB: a bigger one is a capture error of its channel
     #: (named, with its size), never a run that eats the machine's memory.
     max_file_mb: float = Field(default=100.0, gt=0)
+
+
+class EvidenceConfig(_Model):
+    """What the second pass re-visits (docs/capture.md, "The second pass")."""
+
+    #: ``gating``: confirm every finding that can fail the run (error level, at or above
+    #: ``fail_on``, not waived), and take evidence crops for a sample of the others;
+    #: ``all``: re-visit the pages of every finding.
+    confirm: Literal["gating", "all"] = "gating"
+    #: Findings per check below the gate whose pages are still re-visited for evidence
+    #: crops (the report says how many of how many).
+    sample_per_check: int = Field(20, ge=0)
 
 
 class ReportConfig(_Model):
@@ -337,6 +350,8 @@ class AuditConfig(_Model):
     fail_on: str = "high"
     #: How reports present the run (docs/reports.md).
     report: ReportConfig = ReportConfig()
+    #: What the second pass confirms and evidences (docs/capture.md).
+    evidence: EvidenceConfig = EvidenceConfig()
     #: Folder the config came from; relative paths resolve against it.
     root: Path = Path(".")
     #: The config file, for messages.

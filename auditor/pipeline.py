@@ -277,12 +277,20 @@ def config_waivers(config: AuditConfig) -> list[Waiver]:
     return load_waivers(config.resolve(config.waivers)) if config.waivers else []
 
 
+_CONFIG_GATE = object()
+
+
 def execute(config: AuditConfig, out_dir: Path, *, store: Store | None = None,
             browser: BrowserChoice | None = None, today: date | None = None,
             run_id: str | None = None, waivers: Sequence[Waiver] | None = None,
             progress: Progress = lambda _: None,
-            tick: Tick | None = None) -> tuple[Run, Run | None]:
-    """Capture, match, check, confirm and store one run; returns ``(run, previous_run)``."""
+            tick: Tick | None = None,
+            fail_on: Severity | None | object = _CONFIG_GATE) -> tuple[Run, Run | None]:
+    """Capture, match, check, confirm and store one run; returns ``(run, previous_run)``.
+
+    ``fail_on`` is the gate the second pass confirms for (default: the config's).
+    """
+    gate = config.fail_on_severity() if fail_on is _CONFIG_GATE else fail_on
     started = _now()
     run_id = run_id or new_run_id()
     _brand_info(config)  # a broken reference logo is a config error before any crawling
@@ -303,7 +311,7 @@ def execute(config: AuditConfig, out_dir: Path, *, store: Store | None = None,
                  "second pass is skipped and the run is stored as interrupted")
     else:
         run = confirm_findings(run, config, out_dir, browser=browser, today=today,
-                               progress=progress)
+                               progress=progress, fail_on=gate)  # type: ignore[arg-type]
     run = dataclasses.replace(run, reference_logo=reference_logo_file(run, config, out_dir),
                               interrupted=stopped or interrupt.requested(),
                               config=_resolved_config(config))
@@ -345,20 +353,66 @@ def reference_logo_file(run: Run, config: AuditConfig, out_dir: Path) -> str | N
     return target.relative_to(out_dir).as_posix()
 
 
+def second_pass_findings(findings: Sequence[Finding], config: AuditConfig,
+                         fail_on: Severity | None) -> tuple[list[Finding], dict[str, int]]:
+    """The findings whose pages the second pass re-visits, and per check how many findings
+    below the gate were left out.
+
+    Everything that can fail the run is confirmed (``evidence.confirm: gating``); of the
+    rest — warnings, findings below ``fail_on`` — the first ``evidence.sample_per_check`` of
+    each check get evidence crops: 400 ``vat_statement_missing`` warnings need a few
+    screenshots to show what they mean, not 400 page visits. ``confirm: all`` re-visits all.
+    """
+    if config.evidence.confirm == "all":
+        return list(findings), {}
+    chosen: list[Finding] = []
+    sampled: dict[str, int] = {}
+    skipped: dict[str, int] = {}
+    for f in findings:
+        if f.status == "waived":
+            continue
+        if is_gating(f, fail_on):
+            chosen.append(f)
+        elif sampled.get(f.check, 0) < config.evidence.sample_per_check:
+            sampled[f.check] = sampled.get(f.check, 0) + 1
+            chosen.append(f)
+        else:
+            skipped[f.check] = skipped.get(f.check, 0) + 1
+    return chosen, skipped
+
+
 def confirm_findings(run: Run, config: AuditConfig, out_dir: Path, *,
                      browser: BrowserChoice | None = None, today: date | None = None,
-                     progress: Progress = lambda _: None) -> Run:
+                     progress: Progress = lambda _: None,
+                     fail_on: Severity | None = None) -> Run:
     """The second pass (auditor.capture.evidence): re-visit the pages behind findings with
     images on, mark each finding confirmed or unconfirmed, keep element screenshots.
 
     Only web channels with ``screenshots: true`` take part; nothing to re-visit, no browser.
+    Which findings: :func:`second_pass_findings` (what can gate, and a sample of the rest);
+    a finding left out says so in its ``confirmation``. All findings of a page are confirmed
+    in one visit.
     """
     web = {n: c for n, c in config.channels.items() if isinstance(c, WebChannel)}
-    todo = observations_to_confirm(run.findings, run.observations, web)
+    chosen, skipped = second_pass_findings(run.findings, config, fail_on)
+    if skipped:
+        chosen_ids = {f.fingerprint for f in chosen}
+        totals: dict[str, int] = {}
+        for f in run.findings:
+            totals[f.check] = totals.get(f.check, 0) + 1
+        run = dataclasses.replace(run, findings=tuple(
+            f if f.fingerprint in chosen_ids or f.status == "waived" or f.confirmed is not None
+            else dataclasses.replace(f, confirmation=(
+                f"not re-visited: below the gate; evidence was taken for "
+                f"{totals[f.check] - skipped[f.check]} of the {totals[f.check]} "
+                f"{f.check} findings"))
+            for f in run.findings))
+    todo = observations_to_confirm(chosen, run.observations, web)
     if not todo:
         return run
     pages = sum(len(urls) for urls in todo.values())
-    progress(f"confirming {len(run.findings)} findings: re-visiting {pages} pages")
+    progress(f"confirming {len(chosen)} of {len(run.findings)} findings: re-visiting {pages} "
+             "pages")
     choice = browser or resolve_browser()
     urls = [u for urls in todo.values() for u in urls]
 
@@ -382,6 +436,7 @@ def confirm_findings(run: Run, config: AuditConfig, out_dir: Path, *,
         progress(f"warning: findings not confirmed, the second pass failed: {e}")
         return run
     findings, observations = apply_rechecks(run.findings, run.observations, rechecks)
+    # Findings left out of the pass keep their "not re-visited" note, not a verdict.
     unconfirmed = sum(1 for f in findings if f.confirmed is False)
     progress(f"confirmed {sum(1 for f in findings if f.confirmed)} findings, "
              f"{unconfirmed} did not reproduce")

@@ -159,7 +159,83 @@ async def load_page(page: Any, url: str, ch: WebChannel, scope: Scope | None,
     :class:`NotAPage`, :class:`OffScope`, or Playwright's own errors.
     """
     timeout = ch.timeout * 1000
-    response = await page.goto(url, wait_until="domcontentloaded", timeout=timeout)
+    tracker = _Requests(page) if ch.wait == "stable" else None
+    try:
+        response = await page.goto(url, wait_until="domcontentloaded", timeout=timeout)
+        final = await _after_navigation(page, url, response, ch, scope, timeout, tracker)
+    finally:
+        if tracker is not None:
+            tracker.close()
+    if await dismiss_consent(page, consent):
+        # Sites render their offers only after the visitor chooses (a mobile bottom sheet
+        # holding back client-rendered cards): wait until the page stops changing.
+        await settle(page)
+    if ch.scroll:
+        await scroll_for_lazy_content(page, ch.scroll)
+    return final
+
+
+class _Requests:
+    """The page's requests that content depends on (documents, scripts, XHR, fetch), in
+    flight: ``wait: stable`` reads the page once none is pending and the DOM is quiet.
+    Listening from before navigation catches the price fetch a script starts on load."""
+
+    KINDS = frozenset({"document", "script", "xhr", "fetch"})
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.pending: set[Any] = set()
+        page.on("request", self._start)
+        page.on("requestfinished", self._end)
+        page.on("requestfailed", self._end)
+
+    def _start(self, request: Any) -> None:
+        if request.resource_type in self.KINDS:
+            self.pending.add(request)
+
+    def _end(self, request: Any) -> None:
+        self.pending.discard(request)
+
+    def close(self) -> None:
+        for event, handler in (("request", self._start), ("requestfinished", self._end),
+                               ("requestfailed", self._end)):
+            try:
+                self.page.remove_listener(event, handler)
+            except Exception:  # noqa: BLE001 - a closed page has no listeners left
+                pass
+
+
+#: ``wait: stable``: the DOM must stay unchanged this long with no content request pending,
+#: within this cap (a page that polls for ever is read when the cap is reached).
+STABLE_QUIET_MS = 150
+STABLE_CAP_MS = 5000
+
+
+async def wait_stable(page: Any, tracker: _Requests, quiet_ms: int = STABLE_QUIET_MS,
+                      cap_ms: int = STABLE_CAP_MS) -> None:
+    """Read the page as soon as its content is stable: no document, script, XHR or fetch in
+    flight and the DOM quiet for ``quiet_ms`` — unlike ``networkidle``, which waits 500 ms
+    after the last request of any kind (images, beacons, fonts) on every page."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + cap_ms / 1000
+    try:
+        while True:
+            left = deadline - loop.time()
+            if left <= 0:
+                return
+            if tracker.pending:
+                await asyncio.sleep(0.02)
+                continue
+            await page.evaluate(_SETTLE, [quiet_ms, max(1, int(left * 1000))])
+            if not tracker.pending:
+                return
+    except Exception:  # noqa: BLE001 - a page that navigates away or closes is read as is
+        return
+
+
+async def _after_navigation(page: Any, url: str, response: Any, ch: WebChannel,
+                            scope: Scope | None, timeout: float,
+                            tracker: _Requests | None) -> str:
     if response is None:
         raise PageFailed("no response")
     final = normalise_url(response.url) or response.url
@@ -179,13 +255,10 @@ async def load_page(page: Any, url: str, ch: WebChannel, scope: Scope | None,
         await page.wait_for_load_state("load", timeout=timeout)
     except Exception:  # noqa: BLE001 - extract what rendered
         pass
-    await _wait(page, ch, timeout)
-    if await dismiss_consent(page, consent):
-        # Sites render their offers only after the visitor chooses (a mobile bottom sheet
-        # holding back client-rendered cards): wait until the page stops changing.
-        await settle(page)
-    if ch.scroll:
-        await scroll_for_lazy_content(page, ch.scroll)
+    if tracker is not None:
+        await wait_stable(page, tracker, cap_ms=min(STABLE_CAP_MS, int(timeout)))
+    else:
+        await _wait(page, ch, timeout)
     return final
 
 

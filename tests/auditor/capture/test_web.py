@@ -110,3 +110,39 @@ def test_scope_and_limits(serve_pages, chromium):
     assert result.visited == (site.url + "/",)
     result, _ = _capture(site.url, chromium.path, exclude="['/p']")
     assert result.visited == (site.url + "/",)
+
+
+LATE = """<!doctype html><html><body><h1>Kuitu 500M</h1><div id="price">…</div>
+<script>
+fetch('/api/price').then(r => r.text()).then(t => {
+  document.getElementById('price').textContent = t; });
+// A poll that never ends: 'networkidle' would wait on it, 'stable' ignores it after the cap.
+new EventSource('/api/stream');
+</script></body></html>"""
+
+
+@pytest.mark.parametrize("wait", ["stable", "networkidle"])
+def test_a_price_fetched_late_is_read_whatever_the_wait(serve_app, chromium, wait):
+    import time
+
+    def app(h, site):
+        if h.path == "/api/price":
+            time.sleep(0.8)  # the price arrives long after load, the DOM quiet meanwhile
+            h.reply("39,90 €/kk".encode(), ctype="text/plain; charset=utf-8")
+        elif h.path == "/api/stream":
+            h.send_response(200)
+            h.send_header("Content-Type", "text/event-stream")
+            h.end_headers()
+            h.wfile.write(b"retry: 100000\n\n")
+            h.wfile.flush()
+            time.sleep(8)  # held open: a stream that never finishes
+        elif h.path == "/":
+            h.reply(LATE.encode())
+        else:
+            h.reply(b"", status=404)
+
+    site = serve_app(app)
+    result, _ = _capture(site.url, chromium.path, wait=wait, max_pages=1)
+    prices = [(o.attribute, o.value) for o in result.observations if o.attribute.endswith(
+        "price")]
+    assert prices == [("monthly_price", Decimal("39.90"))], result.errors
