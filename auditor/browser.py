@@ -121,6 +121,10 @@ def launch_args(urls: list[str] | tuple[str, ...] = (), *, images: bool = True) 
     return args
 
 
+#: Seconds to wait for a browser to close: closing one that was killed can go unanswered.
+CLOSE_WAIT_S = 10.0
+
+
 class BrowserHost:
     """The one browser of a process, relaunched when it dies.
 
@@ -148,8 +152,6 @@ class BrowserHost:
         return host
 
     async def start(self) -> Any:
-        import asyncio
-
         self._lock = self._lock or asyncio.Lock()
         if self.browser is None:
             self.browser = await self.playwright.chromium.launch(
@@ -159,16 +161,14 @@ class BrowserHost:
     async def relaunch(self, dead: Any) -> Any:
         """A new browser in place of ``dead`` (or the current one if another worker already
         replaced it). Raises when this host adopted a browser it cannot relaunch."""
-        import asyncio
-
         self._lock = self._lock or asyncio.Lock()
         async with self._lock:
             if self.browser is not dead and self.browser is not None:
                 return self.browser
             if not self.can_relaunch:
                 raise RuntimeError("the browser closed and this capture cannot relaunch it")
-            try:
-                await dead.close()
+            try:  # bounded: closing a killed browser can wait for ever on its pipe
+                await asyncio.wait_for(dead.close(), CLOSE_WAIT_S)
             except Exception:  # noqa: BLE001 - it is already gone; closing only tidies up
                 pass
             self.browser = None
@@ -178,7 +178,7 @@ class BrowserHost:
     async def close(self) -> None:
         if self.browser is not None:
             try:
-                await self.browser.close()
+                await asyncio.wait_for(self.browser.close(), CLOSE_WAIT_S)
             except Exception:  # noqa: BLE001 - a crashed browser has nothing left to close
                 pass
             self.browser = None

@@ -45,6 +45,7 @@ class PagePool:
         self._handed = 0  # pages handed out by the current context
         self._open: dict[Any, int] = {}  # context -> its open pages
         self._lock = asyncio.Lock()
+        self._call_s = timeout_ms / 1000 + 5
 
     async def page(self) -> Any:
         """A new page, in the current context or a fresh one when it has served its share.
@@ -58,15 +59,17 @@ class PagePool:
                     await self._retire()
                 browser = self.host.browser
                 try:
+                    # Bounded: a call in flight when the browser is killed can go unanswered.
                     if self._current is None:
-                        context = await browser.new_context(**self.options)
+                        context = await asyncio.wait_for(browser.new_context(**self.options),
+                                                         self._call_s)
                         context.set_default_timeout(self.timeout_ms)
                         self._current, self._handed = context, 0
                         self._open[context] = 0
                         self.contexts_created += 1
-                    page = await self._current.new_page()
-                except Exception:
-                    if browser.is_connected():
+                    page = await asyncio.wait_for(self._current.new_page(), self._call_s)
+                except Exception as e:
+                    if browser.is_connected() and not isinstance(e, asyncio.TimeoutError):
                         raise
                     await self._retire()
                     await self.host.relaunch(browser)
