@@ -36,20 +36,22 @@ Everything here reads untrusted files: parsers raise only :class:`TranscriptErro
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "FORMATS", "FORMAT_ID", "KNOWN_ROLES", "Message", "Transcript", "TranscriptError",
-    "detect_format", "parse_export", "parse_transcript", "split_export",
+    "FORMATS", "FORMAT_ID", "KNOWN_ROLES", "STREAMED_FORMATS", "Message", "TextFile",
+    "Transcript", "TranscriptError", "TranscriptStream", "detect_format", "open_export",
+    "parse_export", "parse_transcript", "split_export",
 ]
 
 FORMAT_ID = "omniaudit-transcript/1"
@@ -92,6 +94,169 @@ class Transcript:
     #: Customers' names and e-mails the export names outside the messages (a chat's
     #: visitor record): masked wherever they appear in the text.
     personal: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TranscriptStream:
+    """One conversation of a line-based export (WhatsApp, plain log, CSV) read from its file
+    as a stream: :meth:`messages` reads the file again from its start, one line at a time,
+    and yields each message as soon as its last line is read. Nothing holds the whole text
+    or every message.
+
+    :func:`open_export` has read the file once already, to the end: so a file that cannot
+    be read (not UTF-8, broken CSV, no message at all) is an error before any of it is used,
+    and the customers' names (``customers``) are known before the first message is masked.
+    """
+
+    id: str
+    path: Path
+    format: str
+    file: TextFile
+    read: Callable[[], Iterator[Message]] = field(repr=False)
+    #: Display names of the customers' messages, in order of appearance.
+    customers: tuple[str, ...] = ()
+    #: Messages in the file (from the first pass).
+    count: int = 0
+    personal: tuple[str, ...] = ()
+
+    def messages(self) -> Iterator[Message]:
+        """The messages in file order, read from the file again."""
+        return self.read()
+
+
+class TextFile:
+    """A UTF-8 text file read lazily: a line at a time, never the whole text at once.
+
+    Every iteration reads the file again from its start; ``bytes_read`` says how far the
+    latest one got (for progress). A byte-order mark at the start is skipped. Lines are
+    exactly ``str.splitlines()`` of the whole text: the file is read in pieces that end
+    with a line feed (a byte no other UTF-8 character contains), and each piece is split
+    on its own.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.bytes_read = 0
+
+    def read(self) -> str:
+        """The whole text (for the formats that need it: JSON, e-mail)."""
+        try:
+            return self.path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise TranscriptError(self.path, f"not UTF-8 text (byte {e.start})") from None
+        except OSError as e:
+            raise TranscriptError(self.path, f"cannot read: {e.strerror}") from None
+
+    #: Bytes read from the file at a time (more, up to the next line feed).
+    BLOCK = 1 << 20
+
+    def pieces(self) -> Iterator[str]:
+        """The decoded text in pieces of about :attr:`BLOCK` bytes that each end with a line
+        feed (the last one may not): a block is decoded and split by C code at once, not a
+        line at a time by Python."""
+        self.bytes_read = 0
+        offset = 0  # of the piece in the text after the byte-order mark, as decode counts
+        first = True
+        try:
+            with self.path.open("rb") as f:
+                pending: list[bytes] = []  # read after the last line feed so far
+                while True:
+                    block = f.read(self.BLOCK)
+                    self.bytes_read += len(block)
+                    end = not block
+                    if not end:
+                        cut = block.rfind(b"\n") + 1
+                        if not cut:  # no line ends in this block: read on
+                            pending.append(block)
+                            continue
+                        head = block if cut == len(block) else block[:cut]
+                        raw = b"".join((*pending, head)) if pending else head
+                        pending = [block[cut:]] if cut < len(block) else []
+                    else:  # the end: what follows the last line feed
+                        raw = b"".join(pending)
+                    if first and raw:
+                        first = False
+                        if raw.startswith(codecs.BOM_UTF8):
+                            raw = raw[len(codecs.BOM_UTF8):]
+                    if raw:
+                        try:
+                            piece = raw.decode("utf-8")
+                        except UnicodeDecodeError as e:
+                            raise TranscriptError(
+                                self.path, f"not UTF-8 text (byte {offset + e.start})") from None
+                        offset += len(raw)
+                        yield piece
+                    if end:
+                        break
+        except OSError as e:
+            raise TranscriptError(self.path, f"cannot read: {e.strerror}") from None
+
+    def lines(self) -> Iterator[str]:
+        """``str.splitlines()`` of the text, lazily (a block's lines at a time)."""
+        for piece in self.pieces():
+            yield from piece.splitlines()
+
+    def csv_lines(self) -> Iterator[str]:
+        """Lines with their endings, split where ``io.StringIO(text, newline="")`` splits
+        them (LF, CR LF, a lone CR): what :mod:`csv` reads."""
+        for piece in self.pieces():
+            yield from io.StringIO(piece, newline="")
+
+    def head(self, n: int = 20) -> list[str]:
+        """The first ``n`` lines of the text with leading white space stripped
+        (``text.lstrip().splitlines()[:n]``), for format detection."""
+        out: list[str] = []
+        lines = self.lines()
+        try:
+            for line in lines:
+                if not out:
+                    line = line.lstrip()
+                    if not line:
+                        continue
+                out.append(line)
+                if len(out) >= n:
+                    break
+        finally:
+            lines.close()
+        return out
+
+    def prefix(self, chars: int) -> str:
+        """The first ``chars`` characters of the text."""
+        parts: list[str] = []
+        size = 0
+        pieces = self.pieces()
+        try:
+            for piece in pieces:
+                parts.append(piece)
+                size += len(piece)
+                if size >= chars:
+                    break
+        finally:
+            pieces.close()
+        return "".join(parts)[:chars]
+
+
+
+def _iter_lines(text: str) -> Iterator[str]:
+    """``text.splitlines()`` one line at a time, without a list of every line."""
+    start, end = 0, len(text)
+    while start < end:
+        nl = text.find("\n", start)
+        stop = end if nl < 0 else nl + 1
+        yield from text[start:stop].splitlines()
+        start = stop
+
+
+def _head_lines(text: str, n: int, start: int = 0) -> list[str]:
+    """``text[start:].splitlines()[:n]`` without splitting (or copying) the rest of a big
+    text."""
+    size = 4096
+    while True:
+        lines = text[start:start + size].splitlines()
+        # With more than n lines in the slice, the first n end inside it: they are whole.
+        if len(lines) > n or start + size >= len(text):
+            return lines[:n]
+        size *= 4
 
 
 # --- roles ------------------------------------------------------------------------------
@@ -145,27 +310,66 @@ def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
+class _Lines:
+    """Line numbers of offsets in a text, counted on from the previous offset asked about:
+    asking in document order costs one pass over the text, not one per offset."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.offset = 0
+        self.line = 1
+
+    def of(self, offset: int) -> int:
+        if offset < self.offset:  # backwards: count again from the start
+            self.offset, self.line = 0, 1
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
+
+
 class _LineFinder:
     """Lines of JSON string values, found in the raw text in document order.
 
     JSON exports of support tools are pretty-printed one key per line, so the line of a
     message's text value is the line a reviewer opens. Searching forward from the last hit
     keeps repeated texts ("Kiitos!") on their own lines.
+
+    A value is looked for as JSON writes it with and without ``ensure_ascii``. Each search
+    runs from the last hit on, and lines are counted on from the last hit too, so finding
+    every message of a big export is one pass over it — except searches that find nothing,
+    which read to the end of the file; those are skipped when they cannot succeed: a form
+    with non-ASCII characters in a file without any (exported with ``ensure_ascii``), and
+    a form already missing from an earlier point on.
     """
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
         self.pos = 0
+        self.lines = _Lines(raw)
+        self.ascii_file = raw.isascii()
+        self.missing: set[str] = set()
 
     def line(self, value: str) -> int | None:
         if not value:
             return None
-        for encoded in (json.dumps(value, ensure_ascii=False), json.dumps(value)):
-            i = self.raw.find(encoded, self.pos)
-            if i >= 0:
-                self.pos = i + len(encoded)
-                return _line_of(self.raw, i)
-        return None
+        plain = json.dumps(value, ensure_ascii=False)
+        found = self._find(plain)
+        if found is None:  # the other form only when needed: encoding is not free
+            escaped = json.dumps(value)
+            if escaped != plain:
+                found = self._find(escaped)
+        return found
+
+    def _find(self, encoded: str) -> int | None:
+        if encoded in self.missing or (self.ascii_file and not encoded.isascii()):
+            return None
+        i = self.raw.find(encoded, self.pos)
+        if i < 0:
+            if len(self.missing) < 10_000:
+                self.missing.add(encoded)
+            return None
+        self.pos = i + len(encoded)
+        return self.lines.of(i)
 
 
 class _TextOf(HTMLParser):
@@ -230,9 +434,10 @@ def _json(raw: str, path: Path) -> Any:
 # --- omniaudit JSON ---------------------------------------------------------------------
 
 
-def parse_omniaudit(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
+def parse_omniaudit(raw: str, path: Path, company_names: Sequence[str] = (), *,
+                    doc: Any = None) -> Transcript:
     """The project's JSON format, keeping each message object's line number."""
-    doc = _json(raw, path)
+    doc = _json(raw, path) if doc is None else doc
     if isinstance(doc, dict) and doc.get("format") not in (None, FORMAT_ID):
         raise TranscriptError(path, f"unknown format {doc.get('format')!r}; expected {FORMAT_ID!r}",
                               _line_of(raw, max(0, raw.find('"format"'))))
@@ -252,9 +457,10 @@ def parse_omniaudit(raw: str, path: Path, company_names: Sequence[str] = ()) -> 
             _, pos = decoder.raw_decode(raw, pos)
         except (json.JSONDecodeError, RecursionError):
             break
+    lines = _Lines(raw)
     messages = []
     for i, m in enumerate(doc["messages"]):
-        line = _line_of(raw, starts[i]) if i < len(starts) else 1
+        line = lines.of(starts[i]) if i < len(starts) else 1
         if not isinstance(m, dict):
             raise TranscriptError(path, f"message {i + 1} is not an object", line)
         role = str(m.get("role", "")).strip().lower()
@@ -279,6 +485,8 @@ _CSV_NAME = ("name", "author", "sender", "author_name", "sender_name", "display_
              "nimi", "speaker")
 _CSV_TIME = ("timestamp", "time", "created_at", "date", "datetime", "aika", "sent_at")
 _CSV_ID = ("conversation_id", "chat_id", "ticket_id", "thread_id")
+#: Characters of a CSV the delimiter is sniffed from.
+_CSV_SAMPLE = 4096
 
 
 def _column(header: Sequence[str], names: Sequence[str]) -> int | None:
@@ -289,13 +497,16 @@ def _column(header: Sequence[str], names: Sequence[str]) -> int | None:
     return None
 
 
-def parse_csv(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
-    """A CSV with a header row; one row per message, evidence line = the row's first line."""
+def _csv_messages(lines: Iterable[str], sample: str, path: Path, company_names: Sequence[str],
+                  ids: list[str] | None = None) -> Iterator[Message]:
+    """The messages of a CSV's rows, read as the rows come (``lines`` as
+    ``io.StringIO(text, newline="")`` yields them; ``sample`` the text's first characters,
+    for the delimiter). The first conversation id found is appended to ``ids``."""
     try:
-        dialect: Any = csv.Sniffer().sniff(raw[:4096], delimiters=",;\t")
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(raw, newline=""), dialect)
+    reader = csv.reader(lines, dialect)
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
@@ -306,9 +517,8 @@ def parse_csv(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transc
                                     f"{', '.join(_CSV_TEXT)})", 1)
     role_i, name_i = _column(header, _CSV_ROLE), _column(header, _CSV_NAME)
     time_i, id_i = _column(header, _CSV_TIME), _column(header, _CSV_ID)
-    messages: list[Message] = []
-    conv_id = ""
     line = reader.line_num + 1
+
     def cell(row: list[str], i: int | None) -> str:
         return row[i].strip() if i is not None and i < len(row) else ""
 
@@ -319,12 +529,20 @@ def parse_csv(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transc
                 name = cell(row, name_i)
                 role = role_of(cell(row, role_i)) or role_of(name) or (
                     "agent" if _company(name, company_names) else "customer")
-                messages.append(Message(role, name, cell(row, time_i) or None, text, line))
-                conv_id = conv_id or cell(row, id_i)
+                if ids is not None and not ids and cell(row, id_i):
+                    ids.append(cell(row, id_i))
+                yield Message(role, name, cell(row, time_i) or None, text, line)
             line = reader.line_num + 1
     except csv.Error as e:
         raise TranscriptError(path, f"not valid CSV: {e}", reader.line_num) from None
-    return Transcript(conv_id or path.stem, path, tuple(messages), "csv")
+
+
+def parse_csv(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
+    """A CSV with a header row; one row per message, evidence line = the row's first line."""
+    ids: list[str] = []
+    messages = tuple(_csv_messages(io.StringIO(raw, newline=""), raw[:_CSV_SAMPLE], path,
+                                   company_names, ids))
+    return Transcript(ids[0] if ids else path.stem, path, messages, "csv")
 
 
 # --- plain text logs --------------------------------------------------------------------
@@ -365,35 +583,86 @@ def _speaker_role(speaker: str, company_names: Sequence[str]) -> tuple[str, str]
     return "customer", speaker
 
 
-def _line_messages(raw: str, opens: Callable[[int | None, str], dict[str, Any] | None],
+#: What a line that starts a message says: role, name, timestamp, text, line.
+Opened = tuple[str, str, str | None, str, int | None]
+
+
+def _line_messages(lines: Iterable[str], opens: Callable[[int | None, str], Opened | None],
                    first_line: int = 1,
-                   file_lines: Sequence[int | None] | None = None) -> list[Message]:
-    """Messages of a line-based export.
+                   file_lines: Sequence[int | None] | None = None) -> Iterator[Message]:
+    """Messages of a line-based export, each yielded once its last line has been read.
 
-    A line that ``opens`` recognises starts a message (a dict of role, name, ts, text and
-    line); any other non-blank line continues the previous message, as exports wrap long
-    messages onto new lines. Line ``i`` of ``raw`` is line ``first_line + i`` of the file,
-    or ``file_lines[i]`` when the text was decoded from something longer (an e-mail).
+    A line that ``opens`` recognises starts a message; any other non-blank line continues
+    the previous message, as exports wrap long messages onto new lines. Line ``i`` of
+    ``lines`` is line ``first_line + i`` of the file, or ``file_lines[i]`` when the text was
+    decoded from something longer (an e-mail). A message's lines are joined once, at its
+    end: appending to a growing string would copy it for every line.
     """
-    messages: list[Message] = []
-    pending: dict[str, Any] | None = None
-
-    def flush() -> None:
-        if pending and pending["text"].strip():
-            messages.append(Message(pending["role"], pending["name"], pending["ts"],
-                                    pending["text"].strip(), pending["line"]))
-
-    for i, line in enumerate(raw.splitlines()):
+    pending: Opened | None = None
+    parts: list[str] = []
+    for i, line in enumerate(lines):
         n = (file_lines[i] if i < len(file_lines) else None) if file_lines is not None \
             else first_line + i
         opened = opens(n, line)
         if opened is not None:
-            flush()
+            if pending is not None:
+                text = ("\n".join(parts) if len(parts) > 1 else parts[0]).strip()
+                if text:
+                    yield Message(pending[0], pending[1], pending[2], text, pending[4])
             pending = opened
+            parts = [opened[3]]
         elif pending is not None and line.strip():
-            pending["text"] += "\n" + line.strip()
-    flush()
-    return messages
+            parts.append(line.strip())
+    if pending is not None:
+        text = ("\n".join(parts) if len(parts) > 1 else parts[0]).strip()
+        if text:
+            yield Message(pending[0], pending[1], pending[2], text, pending[4])
+
+
+def _line_speakers(lines: Iterable[str], opens: Callable[[int | None, str], Opened | None]
+                   ) -> Iterator[tuple[str, str]]:
+    """Role and name of each message :func:`_line_messages` yields, without building the
+    messages: a message is yielded when its first line has text after the prefix, or any
+    line continues it (continuation lines are never blank)."""
+    pending: tuple[str, str] | None = None
+    has_text = False
+    for line in lines:
+        opened = opens(None, line)
+        if opened is not None:
+            if pending is not None and has_text:
+                yield pending
+            pending, has_text = (opened[0], opened[1]), bool(opened[3].strip())
+        elif not has_text and pending is not None and line.strip():
+            has_text = True
+    if pending is not None and has_text:
+        yield pending
+
+
+def _text_opens(company_names: Sequence[str], customers: Sequence[str] = ()
+                ) -> Callable[[int | None, str], Opened | None]:
+    """What starts a message in a plain log (see :func:`parse_text_log`)."""
+    visitors = {c.casefold() for c in customers if c}
+    roles: dict[str, tuple[str, str]] = {}  # speaker → (role, name): logs repeat speakers
+
+    def opens(n: int | None, line: str) -> Opened | None:
+        if _TEXT_SYSTEM_RE.match(line):
+            return ("system", "", None, line, n)
+        m = TEXT_LINE_RE.match(line)
+        if not m:
+            return None
+        speaker = m.group("speaker").strip()
+        found = roles.get(speaker)
+        if found is None:
+            role, name = _speaker_role(speaker, company_names)
+            if visitors and role == "customer" and speaker.casefold() not in visitors:
+                role, name = "agent", speaker
+            if len(roles) < 10_000:
+                roles[speaker] = (role, name)
+        else:
+            role, name = found
+        return (role, name, m.group("ts"), m.group("text"), n)
+
+    return opens
 
 
 def parse_text_log(raw: str, path: Path, company_names: Sequence[str] = (),
@@ -405,25 +674,15 @@ def parse_text_log(raw: str, path: Path, company_names: Sequence[str] = (),
     ``customers`` are speakers the export names as the visitor (an e-mailed transcript's
     "Visitor:" header): everyone else who speaks is the company.
     """
-    visitors = {c.casefold() for c in customers if c}
-
-    def opens(n: int | None, line: str) -> dict[str, Any] | None:
-        if _TEXT_SYSTEM_RE.match(line):
-            return {"role": "system", "name": "", "ts": None, "text": line, "line": n}
-        m = TEXT_LINE_RE.match(line)
-        if not m:
-            return None
-        speaker = m.group("speaker").strip()
-        role, name = _speaker_role(speaker, company_names)
-        if visitors and role == "customer" and speaker.casefold() not in visitors:
-            role, name = "agent", speaker
-        return {"role": role, "name": name, "ts": m.group("ts"), "text": m.group("text"),
-                "line": n}
-
-    messages = _line_messages(raw, opens, first_line, file_lines)
+    messages = tuple(_line_messages(_iter_lines(raw), _text_opens(company_names, customers),
+                                    first_line, file_lines))
     if not messages:
-        raise TranscriptError(path, "no '[hh:mm] Speaker: text' lines found", first_line)
-    return Transcript(path.stem, path, tuple(messages), "text", tuple(customers))
+        raise TranscriptError(path, _NO_TEXT_LINES, first_line)
+    return Transcript(path.stem, path, messages, "text", tuple(customers))
+
+
+_NO_TEXT_LINES = "no '[hh:mm] Speaker: text' lines found"
+_NO_WHATSAPP_LINES = "no WhatsApp export lines ('date, time - Name: text') found"
 
 
 # --- WhatsApp ---------------------------------------------------------------------------
@@ -448,30 +707,129 @@ def _system_lines() -> tuple[str, ...]:
     return tuple(h for lex in load_lexicons().values() for h in lex.chat_system_lines)
 
 
-def parse_whatsapp(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
-    """A WhatsApp "Export chat" file; the company's account is named by ``company_names``."""
-    system = _system_lines()
+def _any_of(words: Iterable[str]) -> str:
+    """A pattern matching any of ``words``, as a trie ("e(?:nd-to-end|…)"): at each
+    position of a text one branch is followed, not one per word."""
+    trie: dict[str, Any] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
 
-    def opens(n: int, line: str) -> dict[str, Any] | None:
+    def branch(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + branch(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(trie) if trie else r"(?!)"
+
+
+def _whatsapp_opens(company_names: Sequence[str], speakers_only: bool = False
+                    ) -> Callable[[int | None, str], Opened | None]:
+    """What starts a message in a WhatsApp export (see :func:`parse_whatsapp`).
+
+    ``speakers_only``: for a first pass that only counts messages and collects the
+    customers' names: no timestamps, and a customer already named once is not looked at
+    again (whether a line of theirs is a system line changes neither)."""
+    # One search for any of the system lines (lower-case), not one per line and language.
+    system = re.compile(_any_of(_system_lines()))
+    roles: dict[str, str] = {}  # name → role: a chat has a handful of speakers
+    named: set[str] = set()  # customers named (speakers_only)
+
+    def opens(n: int | None, line: str) -> Opened | None:
         m = WHATSAPP_LINE_RE.match(line)
         if not m:
             return None
-        ts = f"{m.group('date') or m.group('date2')} {m.group('time') or m.group('time2')}"
-        rest = m.group("rest").lstrip("\u200e")
+        if speakers_only:
+            ts = None
+            rest = m.group("rest").lstrip("\u200e")
+        else:
+            date, time, date2, time2, rest = m.group("date", "time", "date2", "time2", "rest")
+            ts = f"{date or date2} {time or time2}"
+            rest = rest.lstrip("\u200e")
         name, sep, text = rest.partition(": ")
         # iOS marks its own lines (encryption notices, "image omitted") with U+200E.
-        if (not sep or len(name) > 60 or text.startswith("\u200e")
-                or any(h in rest.lower() for h in system)):
-            return {"role": "system", "name": "", "ts": ts, "text": rest, "line": n}
-        role = "agent" if _company(name, company_names) else "customer"
-        if role == "agent" and re.search(r"bot", name, re.I):
-            role = "bot"
-        return {"role": role, "name": name.strip(), "ts": ts, "text": text, "line": n}
+        if not sep or len(name) > 60 or text.startswith("\u200e"):
+            return ("system", "", ts, rest, n)
+        if speakers_only and name in named:
+            return ("customer", name.strip(), ts, text, n)
+        if system.search(rest.lower()):
+            return ("system", "", ts, rest, n)
+        role = roles.get(name)
+        if role is None:
+            role = "agent" if _company(name, company_names) else "customer"
+            if role == "agent" and re.search(r"bot", name, re.I):
+                role = "bot"
+            if len(roles) < 10_000:
+                roles[name] = role
+        if speakers_only and role == "customer" and len(named) < 10_000:
+            named.add(name)
+        return (role, name.strip(), ts, text, n)
 
-    messages = _line_messages(raw, opens)
+    return opens
+
+
+def parse_whatsapp(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
+    """A WhatsApp "Export chat" file; the company's account is named by ``company_names``."""
+    messages = tuple(_line_messages(_iter_lines(raw), _whatsapp_opens(company_names)))
     if not messages:
-        raise TranscriptError(path, "no WhatsApp export lines ('date, time - Name: text') found", 1)
-    return Transcript(path.stem, path, tuple(messages), "whatsapp")
+        raise TranscriptError(path, _NO_WHATSAPP_LINES, 1)
+    return Transcript(path.stem, path, messages, "whatsapp")
+
+
+# --- streams of line-based exports --------------------------------------------------------
+
+#: Formats read as a stream, a line at a time, by :func:`open_export`.
+STREAMED_FORMATS = ("whatsapp", "text", "csv")
+
+
+def _stream(file: TextFile, fmt: str, company_names: Sequence[str]) -> TranscriptStream:
+    """A line-based export as a :class:`TranscriptStream`, after a first pass over the file
+    that checks it can be read to the end and collects its customers' names."""
+    path = file.path
+    sample = file.prefix(_CSV_SAMPLE) if fmt == "csv" else ""
+
+    def read(ids: list[str] | None = None) -> Iterator[Message]:
+        if fmt == "csv":
+            return _csv_messages(file.csv_lines(), sample, path, company_names, ids)
+        opens = _whatsapp_opens(company_names) if fmt == "whatsapp" else \
+            _text_opens(company_names)
+        return _line_messages(file.lines(), opens)
+
+    count = 0
+    customers: dict[str, None] = {}
+    ids: list[str] = []
+    if fmt == "csv":
+        speakers: Iterable[tuple[str, str]] = ((m.role, m.name) for m in read(ids))
+    else:
+        speakers = _line_speakers(file.lines(), _whatsapp_opens(company_names, True)
+                                  if fmt == "whatsapp" else _text_opens(company_names))
+    for role, name in speakers:
+        count += 1
+        if role == "customer" and name:
+            customers[name] = None
+    if not count and fmt != "csv":
+        raise TranscriptError(path, _NO_WHATSAPP_LINES if fmt == "whatsapp"
+                              else _NO_TEXT_LINES, 1)
+    return TranscriptStream(ids[0] if ids else path.stem, path, fmt, file, read,
+                            tuple(customers), count)
+
+
+def open_export(path: Path, fmt: str = "auto",
+                company_names: Iterable[str] = ()) -> list[Transcript | TranscriptStream]:
+    """Every conversation of a transcript file, as :func:`parse_export` reads them — but a
+    line-based export (WhatsApp, plain log, CSV: :data:`STREAMED_FORMATS`) is a
+    :class:`TranscriptStream`, read from the file a line at a time. The format is detected
+    from the file's first lines; JSON and e-mail files are read whole."""
+    names = tuple(n for n in company_names if n)
+    file = TextFile(path)
+    kind = _detect_head(file.head()) if fmt == "auto" else fmt
+    if kind in STREAMED_FORMATS:
+        return [_stream(file, kind, names)]
+    return parse_export(file.read(), path, fmt, names)
 
 
 # --- support tools' JSON ----------------------------------------------------------------
@@ -649,37 +1007,58 @@ def _doc_format(doc: Any) -> str | None:
     return _json_format(doc)
 
 
+#: A JSON document not parsed yet (None is a parsed ``null``).
+_UNPARSED: Any = object()
+_NON_SPACE = re.compile(r"\S")
+
+
+def _text_start(text: str, pos: int = 0) -> int:
+    """Where the text after ``pos`` starts, white space skipped (without ``lstrip``, which
+    copies a big text)."""
+    m = _NON_SPACE.search(text, pos)
+    return m.start() if m else len(text)
+
+
 def split_export(raw: str, path: Path) -> list[tuple[Any, int | None]] | None:
     """The conversations of an export that holds several: Zendesk Chat's incremental export
     and LiveChat's archive (``{"chats": [...]}``), an Intercom list (``{"conversations":
     [...]}``, ``{"tickets": [...]}``), or newline-delimited JSON (Zendesk Support's ticket
     export, one object per line). ``(object, line)`` pairs; None for a single conversation."""
-    stripped = raw.lstrip()
-    if stripped.startswith("{") and "\n" in stripped.strip():
-        first = stripped.split("\n", 1)[0].strip()
-        if first.endswith("}"):
-            try:
-                json.loads(first)
-            except (json.JSONDecodeError, RecursionError):
-                pass
-            else:  # newline-delimited JSON: every line an object
-                items = []
-                for n, ln in enumerate(raw.splitlines(), start=1):
-                    if ln.strip():
-                        try:
-                            items.append((json.loads(ln), n))
-                        except (json.JSONDecodeError, RecursionError) as e:
-                            raise TranscriptError(path, f"not JSON: {e.msg}", n) from None
-                return items
-    if not stripped.startswith("{"):
-        return None
+    return _split(raw, path)[0]
+
+
+def _split(raw: str, path: Path) -> tuple[list[tuple[Any, int | None]] | None, Any]:
+    """:func:`split_export`, and the document when it had to be parsed (else
+    ``_UNPARSED``), so that a single conversation is not parsed again."""
+    start = _text_start(raw)
+    if raw.startswith("{", start):
+        nl = raw.find("\n", start)
+        # A line break with more text after it; the first line a JSON object of its own.
+        if nl >= 0 and _NON_SPACE.search(raw, nl) is not None:
+            first = raw[start:nl].strip()
+            if first.endswith("}"):
+                try:
+                    json.loads(first)
+                except (json.JSONDecodeError, RecursionError):
+                    pass
+                else:  # newline-delimited JSON: every line an object
+                    items = []
+                    for n, ln in enumerate(_iter_lines(raw), start=1):
+                        if ln.strip():
+                            try:
+                                items.append((json.loads(ln), n))
+                            except (json.JSONDecodeError, RecursionError) as e:
+                                raise TranscriptError(path, f"not JSON: {e.msg}", n) from None
+                    return items, _UNPARSED
+    if not raw.startswith("{", start):
+        return None, _UNPARSED
     doc = _json(raw, path)
     if isinstance(doc, Mapping):
         for key in ("chats", "conversations", "tickets"):
             items = doc.get(key)
             if isinstance(items, list) and items and all(isinstance(i, Mapping) for i in items):
-                return [(i, None) for i in items]
-    return None
+                return [(i, None) for i in items], doc
+    return None, doc
 
 
 def parse_export(raw: str, path: Path, fmt: str = "auto",
@@ -687,20 +1066,20 @@ def parse_export(raw: str, path: Path, fmt: str = "auto",
     """Every conversation of a transcript file: one for most exports, several for bulk ones
     (:func:`split_export`), each read in its own detected (or the configured) format."""
     names = tuple(n for n in company_names if n)
-    items = split_export(raw, path) if fmt in ("auto", "zendesk", "livechat", "intercom",
-                                               "zendesk-tickets") else None
+    items, doc = _split(raw, path) if fmt in ("auto", "zendesk", "livechat", "intercom",
+                                              "zendesk-tickets") else (None, _UNPARSED)
     if items is None:
-        return [parse_transcript(raw, path, fmt, names)]
+        return [_parse(raw, path, fmt, names, doc)]
     finder = _LineFinder(raw)
     out: list[Transcript] = []
-    for doc, line in items:
-        kind = _doc_format(doc) if fmt == "auto" else fmt
+    for item, line in items:
+        kind = _doc_format(item) if fmt == "auto" else fmt
         if kind == "zendesk-tickets":
-            out.append(parse_zendesk_ticket(doc, path, line, names))
+            out.append(parse_zendesk_ticket(item, path, line, names))
         elif kind in ("zendesk", "livechat", "intercom"):
             parser = {"zendesk": parse_zendesk, "livechat": parse_livechat,
                       "intercom": parse_intercom}[kind]
-            out.append(parser(raw, path, names, doc=doc, finder=finder))
+            out.append(parser(raw, path, names, doc=item, finder=finder))
         else:
             raise TranscriptError(path, "unrecognised format: an export of several "
                                         "conversations whose items are of an unknown shape",
@@ -731,13 +1110,14 @@ def _first_piece(value: Any) -> str:
     return ""
 
 
-def parse_telegram(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
+def parse_telegram(raw: str, path: Path, company_names: Sequence[str] = (), *,
+                   doc: Any = None) -> Transcript:
     """Telegram Desktop's ``result.json``: ``messages`` with ``from``, ``date`` and ``text``.
 
     Telegram has no roles: an author whose name contains the brand or a configured agent
     name is the company, everyone else a customer; service messages are system.
     """
-    doc = _json(raw, path)
+    doc = _json(raw, path) if doc is None else doc
     if not isinstance(doc, Mapping) or not isinstance(doc.get("messages"), list):
         raise TranscriptError(path, "Telegram export without a 'messages' list", 1)
     finder = _LineFinder(raw)
@@ -776,11 +1156,12 @@ def _meta_text(value: Any) -> str:
         return text
 
 
-def parse_instagram(raw: str, path: Path, company_names: Sequence[str] = ()) -> Transcript:
+def parse_instagram(raw: str, path: Path, company_names: Sequence[str] = (), *,
+                    doc: Any = None) -> Transcript:
     """Instagram / Messenger ``message_1.json``: ``participants`` and ``messages`` (newest
     first in the file; read oldest first). The company is the participant named like the
     brand or a configured agent; the others are customers."""
-    doc = _json(raw, path)
+    doc = _json(raw, path) if doc is None else doc
     if not isinstance(doc, Mapping) or not isinstance(doc.get("messages"), list):
         raise TranscriptError(path, "Instagram/Messenger export without a 'messages' list", 1)
     finder_lines: dict[int, int | None] = {}
@@ -949,8 +1330,22 @@ def detect_format(raw: str) -> str | None:
     Line formats are tried first: an iOS WhatsApp export and a plain log both start with
     "[", like a JSON array.
     """
-    stripped = raw.lstrip()
-    lines = [ln for ln in stripped.splitlines()[:20] if ln.strip()]
+    return _detect(raw, _UNPARSED)
+
+
+def _detect(raw: str, doc: Any) -> str | None:
+    """:func:`detect_format`, with the document when it is parsed already."""
+    kind = _detect_head(_head_lines(raw, 20, _text_start(raw)))
+    if kind != "json":
+        return kind
+    return _json_format(raw) if doc is _UNPARSED else _json_format(doc)
+
+
+def _detect_head(head: Sequence[str]) -> str | None:
+    """The format a text's first lines say (``text.lstrip().splitlines()[:20]``): one of
+    :data:`FORMATS`, ``"json"`` when the text starts like JSON (which shape it has needs
+    the whole document), or None."""
+    lines = [ln for ln in head if ln.strip()]
     if not lines:
         return None
     if _looks_like_email(lines):
@@ -959,22 +1354,33 @@ def detect_format(raw: str) -> str | None:
         return "whatsapp"
     if sum(bool(TEXT_LINE_RE.match(ln)) for ln in lines) >= max(1, len(lines) // 3):
         return "text"
-    if stripped.startswith(("{", "[")):
-        return _json_format(stripped)
+    if head[0].startswith(("{", "[")):
+        return "json"
     cells = [c.strip().strip('"').lower() for c in re.split(r"[,;\t]", lines[0])]
     if len(cells) >= 2 and any(c in _CSV_TEXT for c in cells):
         return "csv"
     return None
 
 
+#: Formats whose parser takes the parsed document (``doc=``).
+_JSON_PARSERS = frozenset({"omniaudit", "zendesk", "livechat", "intercom", "telegram",
+                           "instagram"})
+
+
 def parse_transcript(raw: str, path: Path, fmt: str = "auto",
                      company_names: Iterable[str] = ()) -> Transcript:
     """Parse a transcript's text in ``fmt`` (or the detected format)."""
-    names = tuple(n for n in company_names if n)
+    return _parse(raw, path, fmt, tuple(n for n in company_names if n), _UNPARSED)
+
+
+def _parse(raw: str, path: Path, fmt: str, names: tuple[str, ...], doc: Any) -> Transcript:
+    """:func:`parse_transcript`, with the document when it is parsed already: a big JSON
+    file is parsed once, not once to split, once to detect and once to read."""
     if fmt == "auto":
-        detected = detect_format(raw)
-        if detected is None and raw.lstrip().startswith(("{", "[")):
-            _json(raw, path)  # broken JSON is reported as such, with its line
+        detected = _detect(raw, doc)
+        if detected is None and raw.startswith(("{", "["), _text_start(raw)):
+            if doc is _UNPARSED:
+                _json(raw, path)  # broken JSON is reported as such, with its line
             raise TranscriptError(path, "unrecognised format: JSON of an unknown shape; "
                                         "expected the omniaudit, Zendesk Chat, LiveChat, "
                                         "Intercom, Telegram or Instagram/Messenger shape "
@@ -986,4 +1392,6 @@ def parse_transcript(raw: str, path: Path, fmt: str = "auto",
     parser = PARSERS.get(fmt)
     if parser is None:
         raise TranscriptError(path, f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if doc is not _UNPARSED and fmt in _JSON_PARSERS:
+        return parser(raw, path, names, doc=doc)  # type: ignore[call-arg]
     return parser(raw, path, names)

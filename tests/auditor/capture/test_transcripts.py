@@ -119,3 +119,115 @@ def test_masking_survives_megabyte_strings_of_hostile_text(filler):
     masked = mask_pii(text, ["Matti Virtanen"])
     assert masked.endswith(" [email] [phone]")
     assert len(masked) < len(text)
+
+
+# --- transcripts at scale: size limit, progress, streaming ------------------------------
+
+WA_LINE = ("12/04/2026, 10:{m:02d} - {who}: {text}\n")
+
+
+def whatsapp_chat(path: Path, turns: int) -> Path:
+    """A WhatsApp export of ``turns`` question/answer pairs (two messages each)."""
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(turns):
+            f.write(WA_LINE.format(m=i % 60, who="Pekka Nieminen",
+                                   text="Paljonko Kuitu 1000 maksaa?"))
+            f.write(WA_LINE.format(m=i % 60, who="Valo Asiakaspalvelu",
+                                   text=f"Hei Pekka! Kuitu 1000M on {i % 50 + 10},90 €/kk."))
+    return path
+
+
+def transcripts_config(folder: Path, extra: str = ""):
+    return parse_config(f"name: t\nbrand:\n  name: Valo\nchannels:\n  chat:\n"
+                        f"    kind: transcripts\n    path: {folder}\n    pattern: '*'\n{extra}")
+
+
+def test_a_file_over_max_file_mb_is_an_error_naming_it_and_is_not_read(tmp_path, monkeypatch):
+    import auditor.capture.transcripts as transcripts
+
+    whatsapp_chat(tmp_path / "small.txt", 2)
+    big = whatsapp_chat(tmp_path / "big.txt", 40)  # about 4 KB
+    size_mb = big.stat().st_size / 1024 / 1024
+    opened: list[str] = []
+    real = transcripts.open_transcripts
+    monkeypatch.setattr(transcripts, "open_transcripts",
+                        lambda path, *a, **k: opened.append(path.name) or real(path, *a, **k))
+    cfg = transcripts_config(tmp_path, "    max_file_mb: 0.002\n")
+    result = capture_transcripts_channel("chat", cfg.channels["chat"], cfg)
+    assert opened == ["small.txt"]  # the big file is never opened
+    assert result.pages_ok == 1 and result.pages_failed == 1 and not result.complete
+    [error] = result.errors
+    assert error.channel == "chat" and Path(error.target).name == "big.txt"
+    assert f"{size_mb:.1f} MB" in error.reason and f"({big.stat().st_size:,} bytes)" in error.reason
+    assert "0.002 MB" in error.reason and "max_file_mb" in error.reason
+    assert {o.evidence.transcript for o in result.observations} == {f"{tmp_path.name}/small.txt"}
+
+
+def test_progress_is_reported_and_its_last_line_counts_every_file(tmp_path):
+    for n in range(3):
+        whatsapp_chat(tmp_path / f"chat-{n}.txt", 5)
+    (tmp_path / "broken.json").write_text("{nope", encoding="utf-8")
+    total_mb = sum(p.stat().st_size for p in tmp_path.iterdir() if p.suffix == ".txt") / 2**20
+    lines: list[str] = []
+    cfg = transcripts_config(tmp_path)
+    result = capture_transcripts_channel("chat", cfg.channels["chat"], cfg,
+                                         progress=lines.append)
+    assert result.pages_ok == 3 and result.pages_failed == 1
+    assert lines and lines[-1] == f"chat: 4/4 files, {total_mb:.1f} MB read, 1 failed"
+    # Without a callback nothing is reported and nothing breaks (the pipeline's call).
+    assert capture_transcripts_channel("chat", cfg.channels["chat"], cfg).observations == \
+        result.observations
+
+
+def test_progress_lines_come_while_a_big_file_is_read(tmp_path, monkeypatch):
+    import auditor.capture.transcripts as transcripts
+    from auditor.capture.transcript_formats import TextFile
+
+    monkeypatch.setattr(transcripts, "PROGRESS_EVERY", 0.0)  # every chance, not by the clock
+    monkeypatch.setattr(TextFile, "BLOCK", 4096)  # the file is read in several blocks
+    whatsapp_chat(tmp_path / "big.txt", 1000)
+    lines: list[str] = []
+    cfg = transcripts_config(tmp_path)
+    capture_transcripts_channel("chat", cfg.channels["chat"], cfg, progress=lines.append)
+    during = [ln for ln in lines if ln.startswith("chat: 0/1 files")]
+    assert len(during) >= 4  # one every 256 messages of the 2,000
+    read = [float(ln.split(", ")[1].split()[0]) for ln in during]
+    assert read == sorted(read) and read[-1] > read[0]
+    assert lines[-1].startswith("chat: 1/1 files")
+
+
+def test_a_huge_file_of_valid_lines_is_read_to_the_end(tmp_path):
+    from auditor.capture.transcripts import open_transcripts
+
+    path = whatsapp_chat(tmp_path / "huge.txt", 20_000)  # 40,000 messages, ~3 MB
+    # A message wrapped over many lines is one message, joined once (not line by line).
+    with path.open("a", encoding="utf-8") as f:
+        f.write("12/04/2026, 11:00 - Valo Asiakaspalvelu: Ehdot:\n")
+        f.write("rivi\n" * 50_000)
+    [stream] = open_transcripts(path, "auto", ["Valo"])
+    assert stream.format == "whatsapp" and stream.count == 40_001
+    assert stream.customers == ("Pekka Nieminen",)
+    count, last = 0, None
+    for message in stream.messages():  # one at a time: nothing keeps them all
+        count, last = count + 1, message
+    assert count == 40_001
+    assert last is not None and last.line == 40_001 and last.text.count("\n") == 50_000
+
+
+@pytest.mark.parametrize("block", [5, 1 << 20])
+def test_a_file_that_stops_being_utf8_halfway_gives_no_observations(tmp_path, monkeypatch,
+                                                                     block):
+    from auditor.capture.transcript_formats import TextFile
+
+    monkeypatch.setattr(TextFile, "BLOCK", block)
+    path = whatsapp_chat(tmp_path / "chat.txt", 50)
+    good = path.stat().st_size
+    with path.open("ab") as f:
+        f.write(b"12/04/2026, 11:00 - Valo Asiakaspalvelu: 9,90 \xe2\x82 \xff\n")
+    cfg = transcripts_config(tmp_path)
+    result = capture_transcripts_channel("chat", cfg.channels["chat"], cfg)
+    assert result.observations == () and result.pages_failed == 1
+    # The byte is counted in the whole file, as when the file was decoded at once.
+    assert result.errors[0].reason == f"not UTF-8 text (byte {good + 46})"
+    with pytest.raises(TranscriptError, match=rf"not UTF-8 text \(byte {good + 46}\)"):
+        load_transcript(path)

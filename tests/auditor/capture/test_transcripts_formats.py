@@ -527,3 +527,109 @@ def test_bulk_exports_hold_several_conversations(tmp_path):
             for t in ts] == [("zendesk-tickets", "7", ["customer", "system", "agent"], {1}),
                              ("zendesk-tickets", "8", ["customer", "system", "agent"], {2})]
     assert ts[0].personal == ("Kevin A", "k@x.example")
+
+
+# --- streams: line-based exports read a line at a time ------------------------------------
+
+def _streamed_and_whole(path: Path, fmt: str = "auto", names=("Valo",)):
+    from auditor.capture.transcripts import open_transcripts
+
+    try:
+        whole = load_transcript(path, fmt, names)
+    except TranscriptError as e:
+        with pytest.raises(TranscriptError) as streamed_error:
+            open_transcripts(path, fmt, names)
+        assert str(streamed_error.value) == str(e)
+        return None, None
+    [stream] = open_transcripts(path, fmt, names)
+    return stream, whole
+
+
+STREAMED_CASES = {
+    "text": TEXT_LOG,
+    "whatsapp": WHATSAPP,
+    "csv": CSV,
+    "text-crlf-bom": "\ufeff" + TEXT_LOG.replace("\n", "\r\n"),
+    "whatsapp-odd-breaks": ("\n \n  12/04/2026, 10:01 - Pekka: Hei\u2028Kuitu 600?\r\n"
+                            "12/04/2026, 10:02 - Valo: 39,90 €/kk.\rEi avausmaksua\x85Kiitos!\n"
+                            "\n12/04/2026, 10:03 - Valo: \n12/04/2026, 10:04 - Tyhjä: \n"
+                            "12/04/2026, 10:05 - Valo: Hei Tyhjä, soita 040 123 4567\f"),
+    "csv-multiline-and-lone-cr": ('timestamp;role;name;message\r\n1;customer;Eeva Aho;'
+                                  '"Kuitu 600,\r\n 19,90?"\r2;agent;Anna;"39,90 €/kk, Eeva"\n'
+                                  '3;agent;Anna;"x\u2028y, avausmaksu 4,90 €"\n'),
+    "csv-header-only": "text,name\n",
+    "log-with-visitor-and-wrapped-lines": ("[10:01] Asiakas Matti Virtanen: Hei\n"
+                                           "jatkuu\n\n[10:02] Agent Anna: Hei Matti!\n"
+                                           "Kuitu 600 on 39,90 €/kk.\n  \n"
+                                           "(10:03 AM) *** Matti left ***\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STREAMED_CASES))
+def test_streamed_exports_read_exactly_like_whole_ones(tmp_path, name):
+    from auditor.capture.transcripts import iter_observations
+
+    f = tmp_path / f"{name}.txt"
+    f.write_bytes(STREAMED_CASES[name].encode("utf-8"))
+    stream, whole = _streamed_and_whole(f)
+    assert stream is not None, "these fixtures are all readable"
+    assert (stream.id, stream.format, stream.count) == (whole.id, whole.format,
+                                                        len(whole.messages))
+    assert tuple(stream.messages()) == whole.messages
+    assert tuple(stream.messages()) == whole.messages  # a stream can be read again
+    kw = {"channel": "chat", "source": f.name, "brand": "Valo"}
+    assert list(iter_observations(stream, **kw)) == observations_from_transcript(whole, **kw)
+
+
+@pytest.mark.parametrize("fmt", ["whatsapp", "text", "csv"])
+def test_streamed_errors_are_the_whole_file_errors(tmp_path, fmt):
+    f = tmp_path / "x.txt"
+    f.write_text("just some words\nno chat here\n" if fmt != "csv" else '"a\n', encoding="utf-8")
+    stream, _ = _streamed_and_whole(f, fmt)
+    assert stream is None
+
+
+_LINE_PIECES = st.sampled_from([
+    "12/04/2026, 10:01 - Pekka Nieminen: ", "12/04/2026, 10:02 - Valo Asiakaspalvelu: ",
+    "[10:01] Agent Anna: ", "[10:02] Asiakas Matti: ", "(7:21:04 PM) *** x ***",
+    "Kuitu 600 on 39,90 €/kk.", "Matti", "040 123 4567", "role,name,message", "agent,Anna,",
+    '"', ",", ";", " ", "\n", "\r\n", "\r", "\u2028", "\x85", "\ufeff", "é",
+])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_LINE_PIECES, max_size=40), st.sampled_from(["auto", "whatsapp", "text", "csv"]))
+def test_any_line_soup_streams_like_the_whole_text(tmp_path_factory, pieces, fmt):
+    f = tmp_path_factory.mktemp("soup") / "soup.txt"
+    f.write_bytes("".join(pieces).encode("utf-8"))
+    stream, whole = _streamed_and_whole(f, fmt)
+    if stream is None or not hasattr(stream, "messages") or whole.format not in (
+            "whatsapp", "text", "csv"):
+        return
+    assert tuple(stream.messages()) == whole.messages and stream.id == whole.id
+
+
+def test_json_lines_are_found_in_exports_that_escape_non_ascii(tmp_path):
+    from auditor.capture.transcripts import load_transcripts
+
+    def chat(n: int) -> dict:
+        return {"visitor": {"name": f"Asiakas {n}"}, "history": [
+            {"type": "chat.msg", "nick": "visitor", "msg": "Hinta?"},
+            {"type": "chat.msg", "nick": "agent:1", "msg": f"Kuitu {n}00M on {n}9,90 €/kk."},
+            {"type": "chat.msg", "nick": "agent:1", "msg": "Katso valo.example/kuitu"}]}
+    f = tmp_path / "export.json"
+    f.write_text(json.dumps({"chats": [chat(n) for n in range(1, 6)]}, indent=1),
+                 encoding="utf-8")  # ensure_ascii: "\u20ac" for the euro sign
+    lines = f.read_text(encoding="utf-8").splitlines()
+    ts_before = load_transcripts(f)
+    for n, t in enumerate(ts_before, start=1):
+        question, answer, _ = t.messages
+        assert '"Hinta?"' in lines[question.line - 1]
+        assert f"Kuitu {n}00M" in lines[answer.line - 1] and answer.text.endswith("€/kk.")
+    # A text written some other way than Python's JSON writes it ("\\/" for "/") is not
+    # found: no line rather than a wrong one.
+    f.write_text(f.read_text(encoding="utf-8").replace("example/", "example\\/"),
+                 encoding="utf-8")
+    ts = load_transcripts(f)
+    assert {t.messages[2].line for t in ts} == {None}
+    assert [t.messages[1].line for t in ts] == [t.messages[1].line for t in ts_before]
