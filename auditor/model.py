@@ -214,6 +214,13 @@ def decode_value(attribute: str, value: Any) -> Any:
         return None
     if attribute in MONEY_ATTRIBUTES or attribute in {"contract_months", "promo_months"}:
         return Decimal(str(value))
+    if attribute == "speed" and isinstance(value, str | int | float):
+        # Speeds are Decimal when extracted: a run read back from JSON (a stored run, a
+        # worker's result) must compare them exactly as the run that captured them did.
+        try:
+            return Decimal(str(value))
+        except ArithmeticError:
+            return value
     return value
 
 
@@ -438,6 +445,9 @@ class Run:
     #: What a reader of the run should know that is not a finding: waivers that matched
     #: nothing, the checks that failed, the interruption.
     warnings: tuple[str, ...] = ()
+    #: Where the run's evidence (element screenshots) was written, as an absolute path:
+    #: a report written from the stored run in another folder still finds its screenshots.
+    evidence_root: str | None = None
 
     @property
     def complete(self) -> bool:
@@ -479,6 +489,7 @@ def run_to_dict(run: Run) -> dict[str, Any]:
             "failed_checks": list(run.failed_checks),
             "config": run.config,
             "warnings": list(run.warnings),
+            "evidence_root": run.evidence_root,
         },
         "subjects": [{"id": s, "name": run.subject_names.get(s, s)} for s in run.subjects],
         "observations": [o.to_dict() for o in run.observations],
@@ -518,4 +529,4 @@ def run_from_dict(doc: Mapping[str, Any]) -> Run:
         reference_logo=meta.get("reference_logo"), locale=meta.get("locale"),
         interrupted=bool(meta.get("interrupted", False)),
         failed_checks=tuple(meta.get("failed_checks") or ()), config=meta.get("config"),
-        warnings=tuple(meta.get("warnings") or ()))
+        warnings=tuple(meta.get("warnings") or ()), evidence_root=meta.get("evidence_root"))

@@ -30,6 +30,7 @@ from auditor.capture.static import capture_auto_channel, capture_static_channel
 from auditor.capture.transcripts import capture_transcripts_channel
 from auditor.capture.web import Tick, capture_web_channel, channel_scope
 from auditor.config import AuditConfig, ConfigError, TranscriptChannel, WebChannel
+from auditor.engine import Engine
 from auditor.matching import Matcher
 from auditor.model import (
     BRAND_SUBJECT,
@@ -139,8 +140,13 @@ async def _capture_static(config: AuditConfig, channels: Mapping[str, WebChannel
 
 def capture_channels(config: AuditConfig, out_dir: Path, *, browser: BrowserChoice | None = None,
                      today: date | None = None, progress: Progress = lambda _: None,
-                     tick: Tick | None = None) -> dict[str, ChannelResult]:
-    """Capture every channel of the config: web channels share one browser."""
+                     tick: Tick | None = None, engine: Engine | None = None,
+                     run_id: str = "") -> dict[str, ChannelResult]:
+    """Capture every channel of the config: web channels share one browser.
+
+    With an ``engine`` (auditor.engine), web channels in browser mode are captured by units
+    of work on it (Celery workers); the coordinator keeps their frontiers here.
+    """
     web = {n: c for n, c in config.channels.items() if isinstance(c, WebChannel)}
     results: dict[str, ChannelResult] = {}
     for name, ch in config.channels.items():
@@ -159,6 +165,13 @@ def capture_channels(config: AuditConfig, out_dir: Path, *, browser: BrowserChoi
     if static and not interrupt.requested():
         results.update(asyncio.run(_capture_static(config, static, out_dir, today, progress,
                                                    tick)))
+    if engine is not None and not interrupt.requested():
+        units = {n: c for n, c in web.items() if c.mode == "browser"}
+        web = {n: c for n, c in web.items() if c.mode != "browser"}
+        results.update(engine.capture_web(
+            config, units, run_id=run_id or new_run_id(), today=today or date.today(),
+            evidence_root=(out_dir / "evidence").resolve(), browser=browser,
+            progress=progress, tick=tick))
     if web and not interrupt.requested():
         results.update(asyncio.run(_capture_web(config, web, out_dir,
                                                 browser or resolve_browser(), today, progress,
@@ -285,10 +298,12 @@ def execute(config: AuditConfig, out_dir: Path, *, store: Store | None = None,
             run_id: str | None = None, waivers: Sequence[Waiver] | None = None,
             progress: Progress = lambda _: None,
             tick: Tick | None = None,
-            fail_on: Severity | None | object = _CONFIG_GATE) -> tuple[Run, Run | None]:
+            fail_on: Severity | None | object = _CONFIG_GATE,
+            engine: Engine | None = None) -> tuple[Run, Run | None]:
     """Capture, match, check, confirm and store one run; returns ``(run, previous_run)``.
 
-    ``fail_on`` is the gate the second pass confirms for (default: the config's).
+    ``fail_on`` is the gate the second pass confirms for (default: the config's);
+    ``engine`` runs the web channels' capture units elsewhere (:mod:`auditor.engine`).
     """
     gate = config.fail_on_severity() if fail_on is _CONFIG_GATE else fail_on
     started = _now()
@@ -297,11 +312,12 @@ def execute(config: AuditConfig, out_dir: Path, *, store: Store | None = None,
     waivers = config_waivers(config) if waivers is None else waivers  # so is a bad waiver file
     out_dir.mkdir(parents=True, exist_ok=True)
     results = capture_channels(config, out_dir, browser=browser, today=today, progress=progress,
-                               tick=tick)
+                               tick=tick, engine=engine, run_id=run_id)
     observations: list[Observation] = [o for r in results.values() for o in r.observations]
     run = Run(id=run_id, config_name=config.name, config_path=config.source, started_at=started,
               finished_at=started, channels=results, observations=tuple(observations),
-              findings=(), locale=config.report_locale())
+              findings=(), locale=config.report_locale(),
+              evidence_root=str((out_dir / "evidence").resolve()))
     previous = store.previous(config.name, started) if store else None
     seen = store.seen_before(config.name, started) if store else None
     stopped = interrupt.requested()

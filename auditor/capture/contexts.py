@@ -107,6 +107,16 @@ class PagePool:
             del self._open[context]
             await close_quietly(context)
 
+    async def storage_state(self) -> dict[str, Any] | None:
+        """The current context's cookies and local storage (a consent choice, a session),
+        for the next batch of the same channel; ``None`` without a live context."""
+        if self._current is None or not _alive(self._current):
+            return None
+        try:
+            return await asyncio.wait_for(self._current.storage_state(), self._call_s)
+        except Exception:  # noqa: BLE001 - no state to hand on is a fresh start, not an error
+            return None
+
     async def close(self) -> None:
         """Close every context the pool still holds."""
         contexts, self._open, self._current = list(self._open), {}, None

@@ -457,6 +457,11 @@ class Frontier:
         self.failed += 1
         self.errors.append(CaptureError(self.name, url, reason))
 
+    def skip(self, url: str) -> None:
+        """``url`` answered with something other than a page: counted, not failed."""
+        del url  # a batch's frontier (auditor.capture.batch) records which one
+        self.skipped += 1
+
     def off_scope(self, url: str, final: str) -> None:
         self.skipped += 1
         self.notes.append(f"{url} redirected off scope to {final}; not followed")

@@ -65,8 +65,9 @@ from auditor.model import (
     observation_id,
 )
 
-__all__ = ["capture_web_channel", "channel_scope", "normalise_url", "Scope", "PAGE_SCRIPT",
-           "load_page", "extract_page", "context_options", "DEFAULT_CONSENT_SELECTORS"]
+__all__ = ["capture_web_channel", "crawl_pages", "channel_scope", "normalise_url", "Scope",
+           "PAGE_SCRIPT", "load_page", "extract_page", "context_options",
+           "DEFAULT_CONSENT_SELECTORS"]
 
 PAGE_SCRIPT = (Path(__file__).with_name("page_script.js")).read_text(encoding="utf-8")
 
@@ -464,15 +465,38 @@ async def capture_web_channel(browser: Any, playwright: Any, name: str, ch: WebC
     crawl = Frontier(name, scope, Robots(fetch, obey=ch.robots == "obey"), ch.max_pages,
                      ch.max_depth)
     limiter = HostLimiter(ch.host_concurrency or ch.concurrency, ch.rate_limit)
+    await crawl.seed((config.absolute_url(s) for s in ch.start_urls), sitemaps=ch.sitemaps,
+                     fetch=fetch, limiter=limiter)
+    await crawl_pages(host, crawl, ch, opts, config=config, today=today, limiter=limiter,
+                      tick=tick)
+    relaunched = ([f"the browser was relaunched {host.relaunches} time(s) after it closed; "
+                   "in-flight pages were visited again"] if host.relaunches else [])
+    return crawl.result(device=ch.device, max_failures=ch.max_failures, notes=relaunched)
+
+
+async def crawl_pages(host: BrowserHost, crawl: Frontier, ch: WebChannel,
+                      opts: dict[str, Any], *, config: AuditConfig, today: date | None,
+                      limiter: HostLimiter, tick: Tick | None = None,
+                      stopped: Callable[[], bool] = interrupt.requested,
+                      pool: PagePool | None = None) -> str:
+    """Visit every URL the frontier queues (and the links it queues in turn) with the
+    channel's workers in ``host``'s browser; returns how the crawl ended
+    (:meth:`~auditor.capture.crawl.Frontier.finish`).
+
+    Shared by a whole channel's crawl (:func:`capture_web_channel`) and by one batch of a
+    distributed run (:mod:`auditor.capture.batch`), whose frontier records the links instead
+    of queueing them. ``stopped()`` ends the crawl early (an interrupted run, a batch past
+    its time bound); what is still queued is then left to the frontier's ``drain``.
+    A ``pool`` given by the caller is left open (a batch reads its cookies afterwards).
+    """
     policy = RetryPolicy(retries=ch.retries, backoff=ch.retry_backoff)
     consent = tuple(ch.consent_selectors) + DEFAULT_CONSENT_SELECTORS
     logos = LogoCache()
-    await crawl.seed((config.absolute_url(s) for s in ch.start_urls), sitemaps=ch.sitemaps,
-                     fetch=fetch, limiter=limiter)
-
     n_workers = max(1, min(ch.concurrency, ch.max_pages))
     # One shared context for all workers, each with its own page (contexts.py says why).
-    pool = PagePool(host, opts, timeout_ms=ch.timeout * 1000, pages_per_context=n_workers)
+    own_pool = pool is None
+    pool = pool or PagePool(host, opts, timeout_ms=ch.timeout * 1000,
+                            pages_per_context=n_workers)
     closing: set[asyncio.Task[None]] = set()
 
     async def worker() -> None:
@@ -501,7 +525,7 @@ async def capture_web_channel(browser: Any, playwright: Any, name: str, ch: WebC
                 finally:
                     crawl.queue.task_done()
                     if tick:
-                        tick(name, crawl.stats())
+                        tick(crawl.name, crawl.stats())
         finally:
             await pool.release(page)
 
@@ -509,7 +533,8 @@ async def capture_web_channel(browser: Any, playwright: Any, name: str, ch: WebC
     try:
         # A worker that died (the browser could not be relaunched) must not leave the queue
         # waiting forever: fail what is left and stop. An interrupted run stops too.
-        if await crawl.finish(workers, interrupt.requested) == "workers-died":
+        ended = await crawl.finish(workers, stopped)
+        if ended == "workers-died":
             _drain(crawl, workers)
     finally:
         for w in workers:
@@ -517,13 +542,12 @@ async def capture_web_channel(browser: Any, playwright: Any, name: str, ch: WebC
         await asyncio.gather(*workers, *closing, return_exceptions=True)
         try:
             await logos.close()
-            await pool.close()
+            if own_pool:
+                await pool.close()
         except Exception:  # noqa: BLE001 - a driver gone with the signal: keep the pages read
             if not interrupt.requested():
                 raise
-    relaunched = ([f"the browser was relaunched {host.relaunches} time(s) after it closed; "
-                   "in-flight pages were visited again"] if host.relaunches else [])
-    return crawl.result(device=ch.device, max_failures=ch.max_failures, notes=relaunched)
+    return ended
 
 
 def _drain(crawl: Frontier, workers: list[asyncio.Task[None]]) -> None:
@@ -551,7 +575,7 @@ async def _visit(crawl: Frontier, ch: WebChannel, page: Any, url: str, depth: in
                     extract_page(page, channel=crawl.name, ch=ch, config=config, today=today,
                                  logos=logos), ch.timeout + 5)
         except NotAPage:
-            crawl.skipped += 1
+            crawl.skip(url)
             return "ok"
         except OffScope as e:
             crawl.off_scope(url, str(e))

@@ -1,0 +1,181 @@
+"""Running capture units (:mod:`auditor.capture.units`) where they land: a batch of a web
+channel's URLs in a worker's long-lived browser, or one transcript file.
+
+A batch is read with the same code as a whole channel (:func:`auditor.capture.web.
+crawl_pages`): the same workers, waits, consent handling, retries, crash relaunches and
+extraction. Only its frontier differs: :class:`BatchFrontier` records each page's outcome
+and the links it found instead of queueing them, because the coordinator keeps the crawl's
+frontier (scope, robots.txt, depth, page budget, de-duplication) for the whole run.
+
+A batch is bounded in time (``deadline_s``): the pages it has not reached by then come back
+``pending`` and the coordinator queues them again, so no task outlives the broker's
+visibility timeout. Nothing here keeps state between units: a retried unit gives the same
+result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from auditor import interrupt
+from auditor.browser import BrowserHost
+from auditor.capture.contexts import PagePool
+from auditor.capture.crawl import Frontier, HostLimiter, Robots, Scope, url_fetcher
+from auditor.capture.transcript_formats import TranscriptError
+from auditor.capture.transcripts import MB, iter_observations, open_transcripts
+from auditor.capture.units import (
+    BatchResult,
+    PageOutcome,
+    TranscriptFile,
+    TranscriptFileResult,
+    WebBatch,
+)
+from auditor.capture.web import context_options, crawl_pages
+from auditor.config import AuditConfig, WebChannel
+from auditor.model import Observation
+
+__all__ = ["BatchFrontier", "read_transcript_file", "run_web_batch", "unit_config"]
+
+
+def unit_config(unit: WebBatch) -> tuple[AuditConfig, WebChannel]:
+    """The smallest config that reads the batch's pages exactly as the whole run would:
+    its channel's resolved settings and the brand (capture reads nothing else of it)."""
+    doc: dict[str, Any] = {"name": unit.run_id, "channels": {unit.channel: dict(unit.settings)}}
+    if unit.brand:
+        doc["brand"] = {"name": unit.brand.name, "retired_names": list(unit.brand.retired_names),
+                        "logo_selector": unit.brand.logo_selector}
+    config = AuditConfig.model_validate(doc)
+    channel = config.channels[unit.channel]
+    assert isinstance(channel, WebChannel), "a web batch names a web channel"
+    return config, channel
+
+
+@dataclass
+class BatchFrontier(Frontier):
+    """A frontier that follows no link: it records what became of each page of one batch.
+
+    ``stopped`` is set when the batch's time bound (or an interruption) ended it; the URLs
+    still queued then are left pending rather than failed.
+    """
+
+    outcomes: dict[str, PageOutcome] = field(default_factory=dict)
+    depths: dict[str, int] = field(default_factory=dict)
+    stopped: bool = False
+
+    async def captured(self, url: str, final: str, observations: Any, links: Any,
+                       depth: int) -> None:
+        self.visited.append(url)
+        for o in observations:
+            self.observations.setdefault(o.id, o)
+        self.outcomes[url] = PageOutcome(url, depth, "ok", final=final,
+                                         links=tuple(dict.fromkeys(str(h) for h in links)))
+
+    def fail(self, url: str, reason: str) -> None:
+        super().fail(url, reason)
+        self.outcomes[url] = PageOutcome(url, self._depth(url), "failed", reason=reason)
+
+    def skip(self, url: str) -> None:
+        super().skip(url)
+        self.outcomes[url] = PageOutcome(url, self._depth(url), "skipped")
+
+    def off_scope(self, url: str, final: str) -> None:
+        super().off_scope(url, final)
+        self.outcomes[url] = PageOutcome(url, self._depth(url), "off-scope", final=final)
+
+    def drain(self, reason: str) -> None:
+        if not self.stopped:  # the browser could not be relaunched: the pages failed
+            super().drain(reason)
+            return
+        while not self.queue.empty():  # out of time: the coordinator queues them again
+            self.queue.get_nowait()
+            self.queue.task_done()
+
+    def _depth(self, url: str) -> int:
+        return self.depths.get(url, 0)
+
+
+async def run_web_batch(host: BrowserHost, playwright: Any, unit: WebBatch, *,
+                        worker: str = "in-process") -> BatchResult:
+    """Read the batch's pages in ``host``'s browser (relaunched first if it died since the
+    last unit); every page of the batch comes back with an outcome."""
+    config, ch = unit_config(unit)
+    await host.start()
+    if host.browser is not None and not host.browser.is_connected():
+        await host.relaunch(host.browser)  # the worker lost its browser between units
+    relaunched = host.relaunches
+    crawl = BatchFrontier(unit.channel, Scope(frozenset(unit.scope.hosts), unit.scope.include,
+                                              unit.scope.exclude),
+                          Robots(url_fetcher(), obey=False), len(unit.pages), ch.max_depth)
+    for url, depth in unit.pages:
+        crawl.depths[url] = depth
+        crawl.seen.add(url)
+        crawl.queue.put_nowait((url, depth, 0))
+    session = None
+    try:
+        opts = context_options(playwright, ch, config)
+    except ValueError as e:
+        for url, _ in unit.pages:
+            crawl.fail(url, str(e))
+    else:
+        if unit.session is not None:
+            opts["storage_state"] = dict(unit.session)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + unit.deadline_s
+
+        def stopped() -> bool:
+            crawl.stopped = crawl.stopped or interrupt.requested() or loop.time() > deadline
+            return crawl.stopped
+
+        limiter = HostLimiter(ch.host_concurrency or ch.concurrency, ch.rate_limit)
+        pool = PagePool(host, opts, timeout_ms=ch.timeout * 1000,
+                        pages_per_context=max(1, min(ch.concurrency, ch.max_pages)))
+        try:
+            await crawl_pages(host, crawl, ch, opts, config=config, today=unit.today_date,
+                              limiter=limiter, stopped=stopped, pool=pool)
+            session = await pool.storage_state()
+        finally:
+            await pool.close()
+    pages = tuple(crawl.outcomes.get(url) or PageOutcome(url, depth, "pending")
+                  for url, depth in unit.pages)
+    notes = [n for n in crawl.notes if not n.startswith("the run was interrupted")]
+    return BatchResult(run_id=unit.run_id, channel=unit.channel, batch_id=unit.batch_id,
+                       pages=pages, observations=tuple(crawl.observations.values()),
+                       notes=tuple(notes), retries=crawl.retries,
+                       relaunches=host.relaunches - relaunched, worker=worker,
+                       session=session)
+
+
+def read_transcript_file(unit: TranscriptFile) -> TranscriptFileResult:
+    """One transcript file's company claims, masked, as the channel capture reads it
+    (:func:`auditor.capture.transcripts.capture_transcripts_channel`); a file that cannot
+    be read, or is over ``max_file_mb``, comes back with the reason and no observations."""
+    path = Path(unit.path)
+    brand = unit.brand
+    try:
+        size = path.stat().st_size
+        if size > unit.max_file_mb * MB:
+            return TranscriptFileResult(
+                unit.run_id, unit.channel, unit.source,
+                error=f"{size / MB:,.1f} MB ({size:,} bytes), over the limit of "
+                      f"{unit.max_file_mb:g} MB per transcript file (max_file_mb); not read")
+        found: list[Observation] = []
+        for t in open_transcripts(path, unit.format, unit.company):
+            found.extend(iter_observations(
+                t, channel=unit.channel, source=unit.source,
+                brand=brand.name if brand else None,
+                retired=brand.retired_names if brand else (),
+                today=date.fromisoformat(unit.today), currency=unit.currency))
+    except TranscriptError as e:
+        reason = str(e).split(": ", 1)[-1]
+        return TranscriptFileResult(unit.run_id, unit.channel, unit.source,
+                                    error=reason if e.line is None
+                                    else f"line {e.line}: {reason}")
+    except OSError as e:
+        return TranscriptFileResult(unit.run_id, unit.channel, unit.source,
+                                    error=f"cannot read: {e.strerror}")
+    return TranscriptFileResult(unit.run_id, unit.channel, unit.source, tuple(found),
+                                bytes_read=size)

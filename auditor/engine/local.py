@@ -1,0 +1,61 @@
+"""Capture units run in this process: the coordinator's batches read in one local browser.
+
+The same units a Celery worker runs, without a broker: what the tests compare a
+distributed run with, and the engine's own overhead measured without a network hop
+(bench/scaleout.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from datetime import date
+from pathlib import Path
+
+from auditor.browser import BrowserChoice, BrowserHost, launch_args, resolve_browser
+from auditor.capture.batch import run_web_batch
+from auditor.capture.units import WebBatch
+from auditor.capture.web import Tick
+from auditor.config import AuditConfig, WebChannel
+from auditor.engine.coordinator import Batching, coordinate_channel
+from auditor.model import ChannelResult
+
+__all__ = ["LocalEngine"]
+
+
+class LocalEngine:
+    """Runs every batch in this process, all channels sharing one browser."""
+
+    def __init__(self, batching: Batching = Batching()) -> None:
+        self.batching = batching
+
+    def capture_web(self, config: AuditConfig, channels: Mapping[str, WebChannel], *,
+                    run_id: str, today: date, evidence_root: Path,
+                    browser: BrowserChoice | None, progress: Callable[[str], None],
+                    tick: Tick | None) -> dict[str, ChannelResult]:
+        choice = browser or resolve_browser()
+        urls = [config.absolute_url(u) for ch in channels.values() for u in ch.start_urls]
+
+        async def go() -> dict[str, ChannelResult]:
+            from playwright.async_api import async_playwright
+
+            async with async_playwright() as p:
+                host = BrowserHost(p, choice.path, launch_args(urls, images=False))
+                await host.start()
+
+                async def submit(unit: WebBatch):  # -> BatchResult
+                    return await run_web_batch(host, p, unit)
+
+                try:
+                    results = await asyncio.gather(*(
+                        coordinate_channel(n, ch, config, run_id=run_id, today=today,
+                                           evidence_root=evidence_root, submit=submit,
+                                           batching=self.batching, tick=tick)
+                        for n, ch in channels.items()))
+                finally:
+                    await host.close()
+            return dict(zip(channels, results, strict=True))
+
+        progress(f"capturing {', '.join(channels)} by batches of {self.batching.batch_size} "
+                 "pages in this process")
+        return asyncio.run(go())
