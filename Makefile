@@ -4,12 +4,12 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test setup browser lint bench bench-capture bench-checks bench-accuracy bench-report clean
+.PHONY: demo test setup browser redis lint bench bench-capture bench-checks bench-accuracy bench-report clean
 
-demo: setup browser
+demo: setup browser redis
 	$(VENV)/bin/omniaudit demo
 
-test: setup browser
+test: setup browser redis
 	$(PY) -m pytest
 
 setup: $(STAMP)
@@ -24,6 +24,20 @@ $(STAMP): pyproject.toml
 # Debian's chromium as root when there is none; otherwise says how to get one.
 browser: setup
 	$(PY) -m auditor.browser ensure
+
+# Debian's redis-server, the Celery broker of the scale-out tests (docs/scale-out.md):
+# installed as root when missing, otherwise says how to get it. Idempotent.
+redis:
+	@if command -v redis-server >/dev/null 2>&1; then \
+	  echo "omniaudit: using $$(redis-server --version | cut -d' ' -f1-3)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "omniaudit: installing Debian's redis-server (apt-get install -y redis-server) ..."; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }; \
+	else \
+	  echo "omniaudit: no redis-server, which the scale-out tests need. Install it with"; \
+	  echo "  apt-get install -y redis-server   (as root), or set OMNIAUDIT_REDIS_SERVER=/path"; \
+	fi
 
 # Capture speed and memory against raw Playwright, Crawlee, Scrapy, httpx (bench/README.md).
 # PAGES=5000 for a bigger run; RUNS=1 for a quick one (medians of RUNS runs).

@@ -46,6 +46,7 @@ class OmniauditGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from auditor import interrupt
+        from auditor.engine import EngineError
         from auditor.store import StoreError
 
         try:
@@ -60,6 +61,9 @@ class OmniauditGroup(click.Group):
             ctx.exit(EXIT_USAGE)
         except StoreError as e:
             err.print(f"[bold red]store error:[/] {e}", markup=True, soft_wrap=True)
+            ctx.exit(EXIT_USAGE)
+        except EngineError as e:
+            err.print(f"[bold red]engine error:[/] {e}", markup=True, soft_wrap=True)
             ctx.exit(EXIT_USAGE)
         except KeyboardInterrupt:
             # A second Ctrl-C (or one outside a run): stop at once, nothing more is written.
@@ -280,6 +284,7 @@ def _execute(config: AuditConfig, out: Path | None, store_path: Path | None,
              today: date | None = None, baseline: Path | None = None) -> int:
     from auditor import interrupt
     from auditor.browser import resolve_browser
+    from auditor.engine.select import engine_for
     from auditor.pipeline import execute, exit_code, new_run_id
     from auditor.store import Store
     from reports import findings_document, write_reports
@@ -290,6 +295,7 @@ def _execute(config: AuditConfig, out: Path | None, store_path: Path | None,
     # One history per working folder, whatever --out says: scheduled runs that write their
     # reports elsewhere still find the previous run of the same config.
     store = Store(store_path or DEFAULT_STORE)
+    engine = engine_for(config, out_dir)  # an unreachable broker stops here (exit 2)
     try:
         choice = resolve_browser(browser)
     except FileNotFoundError as e:
@@ -301,12 +307,13 @@ def _execute(config: AuditConfig, out: Path | None, store_path: Path | None,
     with interrupt.handle_signals(announce):
         if quiet or as_json:
             run, previous = execute(config, out_dir, store=store, browser=choice, today=today,
-                                    run_id=run_id, progress=progress, fail_on=fail_on)
+                                    run_id=run_id, progress=progress, fail_on=fail_on,
+                                    engine=engine)
         else:
             with _CrawlProgress(err) as display:
                 run, previous = execute(config, out_dir, store=store, browser=choice,
                                         today=today, run_id=run_id, progress=progress,
-                                        tick=display.tick, fail_on=fail_on)
+                                        tick=display.tick, fail_on=fail_on, engine=engine)
         paths = write_reports(run, out_dir, previous=previous, fail_on=fail_on,
                               history=store.trend(run.config_name), baseline=known)
     code = interrupt.exit_code() if run.interrupted else exit_code(run, fail_on,
@@ -379,11 +386,21 @@ def _with_common(f: Any) -> Any:
 @_baseline_option
 @_waivers_option
 @click.option("--base-url", help="Override the config's base_url (e.g. a staging host).")
+@click.option("--engine", type=click.Choice(["inprocess", "celery"]),
+              help="Where web pages are read: this process, or `omniaudit worker`s through "
+                   "--broker [default: the config's engine.kind, else inprocess].")
+@click.option("--broker", metavar="URL", envvar="OMNIAUDIT_BROKER",
+              help="Celery broker for --engine celery: redis://HOST:6379/0 "
+                   "[env: OMNIAUDIT_BROKER].")
 def run(config: str, out: Path | None, store_path: Path | None, quiet: bool, as_json: bool,
         browser: str | None, concurrency: int | None, fail_on: str | None,
-        baseline: Path | None, waivers: Path | None, base_url: str | None) -> None:
+        baseline: Path | None, waivers: Path | None, base_url: str | None,
+        engine: str | None, broker: str | None) -> None:
     """Capture every channel of CONFIG, check it and write the reports."""
+    from auditor.engine.select import with_engine
+
     cfg = _with_concurrency(_with_waivers(_load(config), waivers), concurrency)
+    cfg = with_engine(cfg, engine, broker)
     if base_url:
         cfg = cfg.with_base_url(base_url)
     _preflight(cfg, quiet or as_json)
@@ -413,6 +430,37 @@ def demo(out: Path | None, store_path: Path | None, quiet: bool, as_json: bool,
         code = _execute(cfg.with_base_url(server.url), out, store_path,
                         _fail_on(fail_on, cfg), quiet, as_json, browser, baseline=baseline)
     sys.exit(code)
+
+
+@main.command()
+@click.option("--broker", metavar="URL", envvar="OMNIAUDIT_BROKER", required=True,
+              help="Celery broker: redis://HOST:6379/0 [env: OMNIAUDIT_BROKER].")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Pool processes, each with its own Chromium (one per container is best).")
+@click.option("--name", "-n", "worker_name", metavar="NAME",
+              help="Worker name [default: omniaudit@HOSTNAME].")
+@click.option("--browser", metavar="PATH", envvar="OMNIAUDIT_CHROMIUM",
+              help="Chromium executable [env: OMNIAUDIT_CHROMIUM].")
+@click.option("--max-memory-per-child", type=click.IntRange(1), metavar="KB",
+              help="Replace a pool process (and its browser) once it uses this much memory.")
+@click.option("--loglevel", default="info", show_default=True,
+              type=click.Choice(["debug", "info", "warning", "error"]))
+def worker(broker: str, concurrency: int, worker_name: str | None, browser: str | None,
+           max_memory_per_child: int | None, loglevel: str) -> None:
+    """Start a Celery capture worker for `run --engine celery` (docs/scale-out.md).
+
+    Each pool process starts one Chromium after the fork and reads batch after batch in
+    it; SIGTERM finishes the batch in hand, then stops.
+    """
+    from auditor.browser import resolve_browser
+    from auditor.engine.worker import run_worker
+
+    try:
+        resolve_browser(browser)
+    except FileNotFoundError as e:
+        raise click.UsageError(str(e)) from None
+    run_worker(broker, concurrency=concurrency, name=worker_name, browser=browser,
+               loglevel=loglevel.upper(), max_memory_per_child=max_memory_per_child)
 
 
 @main.command()

@@ -281,6 +281,24 @@ class ReportConfig(_Model):
     locale: str | None = None
 
 
+class EngineConfig(_Model):
+    """Where web capture runs (docs/scale-out.md): in this process, or on Celery workers."""
+
+    #: ``inprocess`` (one browser in this process) or ``celery`` (``omniaudit worker``s
+    #: reached through ``broker``); ``--engine`` overrides it.
+    kind: Literal["inprocess", "celery"] = "inprocess"
+    #: The Celery broker, ``redis://host:6379/0`` (``--broker`` overrides it).
+    broker: str | None = None
+    #: A folder the coordinator and every worker see at the same path (batch results);
+    #: default: the run's output folder's parent.
+    shared_dir: Path | None = None
+    #: URLs per batch, and batches per channel in flight at once.
+    batch_size: int = Field(8, ge=1, le=500)
+    in_flight: int = Field(2, ge=1, le=256)
+    #: Seconds a batch may run; pages it has not reached by then are queued again.
+    batch_seconds: float = Field(120.0, gt=0, le=3600)
+
+
 Channel = Annotated[WebChannel | TranscriptChannel, Field(discriminator="kind")]
 
 
@@ -352,6 +370,8 @@ class AuditConfig(_Model):
     report: ReportConfig = ReportConfig()
     #: What the second pass confirms and evidences (docs/capture.md).
     evidence: EvidenceConfig = EvidenceConfig()
+    #: Where web capture runs: in this process or on Celery workers (docs/scale-out.md).
+    engine: EngineConfig = EngineConfig()
     #: Folder the config came from; relative paths resolve against it.
     root: Path = Path(".")
     #: The config file, for messages.
@@ -468,6 +488,11 @@ class AuditConfig(_Model):
             else:
                 doc["channels"][name]["storage_state"] = path(ch.storage_state)
         doc["waivers"] = path(self.waivers)
+        doc["engine"]["shared_dir"] = path(self.engine.shared_dir)
+        if self.engine.broker and urlsplit(self.engine.broker).password:
+            parts = urlsplit(self.engine.broker)  # a stored run never shows the password
+            doc["engine"]["broker"] = parts._replace(
+                netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
         # Severities are written by name: an IntEnum would dump as a bare number.
         for check_id, setting in self.checks.items():
             doc["checks"][check_id]["severity"] = (setting.severity.label

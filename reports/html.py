@@ -12,6 +12,7 @@ import base64
 import gzip
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -135,9 +136,13 @@ class _Screenshots:
     and make the file too big to open (see bench/README.md).
     """
 
-    def __init__(self, out_dir: Path, *, embed: bool = True) -> None:
+    def __init__(self, out_dir: Path, *, embed: bool = True,
+                 evidence_root: str | None = None) -> None:
         self.root = out_dir.resolve()
         self.embed = embed
+        #: The folder the run wrote its evidence into (``Run.evidence_root``'s parent): a
+        #: report written elsewhere from a stored run reads the screenshots from there.
+        self.origin = Path(evidence_root).parent.resolve() if evidence_root else None
         self.cache: dict[str, tuple[str | None, str | None, tuple[int, int] | None]] = {}
 
     def get(self, rel: str | None) -> tuple[str | None, str | None, tuple[int, int] | None]:
@@ -150,9 +155,15 @@ class _Screenshots:
 
     def _load(self, rel: str) -> tuple[str | None, str | None, tuple[int, int] | None]:
         try:
-            path = (self.root / rel).resolve()
-            if not path.is_relative_to(self.root):
+            root = self.root
+            path = (root / rel).resolve()
+            if not path.is_relative_to(root):
                 return None, "screenshot path outside the output folder; not embedded", None
+            if not path.is_file() and self.origin is not None:
+                root = self.origin
+                path = (root / rel).resolve()
+                if not path.is_relative_to(root):
+                    return None, "screenshot path outside the evidence folder", None
             if not path.is_file():
                 return None, "screenshot file missing", None
             if self.embed and path.stat().st_size > MAX_SCREENSHOT_BYTES:
@@ -165,7 +176,7 @@ class _Screenshots:
             return None, "screenshot is not a PNG file; not embedded", None
         size = (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big"))
         if not self.embed:
-            return quote(path.relative_to(self.root).as_posix()), None, size
+            return quote(Path(os.path.relpath(path, self.root)).as_posix()), None, size
         return "data:image/png;base64," + base64.b64encode(data).decode("ascii"), None, size
 
 
@@ -397,7 +408,7 @@ def render_html(
     """
     if lazy is None:
         lazy = len(run.findings) > LAZY_FINDINGS
-    shots = _Screenshots(Path(out_dir), embed=not lazy)
+    shots = _Screenshots(Path(out_dir), embed=not lazy, evidence_root=run.evidence_root)
     observations = {o.id: o for o in run.observations}
     columns = list(dict.fromkeys([*run.channels, *(o.channel for o in run.observations)]))
 

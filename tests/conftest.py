@@ -269,3 +269,64 @@ def open_in_chromium(chromium: BrowserChoice):
     if "browser" in state:
         state["browser"].close()
         state["playwright"].stop()
+
+
+# --------------------------------------------------------------------------- Redis
+
+
+@dataclass(frozen=True)
+class RedisServer:
+    """A real redis-server on 127.0.0.1 for the scale-out tests."""
+
+    port: int
+    pid: int
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """Debian's ``redis-server`` (``make redis`` installs it) on a free loopback port, with
+    no persistence; stopped by its PID at the end of the session."""
+    import os
+    import shutil
+    import signal
+    import socket
+    import subprocess
+    import time
+
+    binary = os.environ.get("OMNIAUDIT_REDIS_SERVER") or shutil.which("redis-server")
+    if not binary:
+        pytest.fail("no redis-server found: run `make test` (it installs Debian's "
+                    "redis-server as root) or set OMNIAUDIT_REDIS_SERVER")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    folder = tmp_path_factory.mktemp("redis")
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--dir", str(folder)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as c:
+                    c.sendall(b"PING\r\n")
+                    if c.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"redis-server did not start on port {port}")
+            time.sleep(0.05)
+        yield RedisServer(port, proc.pid)
+    finally:
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.wait(5)

@@ -52,12 +52,13 @@ CONFIG_KEYS = (
     + _keys(cfg.MatchingConfig, "matching.")
     + _keys(cfg.ReportConfig, "report.")
     + _keys(cfg.EvidenceConfig, "evidence.")
+    + _keys(cfg.EngineConfig, "engine.")
 )
 
 
 @pytest.mark.parametrize("key", sorted(set(CONFIG_KEYS) - {"brand", "channels", "subjects",
                                                             "matching", "checks", "report",
-                                                            "evidence"}))
+                                                            "evidence", "engine"}))
 def test_every_config_key_is_in_the_readme_reference(key):
     assert f"| `{key}` |" in README, f"README config reference lacks {key}"
 

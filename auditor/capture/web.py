@@ -506,7 +506,10 @@ async def crawl_pages(host: BrowserHost, crawl: Frontier, ch: WebChannel,
             while True:
                 url, depth, crashes = await crawl.queue.get()
                 try:
-                    if served >= ch.recycle_after:  # keep renderer memory flat
+                    # Keep renderer memory flat; and a page of a browser that died while
+                    # this worker waited is replaced (the pool relaunches the browser)
+                    # before the URL another worker saw crash is tried again.
+                    if served >= ch.recycle_after or _browser_gone(page):
                         await pool.release(page, background=closing)
                         page, served = await pool.page(), 0
                     served += 1
