@@ -4,12 +4,12 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test setup browser redis lint bench bench-capture bench-checks bench-accuracy bench-report clean
+.PHONY: demo test setup browser redis postgres lint bench bench-capture bench-checks bench-accuracy bench-report clean
 
-demo: setup browser redis
+demo: setup browser redis postgres
 	$(VENV)/bin/omniaudit demo
 
-test: setup browser redis
+test: setup browser redis postgres
 	$(PY) -m pytest
 
 setup: $(STAMP)
@@ -37,6 +37,21 @@ redis:
 	else \
 	  echo "omniaudit: no redis-server, which the scale-out tests need. Install it with"; \
 	  echo "  apt-get install -y redis-server   (as root), or set OMNIAUDIT_REDIS_SERVER=/path"; \
+	fi
+
+# PostgreSQL's server binaries (initdb, postgres), for the store tests' throwaway cluster
+# (docs/store.md): Debian's postgresql installed as root when missing, otherwise says how.
+# Idempotent; starts no server (the tests start and stop their own).
+postgres:
+	@if command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "omniaudit: using PostgreSQL's $$(command -v initdb || ls /usr/lib/postgresql/*/bin/initdb | tail -1)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "omniaudit: installing Debian's postgresql (apt-get install -y postgresql) ..."; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }; \
+	else \
+	  echo "omniaudit: no PostgreSQL server binaries (initdb), which the PostgreSQL store tests need"; \
+	  echo "  (they are skipped without them). Install them with: apt-get install -y postgresql (as root)"; \
 	fi
 
 # Capture speed and memory against raw Playwright, Crawlee, Scrapy, httpx (bench/README.md).

@@ -15,10 +15,11 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.padding import Padding
 from rich.table import Table
 
@@ -27,10 +28,16 @@ from auditor.config import FAIL_ON_NONE, AuditConfig, ConfigError, load_config
 from auditor.model import Run, Severity, run_from_dict
 from checks.registry import RegistrationError
 
+if TYPE_CHECKING:
+    from auditor.store import Store
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERNAL = 0, 1, 2, 3, 4
 CRASH_DIR = Path("omniaudit-out") / "crashes"
 DEFAULT_OUT = Path("omniaudit-out")
 DEFAULT_STORE = DEFAULT_OUT / "omniaudit.sqlite"
+_STORE_HELP = ("Run history: a SQLite file, sqlite:///FILE, or postgresql://USER@HOST[:PORT]/DB "
+               "for a store shared by a team (docs/store.md) "
+               "[default: ./omniaudit-out/omniaudit.sqlite].")
 SEVERITY_CHOICE = click.Choice([s.label for s in Severity] + [FAIL_ON_NONE],
                                case_sensitive=False)
 _SEV_STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow",
@@ -279,14 +286,14 @@ def _history_line(run: Run, previous: Run | None, baseline: frozenset[str]) -> s
     return ", ".join(parts) + ("" if previous else " (no previous run of this config)")
 
 
-def _execute(config: AuditConfig, out: Path | None, store_path: Path | None,
+def _execute(config: AuditConfig, out: Path | None, store_path: str | Path | None,
              fail_on: Severity | None, quiet: bool, as_json: bool, browser: str | None,
              today: date | None = None, baseline: Path | None = None) -> int:
     from auditor import interrupt
     from auditor.browser import resolve_browser
     from auditor.engine.select import engine_for
     from auditor.pipeline import execute, exit_code, new_run_id
-    from auditor.store import Store
+    from auditor.store import open_store
     from reports import findings_document, write_reports
 
     known = _baseline(baseline)
@@ -294,7 +301,7 @@ def _execute(config: AuditConfig, out: Path | None, store_path: Path | None,
     out_dir = out or (DEFAULT_OUT / run_id)
     # One history per working folder, whatever --out says: scheduled runs that write their
     # reports elsewhere still find the previous run of the same config.
-    store = Store(store_path or DEFAULT_STORE)
+    store = open_store(store_path or DEFAULT_STORE)
     engine = engine_for(config, out_dir)  # an unreachable broker stops here (exit 2)
     try:
         choice = resolve_browser(browser)
@@ -314,10 +321,15 @@ def _execute(config: AuditConfig, out: Path | None, store_path: Path | None,
                 run, previous = execute(config, out_dir, store=store, browser=choice,
                                         today=today, run_id=run_id, progress=progress,
                                         tick=display.tick, fail_on=fail_on, engine=engine)
+        page = _local_history_page(store, run.config_name)
         paths = write_reports(run, out_dir, previous=previous, fail_on=fail_on,
-                              history=store.trend(run.config_name), baseline=known)
+                              history=store.trend(run.config_name), baseline=known,
+                              history_page=page)
     code = interrupt.exit_code() if run.interrupted else exit_code(run, fail_on,
                                                                     known or frozenset())
+    _record_outcome(store, run, previous, code, fail_on, out_dir)
+    if page:  # the audit's history page shows this run too
+        _write_history_page(store, run.config_name, page.parent)
     if as_json:
         click.echo(json.dumps(findings_document(run, fail_on=fail_on, baseline=known),
                               ensure_ascii=False, indent=2))
@@ -360,8 +372,7 @@ def _with_waivers(config: AuditConfig, waivers: Path | None) -> AuditConfig:
 _common = [
     click.option("--out", type=click.Path(file_okay=False, path_type=Path),
                  help="Output folder for this run [default: ./omniaudit-out/<run-id>/]."),
-    click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path),
-                 help="SQLite run history [default: ./omniaudit-out/omniaudit.sqlite]."),
+    click.option("--store", "store_path", metavar="FILE|URL", help=_STORE_HELP),
     click.option("--quiet", "-q", is_flag=True, help="Print only the report path."),
     click.option("--json", "as_json", is_flag=True, help="Print findings.json to stdout."),
     click.option("--browser", metavar="PATH", envvar="OMNIAUDIT_CHROMIUM",
@@ -392,7 +403,7 @@ def _with_common(f: Any) -> Any:
 @click.option("--broker", metavar="URL", envvar="OMNIAUDIT_BROKER",
               help="Celery broker for --engine celery: redis://HOST:6379/0 "
                    "[env: OMNIAUDIT_BROKER].")
-def run(config: str, out: Path | None, store_path: Path | None, quiet: bool, as_json: bool,
+def run(config: str, out: Path | None, store_path: str | None, quiet: bool, as_json: bool,
         browser: str | None, concurrency: int | None, fail_on: str | None,
         baseline: Path | None, waivers: Path | None, base_url: str | None,
         engine: str | None, broker: str | None) -> None:
@@ -414,7 +425,7 @@ def run(config: str, out: Path | None, store_path: Path | None, quiet: bool, as_
               help="Exit 1 when a finding is at or above this severity.")
 @_baseline_option
 @_waivers_option
-def demo(out: Path | None, store_path: Path | None, quiet: bool, as_json: bool,
+def demo(out: Path | None, store_path: str | None, quiet: bool, as_json: bool,
          browser: str | None, concurrency: int | None, fail_on: str, baseline: Path | None,
          waivers: Path | None) -> None:
     """Serve the bundled Nordtel shop on 127.0.0.1 and audit it with its bundled config.
@@ -514,14 +525,14 @@ def list_checks(as_json: bool) -> None:
 @click.argument("run_ref")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Config to check with [default: the run's own config file].")
-@click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=DEFAULT_STORE, show_default=True)
+@click.option("--store", "store_path", metavar="FILE|URL", default=str(DEFAULT_STORE),
+              show_default=True, help=_STORE_HELP)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Write the re-checked reports here.")
 @click.option("--fail-on", type=SEVERITY_CHOICE)
 @_baseline_option
 @_waivers_option
-def check_stored(run_ref: str, config_path: str | None, store_path: Path, out: Path | None,
+def check_stored(run_ref: str, config_path: str | None, store_path: str, out: Path | None,
                  fail_on: str | None, baseline: Path | None, waivers: Path | None) -> None:
     """Re-run the checks on a stored run (RUN: a run id from the store, or a findings.json)."""
     from auditor.pipeline import check_run, config_waivers, exit_code
@@ -563,21 +574,123 @@ def check_stored(run_ref: str, config_path: str | None, store_path: Path, out: P
 
 
 @main.command()
-@click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=DEFAULT_STORE, show_default=True)
-@click.option("--config-name", help="Only runs of this config name.")
-@click.option("--limit", default=20, show_default=True)
-def history(store_path: Path, config_name: str | None, limit: int) -> None:
-    """List stored runs, newest first."""
-    from auditor.store import Store
+@click.option("--store", "store_path", metavar="FILE|URL", default=str(DEFAULT_STORE),
+              show_default=True, help=_STORE_HELP)
+@click.option("--audit", "audit", metavar="NAME",
+              help="Only runs of this audit (its config's name).")
+@click.option("--config-name", "legacy_audit", hidden=True)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1),
+              help="Newest runs listed (per audit with --html).")
+@click.option("--json", "as_json", is_flag=True, help="The rows as JSON.")
+@click.option("--html", "html_dir", type=click.Path(file_okay=False, path_type=Path),
+              metavar="OUT_DIR", help="Write one self-contained history page per audit into "
+              "OUT_DIR/<audit>/index.html; later runs' reports link back to it.")
+def history(store_path: str, audit: str | None, legacy_audit: str | None, limit: int,
+            as_json: bool, html_dir: Path | None) -> None:
+    """List stored runs, newest first: findings by severity, new, resolved and the gate."""
+    store = _existing_store(store_path)
+    name = audit or legacy_audit
+    rows = store.history(name, limit)
+    pages: list[Path] = []
+    if html_dir is not None:
+        from reports.history import page_folder
 
-    if not store_path.exists():
-        raise click.UsageError(f"no store at {store_path}")
-    for row in Store(store_path).history(config_name, limit):
-        state = ("INTERRUPTED" if row.get("interrupted") else
-                 "complete" if row["complete"] else "INCOMPLETE")
-        click.echo(f"{row['id']}  {row['started_at']}  {state:<10}  {row['findings']:>4} findings"
-                   f"  {row['config_name']}")
+        taken: set[str] = set()
+        for each in [name] if name else store.audits():
+            page = _write_history_page(store, each, page_folder(html_dir, each, taken), limit)
+            store.set_history_page(each, page.resolve())
+            pages.append(page)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    out = Console(highlight=False)
+    if not rows:
+        err.print(f"no runs{f' of {name!r}' if name else ''} in {store.describe()}",
+                  markup=False)
+    else:
+        out.print(_history_table(rows))
+    for page in pages:
+        out.print(f"History page: {page}", markup=False, soft_wrap=True)
+
+
+def _history_table(rows: list[dict[str, Any]]) -> Table:
+    """``omniaudit history`` as a rich table (severities styled as in the run summary)."""
+    from reports._common import format_time
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for col, justify in (("run", "left"), ("started", "left"), ("audit", "left"),
+                         ("capture", "left"), ("findings", "left"), ("new", "right"),
+                         ("resolved", "right"), ("gate", "left")):
+        table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for r in rows:
+        capture = ("[red]interrupted[/]" if r["interrupted"] else
+                   "complete" if r["complete"] else "[red]incomplete[/]")
+        counts = [f"[{_SEV_STYLE[k]}]{r['by_severity'][k]} {k}[/]"
+                  for k in reversed(list(r["by_severity"])) if r["by_severity"][k]]
+        if r["waived"]:
+            counts.append(f"[dim]{r['waived']} waived[/]")
+        gate = r["gate"] or "—"
+        if r["gate"] in ("passed", "failed") and r["fail_on"]:
+            gate += f" at {r['fail_on']}"
+        style = {"passed": "green", "failed": "red"}.get(r["gate"] or "", "yellow")
+        table.add_row(escape(str(r["id"])), format_time(r["started_at"]),
+                      escape(str(r["config_name"])), capture, ", ".join(counts) or "none",
+                      "—" if r["new"] is None else str(r["new"]),
+                      "—" if r["resolved"] is None else str(r["resolved"]),
+                      f"[{style}]{escape(gate)}[/]")
+    return table
+
+
+def _existing_store(target: str | Path, hint: str = "") -> Store:
+    """The store at ``target`` for reading: a SQLite file that does not exist is a usage
+    error (exit 2), not a new empty store."""
+    from auditor.store import is_url, open_store
+
+    if not is_url(target) and not Path(target).exists():
+        raise click.UsageError(f"no store at {target}{hint}")
+    return open_store(target)
+
+
+def _local_history_page(store: Store, audit: str) -> Path | None:
+    """The audit's history page when one was written (``history --html``) and is on this
+    machine (a shared store may name another machine's page)."""
+    page = store.history_page(audit)
+    return Path(page) if page and Path(page).is_file() else None
+
+
+def _write_history_page(store: Store, audit: str, folder: Path, limit: int = 30) -> Path:
+    """Write ``audit``'s history page (and its runs' diff pages) into ``folder``."""
+    from datetime import UTC, datetime
+
+    from reports.history import write_history_page
+
+    rows = store.history(audit, limit)
+    names: dict[str, str] = {}
+    if rows:
+        names = {s["id"]: s.get("name", s["id"])
+                 for s in store.document(str(rows[0]["id"])).get("subjects", ())}
+    return write_history_page(
+        folder.parent, audit, rows, store.finding_counts(audit, "check", limit),
+        store.finding_counts(audit, "subject", limit), document=store.document,
+        subject_names=names, store=store.describe(), folder=folder,
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+def _record_outcome(store: Store, run: Run, previous: Run | None, code: int,
+                    fail_on: Severity | None, out_dir: Path) -> None:
+    """Store how the run ended for ``omniaudit history``: its gate, new and resolved
+    counted as the summary counts them, and its report folder."""
+    from auditor.store import RunOutcome
+    from reports._common import compare_runs
+
+    comparison = compare_runs(run, previous)
+    gate = "interrupted" if run.interrupted else {
+        EXIT_OK: "passed", EXIT_FINDINGS: "failed"}.get(code, "incomplete")
+    store.record_outcome(run.id, RunOutcome(
+        gate=gate, fail_on=fail_on.label if fail_on else None,
+        new=sum(f.status == "new" for f in run.findings),
+        resolved=len(comparison.resolved) if comparison else 0,
+        out_dir=str(out_dir.resolve())))
 
 
 @main.command()
@@ -623,11 +736,11 @@ def diff(old: str, new: str, fmt: str, as_json: bool, output: Path | None,
 @main.command()
 @click.argument("subject")
 @click.argument("run_ref", required=False)
-@click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=DEFAULT_STORE, show_default=True)
+@click.option("--store", "store_path", metavar="FILE|URL", default=str(DEFAULT_STORE),
+              show_default=True, help=_STORE_HELP)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Config naming the subject's aliases [default: the run's own config].")
-def explain(subject: str, run_ref: str | None, store_path: Path,
+def explain(subject: str, run_ref: str | None, store_path: str,
             config_path: str | None) -> None:
     """Show the observations matched to SUBJECT, why, and the near misses.
 
@@ -635,14 +748,11 @@ def explain(subject: str, run_ref: str | None, store_path: Path,
     """
     from auditor.config import SubjectConfig
     from auditor.matching import explain as explain_subject
-    from auditor.store import Store
 
     if run_ref and run_ref.endswith(".json") and Path(run_ref).is_file():
         the_run = run_from_dict(json.loads(Path(run_ref).read_text(encoding="utf-8")))
     else:
-        if not store_path.exists():
-            raise click.UsageError(f"no store at {store_path}; pass a findings.json")
-        store = Store(store_path)
+        store = _existing_store(store_path, "; pass a findings.json")
         ref = run_ref or next((str(r["id"]) for r in store.history(None, 1)), None)
         if ref is None:
             raise click.UsageError(f"no runs in {store_path}")

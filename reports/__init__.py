@@ -13,6 +13,7 @@ from typing import Any
 from auditor.model import Run, Severity
 
 from ._common import write_text_atomic
+from .history import relative_href
 from .html import write_html
 from .json import (
     SCHEMA_PATH,
@@ -52,6 +53,7 @@ def write_reports(
     fail_on: Severity | None = None,
     history: Sequence[Mapping[str, Any]] | None = None,
     baseline: AbstractSet[str] | None = None,
+    history_page: Path | None = None,
 ) -> dict[str, Path]:
     """Write report.html, findings.json, junit.xml and summary.md into ``out_dir``.
 
@@ -60,6 +62,8 @@ def write_reports(
     ``baseline`` the fingerprints of a ``--baseline`` file (known findings, never gating);
     ``history`` the config's run history, oldest first, as
     :meth:`auditor.store.Store.trend` returns it (the trend chart; none drawn without it).
+    ``history_page`` is the audit's page written by ``omniaudit history --html``: the
+    report links to it (relative to ``out_dir``) when given.
     Reports never open the store: the caller passes what they show.
     Screenshots are read from ``out_dir/evidence``. The Markdown summary is also appended
     to ``$GITHUB_STEP_SUMMARY`` when that variable is set. Returns the paths by kind.
@@ -73,6 +77,7 @@ def write_reports(
     summary = render_summary(run, fail_on=fail_on, baseline=known)
     write_text_atomic(paths["markdown"], summary + "\n")
     write_html(run, paths["html"], previous=previous, fail_on=fail_on, history=history,
-               baseline=known)
+               baseline=known,
+               history_href=relative_href(history_page, out_dir) if history_page else None)
     write_step_summary(summary)
     return paths

@@ -398,13 +398,15 @@ def render_html(
     history: Sequence[Mapping[str, Any]] | None = None,
     baseline: AbstractSet[str] = NO_BASELINE,
     lazy: bool | None = None,
+    history_href: str | None = None,
 ) -> str:
     """The report.html text for ``run``; screenshots are read from ``out_dir``.
 
     ``history`` is the run history of the same config, oldest first, as
     :meth:`auditor.store.Store.trend` returns it (the trend chart); ``baseline`` the
     fingerprints of a ``--baseline`` file, which are shown but do not gate. ``lazy``
-    forces the large-report mode on or off (default: more than :data:`LAZY_FINDINGS`).
+    forces the large-report mode on or off (default: more than :data:`LAZY_FINDINGS`);
+    ``history_href`` links the audit's history page (``omniaudit history --html``).
     """
     if lazy is None:
         lazy = len(run.findings) > LAZY_FINDINGS
@@ -436,6 +438,7 @@ def render_html(
         ])
 
     context = {
+        "history_href": history_href,
         "lazy": lazy,
         "matrix_chunk": MATRIX_CHUNK,
         "lazy_payload": payload,
@@ -526,9 +529,10 @@ def write_html(
     fail_on: Severity | None = None,
     history: Sequence[Mapping[str, Any]] | None = None,
     baseline: AbstractSet[str] = NO_BASELINE,
+    history_href: str | None = None,
 ) -> Path:
     """Write report.html for ``run`` to ``path``; evidence is read from ``path``'s folder."""
     return write_text_atomic(
         path, render_html(run, path.parent, previous=previous, fail_on=fail_on,
-                          history=history, baseline=baseline)
+                          history=history, baseline=baseline, history_href=history_href)
     )

@@ -330,3 +330,154 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
             except subprocess.TimeoutExpired:
                 os.kill(proc.pid, signal.SIGKILL)
                 proc.wait(5)
+
+
+# -- PostgreSQL: a throwaway cluster for the store tests ---------------------------------
+
+#: Where Debian (and the PostgreSQL apt repository) put the server binaries.
+_PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
+_PG_MISSING = ("no PostgreSQL server binaries (initdb, postgres) on PATH or in "
+               f"{_PG_BIN_GLOB}: run `make postgres` (installs Debian's postgresql as root)")
+
+
+def _postgres_bindir() -> Path | None:
+    """The folder of ``initdb`` and ``postgres``: PATH first, then the newest Debian one."""
+    import glob
+    import shutil
+
+    candidates = [shutil.which("initdb")]
+    candidates += sorted(glob.glob(f"{_PG_BIN_GLOB}/initdb"),
+                         key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit()
+                         else 0, reverse=True)
+    for found in candidates:
+        if found and (Path(found).resolve().parent / "postgres").exists():
+            return Path(found).resolve().parent
+    return None
+
+
+def _unprivileged_user() -> tuple[int, int] | None:
+    """``(uid, gid)`` to run the server as when we are root (PostgreSQL refuses to run as
+    root): Debian's ``postgres`` user, else a system user created for it; None otherwise."""
+    import os
+    import pwd
+    import subprocess
+
+    if os.geteuid() != 0:
+        return None
+    for name in ("postgres", "omniaudit-pg"):
+        try:
+            entry = pwd.getpwnam(name)
+            return entry.pw_uid, entry.pw_gid
+        except KeyError:
+            continue
+    subprocess.run(["useradd", "--system", "--user-group", "--no-create-home",
+                    "--shell", "/usr/sbin/nologin", "omniaudit-pg"], check=True)
+    entry = pwd.getpwnam("omniaudit-pg")
+    return entry.pw_uid, entry.pw_gid
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server for this test session: ``initdb`` in a temporary folder,
+    ``postgres`` on a free port of 127.0.0.1 (sockets in that folder, run as an
+    unprivileged user when we are root), stopped by its PID at the end. Yields the URL of
+    its ``postgres`` database as the superuser ``omniaudit`` (trust authentication)."""
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import tempfile
+    import time
+
+    import psycopg
+
+    bindir = _postgres_bindir()
+    if bindir is None:
+        pytest.skip(_PG_MISSING)
+    owner = _unprivileged_user()
+    as_owner: dict[str, Any] = {"user": owner[0], "group": owner[1]} if owner else {}
+    root = Path(tempfile.mkdtemp(prefix="omniaudit-pg-"))
+    if owner:
+        os.chown(root, *owner)
+    data, log = root / "data", root / "server.log"
+    env = {"PATH": os.environ.get("PATH", ""), "LC_ALL": "C.UTF-8", "HOME": str(root)}
+    subprocess.run([str(bindir / "initdb"), "-D", str(data), "-U", "omniaudit",
+                    "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
+                   cwd=root, env=env, check=True, capture_output=True, **as_owner)
+    server, url = None, ""
+    for _attempt in range(3):  # a free port can be taken between the probe and the bind
+        port = _free_port()
+        with open(log, "ab") as out:
+            server = subprocess.Popen(
+                [str(bindir / "postgres"), "-D", str(data), "-p", str(port), "-k", str(root),
+                 "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
+                 "-c", "full_page_writes=off", "-c", "max_connections=100"],
+                cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True, **as_owner)
+        url = f"postgresql://omniaudit@127.0.0.1:{port}/postgres"
+        for _ in range(300):
+            if server.poll() is not None:
+                break
+            try:
+                psycopg.connect(url, connect_timeout=2).close()
+                break
+            except psycopg.OperationalError:
+                time.sleep(0.1)
+        if server.poll() is None:
+            break
+    if server is None or server.poll() is not None:
+        text = log.read_text(errors="replace")[-2000:]
+        shutil.rmtree(root, ignore_errors=True)
+        pytest.fail(f"PostgreSQL did not start:\n{text}")
+    pid = int((data / "postmaster.pid").read_text().split()[0])
+    assert pid == server.pid
+    try:
+        yield url
+    finally:
+        os.kill(pid, signal.SIGINT)  # "fast" shutdown: ends sessions, stops cleanly
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.kill(pid, signal.SIGKILL)
+            server.wait()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_database(postgres_url: str) -> Iterator[str]:
+    """A fresh, empty database on the session's server for one test; dropped after it."""
+    import uuid
+
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield postgres_url.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """Where a test's run store lives, once per backend: a SQLite file in the test's
+    folder, or a fresh database on the session's PostgreSQL server."""
+    if request.param == "sqlite":
+        return tmp_path / "h.sqlite"
+    return request.getfixturevalue("postgres_database")
+
+
+@pytest.fixture
+def store(store_target: str | Path) -> Any:
+    """The run store at ``store_target`` (auditor.store.open_store), schema current."""
+    from auditor.store import open_store
+
+    return open_store(store_target)
