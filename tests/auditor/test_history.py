@@ -192,3 +192,25 @@ def test_demo_runs_record_their_gate_and_link_to_the_history_page(tmp_path, chro
     assert [(r["gate"], r["fail_on"], r["new"], r["out_dir"]) for r in rows_json] == [
         ("failed", "high", 0, str((tmp_path / "o2").resolve())),
         ("passed", None, rows_json[1]["findings"], str((tmp_path / "o1").resolve()))]
+
+
+def test_check_and_explain_read_a_stored_run_from_either_backend(store, store_target,
+                                                                 tmp_path, make_obs):
+    from auditor.demo import CONFIG_PATH
+
+    desktop = make_obs("desktop", "mbb-100", "monthly_price", "24.90")
+    mobile = make_obs("mobile", "mbb-100", "monthly_price", "26.90")
+    at = "2026-11-23T10:00:00+00:00"
+    channels = {"desktop": ChannelResult("desktop", "web", "desktop", 1, 0, (), (desktop,)),
+                "mobile": ChannelResult("mobile", "web", "iPhone 13", 1, 0, (), (mobile,))}
+    store.save(Run("20261123T100000Z-abcd", "shop", None, at, at, channels,
+                   (desktop, mobile), ()))
+    r = omniaudit("check", "20261123T1000", "--store", str(store_target), "--config",
+                  str(CONFIG_PATH), "--fail-on", "high", cwd=tmp_path)
+    assert r.returncode == 1, r.stderr  # re-checked offline: the price differs on mobile
+    assert "price_mismatch" in r.stdout and "mbb-100" in r.stdout
+    r = omniaudit("explain", "mbb-100", "--store", str(store_target), "--config",
+                  str(CONFIG_PATH), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "Matched observations: 2" in r.stdout
+    assert "24.90 EUR/month" in r.stdout and "26.90 EUR/month" in r.stdout
