@@ -204,8 +204,12 @@ def structured_data_mismatch(ctx: CheckContext) -> Iterable[Issue]:
     of a product page, not its visible text; when the two disagree, customers arrive
     expecting a price the shop no longer (or not yet) charges — the usual sign of a stale
     CMS or product feed. For every page, each structured price of an offer is compared with
-    the prices the same page shows for it (current, monthly, campaign or list price); a
-    structured price that matches none of them is a finding naming both values.
+    the prices the same page shows for it; a structured price that matches none of them is
+    a finding naming both values. Like is compared with like: a structured current price
+    ("price" of a schema.org Offer) is compared with the current prices the page shows, not
+    with its struck-through former price — a feed still carrying the old price after a
+    price cut is exactly the stale data this check is for. Only a page that shows no current
+    price of the offer at all is compared with its list prices.
     """
     tolerance = Decimal(str(ctx.options["tolerance"]))
     shown: dict[tuple[str, str | None, str], list[Observation]] = {}
@@ -217,7 +221,11 @@ def structured_data_mismatch(ctx: CheckContext) -> Iterable[Issue]:
         if o.source != "structured" or not isinstance(o.value, Decimal):
             continue
         page = shown.get((o.channel, o.evidence.url, o.subject or ""))
-        if not page or any(abs(v.value - o.value) <= tolerance for v in page):
+        if not page:
+            continue
+        listed = o.attribute == "list_price"
+        same_role = [v for v in page if (v.attribute == "list_price") == listed]
+        if any(abs(v.value - o.value) <= tolerance for v in same_role or page):
             continue
         stale.setdefault((o.subject or "", o.channel), []).append((o, page))
     for (subject, channel), pairs in sorted(stale.items()):

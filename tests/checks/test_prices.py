@@ -81,6 +81,25 @@ def test_structured_data_mismatch_passes_when_structured_agrees(run_check, make_
     assert run_check("structured_data_mismatch", obs) == []
 
 
+def test_structured_data_mismatch_a_structured_price_equal_to_the_struck_price_is_stale(
+        run_check, make_obs):
+    # After a price cut the page shows "norm. <del>259 €</del> 239 €" while the JSON-LD
+    # Offer still says 259: the feed carries the former price, which is the finding.
+    obs = [make_obs("desktop", "router", "price", "239", url=PAGE),
+           make_obs("desktop", "router", "list_price", "259", url=PAGE),
+           make_obs("desktop", "router", "price", "259.00", url=PAGE, source="structured")]
+    [f] = run_check("structured_data_mismatch", obs)
+    assert (f.subject, f.attribute) == ("router", "price")
+    assert "259,00 €" in f.values["desktop"] and "239,00 €" in f.values["desktop"]
+    # A structured list price is compared with the list price the page shows.
+    obs[2] = make_obs("desktop", "router", "list_price", "259.00", url=PAGE, source="structured")
+    assert run_check("structured_data_mismatch", obs) == []
+    # A page that shows only a list price: the structured price is compared with it.
+    only_list = [obs[1], make_obs("desktop", "router", "price", "259", url=PAGE,
+                                  source="structured")]
+    assert run_check("structured_data_mismatch", only_list) == []
+
+
 def test_structured_data_mismatch_ignores_a_page_without_a_visible_price(run_check, make_obs):
     # The structured price sits on a page that shows no price of the offer: nothing on that
     # page to disagree with, so no structured_data_mismatch — but as the only price that
