@@ -10,6 +10,7 @@ source), so it can be mailed or published as it is.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -121,6 +122,8 @@ def write_history_page(
     """
     page_dir = folder or page_folder(out_dir, audit)
     page_dir.mkdir(parents=True, exist_ok=True)
+    if document is not None:  # each run is read twice in a row: as the newer, then the older
+        document = functools.lru_cache(maxsize=2)(document)
     runs = []
     for i, row in enumerate(rows):
         report = Path(row["out_dir"]) / "report.html" if row.get("out_dir") else None

@@ -92,7 +92,8 @@ class SQLiteStore(Store):
                 try:
                     yield _SQLiteTransaction(db)
                 except BaseException:
-                    db.execute("ROLLBACK")
+                    if db.in_transaction:  # SQLite may have rolled back already
+                        db.execute("ROLLBACK")
                     raise
                 db.execute("COMMIT")
         except (sqlite3.Error, OSError) as e:
