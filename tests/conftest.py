@@ -420,8 +420,8 @@ def postgres_url() -> Iterator[str]:
                 [str(bindir / "postgres"), "-D", str(data), "-p", str(port), "-k", str(root),
                  "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
                  "-c", "full_page_writes=off", "-c", "max_connections=100"],
-                cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True, **as_owner)
+                # In our process group: a Ctrl-C that stops the tests stops the server too.
+                cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, **as_owner)
         url = f"postgresql://omniaudit@127.0.0.1:{port}/postgres"
         for _ in range(300):
             if server.poll() is not None:
@@ -442,9 +442,11 @@ def postgres_url() -> Iterator[str]:
     try:
         yield url
     finally:
-        os.kill(pid, signal.SIGINT)  # "fast" shutdown: ends sessions, stops cleanly
         try:
+            os.kill(pid, signal.SIGINT)  # "fast" shutdown: ends sessions, stops cleanly
             server.wait(timeout=60)
+        except ProcessLookupError:
+            pass  # already stopped (a Ctrl-C reached it first)
         except subprocess.TimeoutExpired:
             os.kill(pid, signal.SIGKILL)
             server.wait()
