@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test setup browser redis postgres lint bench bench-capture bench-checks bench-accuracy bench-report clean
+.PHONY: demo test setup browser redis postgres lint bench bench-capture bench-checks bench-accuracy bench-report bench-audit bench-store clean
 
 demo: setup browser redis postgres
 	$(VENV)/bin/omniaudit demo
@@ -82,6 +82,15 @@ bench-accuracy: setup browser
 # report.html with 10,000 findings and 2,000 screenshots in the real Chromium (bench/README.md).
 bench-report: setup browser
 	$(PY) bench/report_scale.py
+
+# The whole audit with default settings at 400 and 2,000 pages per channel beside the raw
+# Playwright loop loading the same pages, split by stage (bench/README.md "Whole audit").
+bench-audit: setup browser
+	$(PY) bench/audit_scale.py
+
+# Reports and the store at 1,000 and 10,000 findings: linear or not (bench/README.md).
+bench-store: setup
+	$(PY) bench/store_scale.py
 
 lint: setup
 	$(VENV)/bin/ruff check .
