@@ -38,7 +38,8 @@ from auditor.capture.web import context_options, crawl_pages
 from auditor.config import AuditConfig, WebChannel
 from auditor.model import Observation
 
-__all__ = ["BatchFrontier", "read_transcript_file", "run_web_batch", "unit_config"]
+__all__ = ["BatchFrontier", "ChannelContexts", "read_transcript_file", "run_web_batch",
+           "unit_config"]
 
 
 def unit_config(unit: WebBatch) -> tuple[AuditConfig, WebChannel]:
@@ -98,15 +99,59 @@ class BatchFrontier(Frontier):
         return self.depths.get(url, 0)
 
 
+def _pool(host: BrowserHost, ch: WebChannel, opts: dict[str, Any], batches: int = 1
+          ) -> PagePool:
+    workers = max(1, min(ch.concurrency, ch.max_pages))
+    return PagePool(host, opts, timeout_ms=ch.timeout * 1000,
+                    pages_per_context=workers * batches)
+
+
+class ChannelContexts:
+    """A worker's browser contexts, one per (run, channel), kept from batch to batch.
+
+    A context a batch opened serves the channel's next batches on the same worker until it
+    has handed out as many pages as the in-process crawl's shared context would
+    (``recycle_after`` visits per page): a fresh context per batch would start new renderer
+    processes for every batch, which costs the browser path about a fifth of its speed
+    (auditor.capture.contexts). The cookies it holds are the channel's own. At most
+    ``keep`` channels are held; the oldest is closed when another arrives. Use from the
+    browser's event loop only.
+    """
+
+    def __init__(self, keep: int = 4) -> None:
+        self.keep = keep
+        self.pools: dict[tuple[str, str], PagePool] = {}
+
+    async def get(self, unit: WebBatch, host: BrowserHost, ch: WebChannel,
+                  opts: dict[str, Any]) -> PagePool:
+        key = (unit.run_id, unit.channel)
+        pool = self.pools.pop(key, None)
+        if pool is None:
+            per_batch = max(1, len(unit.pages) // max(1, min(ch.concurrency, ch.max_pages)))
+            pool = _pool(host, ch, opts, batches=max(1, ch.recycle_after // per_batch))
+        self.pools[key] = pool  # most recently used last
+        while len(self.pools) > self.keep:
+            oldest = next(iter(self.pools))
+            await self.pools.pop(oldest).close()
+        return pool
+
+    async def close(self) -> None:
+        pools, self.pools = list(self.pools.values()), {}
+        for pool in pools:
+            await pool.close()
+
+
 async def run_web_batch(host: BrowserHost, playwright: Any, unit: WebBatch, *,
-                        worker: str = "in-process") -> BatchResult:
+                        worker: str = "in-process",
+                        contexts: ChannelContexts | None = None) -> BatchResult:
     """Read the batch's pages in ``host``'s browser (relaunched first if it died since the
-    last unit); every page of the batch comes back with an outcome."""
+    last unit); every page of the batch comes back with an outcome. With ``contexts`` (a
+    worker's), the channel's context is kept for its next batches."""
     config, ch = unit_config(unit)
+    relaunched = host.relaunches
     await host.start()
     if host.browser is not None and not host.browser.is_connected():
         await host.relaunch(host.browser)  # the worker lost its browser between units
-    relaunched = host.relaunches
     crawl = BatchFrontier(unit.channel, Scope(frozenset(unit.scope.hosts), unit.scope.include,
                                               unit.scope.exclude),
                           Robots(url_fetcher(), obey=False), len(unit.pages), ch.max_depth)
@@ -131,14 +176,14 @@ async def run_web_batch(host: BrowserHost, playwright: Any, unit: WebBatch, *,
             return crawl.stopped
 
         limiter = HostLimiter(ch.host_concurrency or ch.concurrency, ch.rate_limit)
-        pool = PagePool(host, opts, timeout_ms=ch.timeout * 1000,
-                        pages_per_context=max(1, min(ch.concurrency, ch.max_pages)))
+        pool = await contexts.get(unit, host, ch, opts) if contexts else _pool(host, ch, opts)
         try:
             await crawl_pages(host, crawl, ch, opts, config=config, today=unit.today_date,
                               limiter=limiter, stopped=stopped, pool=pool)
             session = await pool.storage_state()
         finally:
-            await pool.close()
+            if not contexts:
+                await pool.close()
     pages = tuple(crawl.outcomes.get(url) or PageOutcome(url, depth, "pending")
                   for url, depth in unit.pages)
     notes = [n for n in crawl.notes if not n.startswith("the run was interrupted")]

@@ -91,7 +91,8 @@ def _capture_batch(task: Any, unit: dict[str, Any], results_dir: str) -> str:
     name = getattr(task.request, "hostname", None) or "celery"
     browser = worker_browser()
     try:
-        result = browser.run(lambda host, p: run_web_batch(host, p, batch, worker=name),
+        result = browser.run(lambda host, p: run_web_batch(host, p, batch, worker=name,
+                                                           contexts=browser.contexts),
                              timeout=batch.deadline_s + 90)
     except Exception as e:  # noqa: BLE001 - the browser side failed as a whole
         if task.request.retries < task.max_retries:

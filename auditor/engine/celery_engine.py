@@ -27,7 +27,7 @@ from auditor.capture.web import Tick
 from auditor.config import AuditConfig, WebChannel
 from auditor.engine import EngineError
 from auditor.engine.celery_app import CAPTURE_TASK, QUEUE, make_app, result_path
-from auditor.engine.coordinator import Batching, coordinate_channel
+from auditor.engine.coordinator import Batching, coordinate_channel, summary
 from auditor.model import ChannelResult
 
 __all__ = ["CeleryEngine", "check_broker", "safe_url"]
@@ -120,7 +120,10 @@ class CeleryEngine:
                 for n, ch in channels.items()))
             return dict(zip(channels, results, strict=True))
 
-        return asyncio.run(go())
+        results = asyncio.run(go())
+        for result in results.values():
+            progress(summary(result))
+        return results
 
 
 def _ping(app) -> list[str]:  # noqa: ANN001 - a Celery app

@@ -15,7 +15,7 @@ once however often its batch ran.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -26,10 +26,10 @@ from auditor.capture.crawl import Frontier, HostLimiter, Robots, url_fetcher
 from auditor.capture.units import BatchResult, BrandData, ScopeData, WebBatch, batch_id
 from auditor.capture.web import Tick, channel_scope
 from auditor.config import AuditConfig, WebChannel
-from auditor.model import CaptureError, ChannelResult
+from auditor.model import ChannelResult
 
 __all__ = ["Batching", "Submit", "brand_data", "channel_settings", "coordinate_channel",
-           "failed_channels"]
+           "summary"]
 
 Submit = Callable[[WebBatch], Awaitable[BatchResult]]
 
@@ -173,9 +173,7 @@ async def _merge(crawl: Frontier, unit: WebBatch, result: BatchResult, done: set
             crawl.off_scope(url, page.final or "")
 
 
-def failed_channels(channels: Mapping[str, WebChannel], reason: str
-                    ) -> dict[str, ChannelResult]:
-    """Every channel failed for one reason (the engine could not start)."""
-    return {n: ChannelResult(n, "web", ch.device, 0, 0, (CaptureError(n, "engine", reason),), ())
-            for n, ch in channels.items()}
-
+def summary(result: ChannelResult) -> str:
+    """The progress line a channel ends with, as the in-process crawl writes it."""
+    return (f"{result.name}: {result.pages_ok} pages read, {result.pages_failed} failed, "
+            f"{len(result.observations)} observations")

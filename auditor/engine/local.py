@@ -13,11 +13,11 @@ from datetime import date
 from pathlib import Path
 
 from auditor.browser import BrowserChoice, BrowserHost, launch_args, resolve_browser
-from auditor.capture.batch import run_web_batch
+from auditor.capture.batch import ChannelContexts, run_web_batch
 from auditor.capture.units import WebBatch
 from auditor.capture.web import Tick
 from auditor.config import AuditConfig, WebChannel
-from auditor.engine.coordinator import Batching, coordinate_channel
+from auditor.engine.coordinator import Batching, coordinate_channel, summary
 from auditor.model import ChannelResult
 
 __all__ = ["LocalEngine"]
@@ -42,9 +42,10 @@ class LocalEngine:
             async with async_playwright() as p:
                 host = BrowserHost(p, choice.path, launch_args(urls, images=False))
                 await host.start()
+                contexts = ChannelContexts()
 
                 async def submit(unit: WebBatch):  # -> BatchResult
-                    return await run_web_batch(host, p, unit)
+                    return await run_web_batch(host, p, unit, contexts=contexts)
 
                 try:
                     results = await asyncio.gather(*(
@@ -53,9 +54,13 @@ class LocalEngine:
                                            batching=self.batching, tick=tick)
                         for n, ch in channels.items()))
                 finally:
+                    await contexts.close()
                     await host.close()
             return dict(zip(channels, results, strict=True))
 
         progress(f"capturing {', '.join(channels)} by batches of {self.batching.batch_size} "
                  "pages in this process")
-        return asyncio.run(go())
+        results = asyncio.run(go())
+        for result in results.values():
+            progress(summary(result))
+        return results

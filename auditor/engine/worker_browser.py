@@ -18,6 +18,7 @@ from concurrent.futures import Future
 from typing import Any, TypeVar
 
 from auditor.browser import BASE_ARGS, NO_IMAGES_ARG, BrowserHost, resolve_browser
+from auditor.capture.batch import ChannelContexts
 
 __all__ = ["WorkerBrowser"]
 
@@ -38,6 +39,8 @@ class WorkerBrowser:
                                        daemon=True)
         self.playwright: Any = None
         self.host: BrowserHost | None = None
+        #: The channels' contexts, kept from batch to batch (auditor.capture.batch).
+        self.contexts = ChannelContexts()
         self._manager: Any = None
         self.thread.start()
         self._call(self._start(), START_WAIT_S)
@@ -60,6 +63,7 @@ class WorkerBrowser:
         await self.host.start()
 
     async def _stop(self) -> None:
+        await self.contexts.close()
         if self.host is not None:
             await self.host.close()
         if self._manager is not None:
