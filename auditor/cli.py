@@ -330,6 +330,8 @@ def _execute(config: AuditConfig, out: Path | None, store_path: str | Path | Non
     _record_outcome(store, run, previous, code, fail_on, out_dir)
     if page:  # the audit's history page shows this run too
         _write_history_page(store, run.config_name, page.parent)
+    if config.notify:
+        _notify(config, run, fail_on, known or frozenset(), paths["html"], store_path)
     if as_json:
         click.echo(json.dumps(findings_document(run, fail_on=fail_on, baseline=known),
                               ensure_ascii=False, indent=2))
@@ -397,6 +399,8 @@ def _with_common(f: Any) -> Any:
 @_baseline_option
 @_waivers_option
 @click.option("--base-url", help="Override the config's base_url (e.g. a staging host).")
+@click.option("--name", help="Store and compare the run under this name instead of the "
+                             "config's (a staging audit of the production config).")
 @click.option("--engine", type=click.Choice(["inprocess", "celery"]),
               help="Where web pages are read: this process, or `omniaudit worker`s through "
                    "--broker [default: the config's engine.kind, else inprocess].")
@@ -406,7 +410,7 @@ def _with_common(f: Any) -> Any:
 def run(config: str, out: Path | None, store_path: str | None, quiet: bool, as_json: bool,
         browser: str | None, concurrency: int | None, fail_on: str | None,
         baseline: Path | None, waivers: Path | None, base_url: str | None,
-        engine: str | None, broker: str | None) -> None:
+        name: str | None, engine: str | None, broker: str | None) -> None:
     """Capture every channel of CONFIG, check it and write the reports."""
     from auditor.engine.select import with_engine
 
@@ -414,6 +418,12 @@ def run(config: str, out: Path | None, store_path: str | None, quiet: bool, as_j
     cfg = with_engine(cfg, engine, broker)
     if base_url:
         cfg = cfg.with_base_url(base_url)
+    if name:
+        cfg = cfg.model_copy(update={"name": name})
+    if cfg.notify:  # a broken message template fails now (exit 2), not after the crawl
+        from auditor.notify import check_templates
+
+        check_templates(cfg.notify, cfg.root, cfg.source)
     _preflight(cfg, quiet or as_json)
     sys.exit(_execute(cfg, out, store_path, _fail_on(fail_on, cfg), quiet, as_json, browser,
                       baseline=baseline))
@@ -771,6 +781,55 @@ def explain(subject: str, run_ref: str | None, store_path: str,
         id=subject, name=the_run.subject_names.get(subject, subject))
     for line in explain_subject(the_run.observations, cfg).lines():
         click.echo(line)
+
+
+def _notify(config: AuditConfig, run: Run, fail_on: Severity | None,
+            baseline: frozenset[str], report: Path, store_path: str | Path | None) -> None:
+    """The config's notifications about a finished run; a failure is logged on stderr and
+    never changes the exit code (auditor.notify)."""
+    from auditor.notify import notify_run
+
+    assert config.notify is not None
+    notify_run(run, config.notify, fail_on=fail_on, baseline=baseline, report=report,
+               root=config.root, store=store_path or DEFAULT_STORE,
+               log=lambda m: err.print(f"[dim]·[/] {m}", markup=True, soft_wrap=True,
+                                       highlight=False))
+
+
+@main.command()
+@click.argument("schedule_file", metavar="SCHEDULE", type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True,
+              help="Validate the schedule, print each audit's next fire times and the "
+                   "command of its runs, and exit.")
+def schedule(schedule_file: str, dry_run: bool) -> None:
+    """Run the audits of SCHEDULE on their cron expressions until SIGTERM or Ctrl-C.
+
+    Each run is `omniaudit run` in its own process; a log line per run goes to standard
+    output. SIGTERM/SIGINT stop scheduling and interrupt running audits the way `run` is
+    interrupted; the exit code is then 143/130 (docs/scheduling.md).
+    """
+    import signal as signals
+    from datetime import UTC, datetime
+
+    from auditor.schedule import Scheduler, describe, load_schedule
+
+    plan = load_schedule(schedule_file)
+    if dry_run:
+        for line in describe(plan, datetime.now(UTC)):
+            click.echo(line)
+        return
+
+    def say(line: str) -> None:
+        click.echo(line)
+
+    scheduler = Scheduler(plan, log=say)
+
+    def handler(signum: int, _frame: object) -> None:
+        scheduler.request_stop(signum)
+
+    for s in (signals.SIGINT, signals.SIGTERM):
+        signals.signal(s, handler)
+    sys.exit(scheduler.run())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -31,10 +31,12 @@ from urllib.parse import urljoin, urlsplit
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
+    SecretStr,
     ValidationError,
     field_validator,
 )
@@ -343,6 +345,67 @@ class CheckSetting(_Model):
         return None if v is None else Severity.parse(v)
 
 
+#: What a notification can be about (docs/scheduling.md#notifications).
+NOTIFY_EVENTS = ("new", "resolved", "capture_failed")
+#: What a masked secret looks like in a stored config (pydantic's ``SecretStr`` dump).
+_MASKED = "**********"
+
+
+def _apprise_url(url: SecretStr) -> SecretStr:
+    """An apprise URL apprise can use; a masked (stored) value or an unset variable that
+    ``validate`` reports passes."""
+    raw = url.get_secret_value()
+    if raw == _MASKED or "${" in raw:
+        return url
+    # Imported here: apprise loads its plugins on import, which only a config that notifies
+    # should pay for.
+    import apprise
+
+    if not apprise.Apprise().add(raw):
+        scheme = raw.split("://", 1)[0] if "://" in raw else raw[:20]
+        raise ValueError(f"not an apprise URL that can be used (scheme {scheme!r}); see "
+                         "https://appriseit.com/services/")
+    return url
+
+
+#: An apprise URL, kept secret (masked when the config is dumped).
+AppriseUrl = Annotated[SecretStr, AfterValidator(_apprise_url)]
+
+
+class NotifyTemplates(_Model):
+    """Team-written jinja2 templates replacing the default message of an event.
+
+    A template's first line is the title (the e-mail subject), the rest the body.
+    """
+
+    new: Path | None = None
+    resolved: Path | None = None
+    capture_failed: Path | None = None
+
+
+class NotifyConfig(_Model):
+    """Where notifications about a run go, and about what (docs/scheduling.md).
+
+    ``urls`` are apprise URLs (Slack, Microsoft Teams, e-mail, webhooks ...), usually with
+    ``${NAME}`` secrets. They are kept as secrets: a stored run's config and its
+    ``findings.json`` show them masked, never the webhook token or the SMTP password.
+    """
+
+    urls: list[AppriseUrl] = Field(min_length=1)
+    #: Which events are sent: ``new`` confirmed gating findings, ``resolved`` findings (of
+    #: those that were notified), ``capture_failed`` channels.
+    events: list[Literal["new", "resolved", "capture_failed"]] = list(NOTIFY_EVENTS)
+    #: Link to the report in messages; ``{run_id}`` and ``{audit}`` are filled in.
+    #: Default: the report's ``file://`` path.
+    report_url: str | None = None
+    templates: NotifyTemplates = NotifyTemplates()
+    #: Delivery attempts after a failed one, waiting ``retry_backoff`` seconds, doubling.
+    retries: int = Field(3, ge=0, le=10)
+    retry_backoff: float = Field(2.0, ge=0)
+    #: The file that remembers what was sent (default: beside the SQLite store).
+    ledger: Path | None = None
+
+
 FAIL_ON_NONE = "none"
 
 
@@ -372,6 +435,8 @@ class AuditConfig(_Model):
     evidence: EvidenceConfig = EvidenceConfig()
     #: Where web capture runs: in this process or on Celery workers (docs/scale-out.md).
     engine: EngineConfig = EngineConfig()
+    #: Notifications about new, resolved and capture-failed findings (docs/scheduling.md).
+    notify: NotifyConfig | None = None
     #: Folder the config came from; relative paths resolve against it.
     root: Path = Path(".")
     #: The config file, for messages.

@@ -483,3 +483,140 @@ def store(store_target: str | Path) -> Any:
     from auditor.store import open_store
 
     return open_store(store_target)
+
+
+# -- notification receivers: a webhook and an SMTP server on 127.0.0.1 ------------------
+
+class _WebhookReceiver(_Loopback):
+    """A real HTTP endpoint on 127.0.0.1 that records every POST (apprise ``json://``).
+
+    ``fail_next = N`` answers the next N requests with 500 (a flaky receiver), after
+    recording them in ``refused``.
+    """
+
+    def __init__(self) -> None:
+        from http.server import BaseHTTPRequestHandler
+
+        receiver = self
+        self.posts: list[dict[str, Any]] = []
+        self.refused: list[dict[str, Any]] = []
+        self.fail_next = 0
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                record = {"path": self.path, "json": json.loads(body or b"null")}
+                if receiver.fail_next > 0:
+                    receiver.fail_next -= 1
+                    receiver.refused.append(record)
+                    self.send_response(500)
+                else:
+                    receiver.posts.append(record)
+                    self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._serve(Handler)
+
+    def apprise_url(self, path: str = "/hooks/omniaudit") -> str:
+        """The apprise URL that posts JSON here."""
+        return "json://" + self.url.removeprefix("http://") + path
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[_WebhookReceiver]:
+    """A webhook receiver on a free port of 127.0.0.1: ``.posts`` holds what arrived."""
+    receiver = _WebhookReceiver()
+    yield receiver
+    receiver.close()
+
+
+class _SmtpReceiver:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps every message it accepts."""
+
+    def __init__(self) -> None:
+        import socket
+        from email import message_from_bytes, policy
+
+        from aiosmtpd.controller import Controller
+
+        receiver = self
+        self.messages: list[Any] = []
+
+        class Handler:
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+                msg = message_from_bytes(envelope.content, policy=policy.default)
+                receiver.messages.append(msg)
+                return "250 OK"
+
+        # aiosmtpd needs a concrete port (it connects to it to check that it is up).
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def apprise_url(self, to: str = "qa@nordtel.example") -> str:
+        """The apprise ``mailto://`` URL that delivers here (plain SMTP, no login)."""
+        return (f"mailto://127.0.0.1:{self.port}?from=omniaudit@nordtel.example&to={to}"
+                "&format=text")
+
+    def close(self) -> None:
+        self.controller.stop()
+
+
+@pytest.fixture
+def smtp_receiver() -> Iterator[_SmtpReceiver]:
+    """A local SMTP server: ``.messages`` holds the e-mails that arrived (parsed)."""
+    receiver = _SmtpReceiver()
+    yield receiver
+    receiver.close()
+
+
+_PRICE_SHOP_PAGE = ("<html lang=fi><body><main><h1>Kuitu 100M</h1><p>{price}</p>"
+                    "<p>12 kk määräaikainen sopimus</p></main></body></html>")
+_PRICE_SHOP_AUDIT = """\
+name: {name}
+base_url: {url}
+channels:
+  desktop: {{kind: web, mode: static, start_urls: ["/kuitu"], max_depth: 0, sitemaps: false,
+             screenshots: false, robots: ignore}}
+  mobile: {{kind: web, mode: static, start_urls: ["/m/kuitu"], max_depth: 0, sitemaps: false,
+            screenshots: false, robots: ignore}}
+subjects:
+  - {{id: fiber-100, name: Kuitu 100M}}
+"""
+
+
+def price_shop_config(name: str, url: str = "http://127.0.0.1:9") -> str:
+    """An audit config of the price shop (static capture, no second pass: no browser)."""
+    return _PRICE_SHOP_AUDIT.format(name=name, url=url)
+
+
+@pytest.fixture
+def price_shop(serve_app):
+    """``price_shop(on_request=None)``: a two-page shop on 127.0.0.1 whose desktop page says
+    29,90 €/kk and mobile page 34,90 €/kk for Kuitu 100M (one gating price_mismatch), for
+    fast real runs of ``omniaudit run``. ``on_request(path)`` is called before each answer
+    (a test can hold a page there); ``site.config(name)`` is an audit config for it, and
+    ``price_shop.config(name)`` one for a shop that is not running."""
+
+    def start(on_request=None):
+        def app(h, site):
+            if on_request:
+                on_request(h.path)
+            price = {"/kuitu": "29,90 €/kk", "/m/kuitu": "34,90 €/kk"}.get(h.path)
+            if price is None:
+                h.reply(b"not found", 404)
+            else:
+                h.reply(_PRICE_SHOP_PAGE.format(price=price).encode("utf-8"))
+
+        site = serve_app(app)
+        site.config = lambda name: price_shop_config(name, site.url)
+        return site
+
+    start.config = price_shop_config  # a config of the shop at an address nothing serves
+    return start
