@@ -36,8 +36,7 @@ CRASH_DIR = Path("omniaudit-out") / "crashes"
 DEFAULT_OUT = Path("omniaudit-out")
 DEFAULT_STORE = DEFAULT_OUT / "omniaudit.sqlite"
 _STORE_HELP = ("Run history: a SQLite file, sqlite:///FILE, or postgresql://USER@HOST[:PORT]/DB "
-               "for a store shared by a team (docs/store.md) "
-               "[default: ./omniaudit-out/omniaudit.sqlite].")
+               "for a store shared by a team (docs/store.md).")
 SEVERITY_CHOICE = click.Choice([s.label for s in Severity] + [FAIL_ON_NONE],
                                case_sensitive=False)
 _SEV_STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow",
@@ -374,7 +373,8 @@ def _with_waivers(config: AuditConfig, waivers: Path | None) -> AuditConfig:
 _common = [
     click.option("--out", type=click.Path(file_okay=False, path_type=Path),
                  help="Output folder for this run [default: ./omniaudit-out/<run-id>/]."),
-    click.option("--store", "store_path", metavar="FILE|URL", help=_STORE_HELP),
+    click.option("--store", "store_path", metavar="FILE|URL",
+                 help=_STORE_HELP + " [default: ./omniaudit-out/omniaudit.sqlite]"),
     click.option("--quiet", "-q", is_flag=True, help="Print only the report path."),
     click.option("--json", "as_json", is_flag=True, help="Print findings.json to stdout."),
     click.option("--browser", metavar="PATH", envvar="OMNIAUDIT_CHROMIUM",
