@@ -7,6 +7,10 @@ same letters in another case ("NorthWind" for "Northwind", "VågNät" for "Vågn
 capitalised at the start of a sentence. A capitalised word that is close to the brand name
 but not it ("Nortel", "Nordtell") is *misspelt*; a configured former name ("TeleNord") is
 *retired*. All three are what the ``brand_name`` check reports.
+
+A brand of several words ("BrightLine Mobile", "Vågnät Bredband") is recognised by its first
+word, which is how running text names a company ("thanks for contacting BrightLine!") and
+which carries the spelling a channel can get wrong ("Brightline Mobile").
 """
 
 from __future__ import annotations
@@ -36,8 +40,16 @@ class BrandMention:
     score: float
 
 
+def name_word(brand: str) -> str:
+    """The word that names the brand in running text: the brand itself, or the first word
+    of a name of several words ("BrightLine Mobile" → "BrightLine")."""
+    words = brand.split()
+    return words[0] if len(words) > 1 and len(words[0]) >= 3 else brand
+
+
 def brand_mentions(text: str, brand: str, retired: Sequence[str] = ()) -> list[BrandMention]:
     """Every mention of ``brand`` in ``text``, exact or not, and of its retired names."""
+    brand = name_word(brand)
     out: list[BrandMention] = []
     taken: list[tuple[int, int]] = []
     for old in retired:
@@ -107,6 +119,7 @@ def mention_value(m: BrandMention, brand: str) -> str:
     right, else the word as written without its case ending ("Nortelin" → "Nortel")."""
     if m.kind == "exact":
         return brand
+    brand = name_word(brand)
     if m.kind == "miscased":
         return m.word[:len(brand)]  # the brand's letters as written: "Funkhaus", not "Funkhau"
     return m.word if m.kind == "retired" else brand_stem(m.word, brand)

@@ -13,3 +13,16 @@ def test_retired_names_and_ordinary_words():
     found = brand_mentions("Entinen TeleNord on nyt osa meitä. Nordea ja Norden eivät.",
                            "Nordtel", retired=["TeleNord"])
     assert [(m.word, m.kind) for m in found] == [("TeleNord", "retired")]
+
+
+def test_a_brand_of_several_words_is_named_by_its_first_word():
+    from auditor.extract.brand import mention_value
+
+    brand = "BrightLine Mobile"
+    text = "Thanks for contacting Brightline Mobile! BrightLine Mobile Customer Care"
+    found = brand_mentions(text, brand)
+    assert [(m.word, m.kind) for m in found] == [("Brightline", "miscased"),
+                                                 ("BrightLine", "exact")]
+    assert [mention_value(m, brand) for m in found] == ["Brightline", "BrightLine Mobile"]
+    # "Mobile" alone is an ordinary word, never a mention of the brand.
+    assert brand_mentions("Mobile data in the EU", brand) == []
