@@ -334,6 +334,7 @@ class _Job:
     started: datetime
     out_dir: Path
     log: Any
+    lock: Any = None
     signalled: int = 0
     timed_out: bool = False
 
@@ -524,7 +525,29 @@ class Scheduler:
             n += 1
         return n
 
+    def _audit_lock(self, st: _State) -> Any | None:
+        """The audit's lock file, held (``flock``) for as long as its run goes: a second
+        scheduler on the same schedule, or a cron line using the same file with
+        ``flock -n``, cannot start the audit beside it. None when another process holds it."""
+        import fcntl
+
+        folder = self.schedule.resolve(self.schedule.out) / st.name
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / ".lock", "a")  # noqa: SIM115 - held until the run is reaped
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            return None
+        return handle
+
     def _launch(self, st: _State, now: datetime) -> None:
+        lock = self._audit_lock(st)
+        if lock is None:
+            self.log(f"{self._stamp(now)} schedule: audit={st.name} skipped "
+                     f"{st.fire.isoformat()}: another process is running this audit "
+                     f"({self.schedule.resolve(self.schedule.out) / st.name / '.lock'})")
+            return
         stamp = st.fire.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
         out_dir = self.schedule.resolve(self.schedule.out) / st.name / stamp
         n = 1
@@ -539,7 +562,7 @@ class Scheduler:
         process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, start_new_session=True,
                                    env=self.env)
-        st.job = _Job(process, st.fire, now, out_dir, log)
+        st.job = _Job(process, st.fire, now, out_dir, log, lock)
         st.runs += 1
         self.log(f"{self._stamp(now)} schedule: audit={st.name} started run for "
                  f"{st.fire.isoformat()} (pid {process.pid}) → {out_dir}")
@@ -579,7 +602,11 @@ class Scheduler:
                 continue
             st.job = None
             job.log.close()
-            self.records.append(self._finished(st, job, now))
+            try:
+                self.records.append(self._finished(st, job, now))
+            finally:
+                if job.lock is not None:
+                    job.lock.close()  # closing the file releases the flock
 
     def _finished(self, st: _State, job: _Job, now: datetime) -> RunRecord:
         code = job.process.returncode

@@ -210,6 +210,27 @@ def test_a_run_still_going_is_never_doubled_the_fire_time_is_skipped(folder, pri
            "2026-11-23T06:00:00+00:00 is still going" in skip
 
 
+def test_an_audit_locked_by_another_process_is_skipped(folder, price_shop):
+    """The lock is a file too (``OUT/AUDIT/.lock``, flock): a second scheduler on the same
+    schedule — or a cron line with ``flock -n`` on that file — never runs the audit beside
+    the one holding it."""
+    import fcntl
+
+    path = audits_for(price_shop(), folder)
+    lock_file = folder / "runs" / "prod" / ".lock"
+    lock_file.parent.mkdir(parents=True)
+    start = datetime(2026, 11, 23, 5, 59, tzinfo=UTC)
+    clock, lines = Clock(start), []
+    with open(lock_file, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        scheduler = Scheduler(load_schedule(path), clock=clock, sleep=clock.sleep,
+                              log=lines.append)
+        assert scheduler.run(until=start + timedelta(minutes=30)) == 0
+    assert scheduler.records == []
+    assert any("skipped 2026-11-23T06:00:00+00:00: another process is running this audit"
+               in line for line in lines)
+
+
 def test_a_run_past_its_timeout_is_stopped_like_a_ci_timeout(folder, price_shop):
     """`timeout: 600`: the run is stuck on a page while the clock passes 10 minutes; the
     scheduler sends SIGTERM, and the run ends as `omniaudit run` does on SIGTERM (143)."""
