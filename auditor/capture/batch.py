@@ -99,21 +99,19 @@ class BatchFrontier(Frontier):
         return self.depths.get(url, 0)
 
 
-def _pool(host: BrowserHost, ch: WebChannel, opts: dict[str, Any], batches: int = 1
-          ) -> PagePool:
-    workers = max(1, min(ch.concurrency, ch.max_pages))
+def _pool(host: BrowserHost, ch: WebChannel, opts: dict[str, Any]) -> PagePool:
     return PagePool(host, opts, timeout_ms=ch.timeout * 1000,
-                    pages_per_context=workers * batches)
+                    pages_per_context=max(1, min(ch.concurrency, ch.max_pages)))
 
 
 class ChannelContexts:
-    """A worker's browser contexts, one per (run, channel), kept from batch to batch.
+    """A worker's pages and contexts, one pool per (run, channel), kept from batch to batch.
 
-    A context a batch opened serves the channel's next batches on the same worker until it
-    has handed out as many pages as the in-process crawl's shared context would
-    (``recycle_after`` visits per page): a fresh context per batch would start new renderer
-    processes for every batch, which costs the browser path about a fifth of its speed
-    (auditor.capture.contexts). The cookies it holds are the channel's own. At most
+    A batch's workers read on the pages the channel's previous batch on this worker left,
+    which are recycled after ``recycle_after`` visits and their context retired as in one
+    long crawl: a fresh context and pages per batch would start new renderer processes for
+    every batch, which costs the browser path about a fifth of its speed
+    (auditor.capture.contexts). The cookies they hold are the channel's own. At most
     ``keep`` channels are held; the oldest is closed when another arrives. Use from the
     browser's event loop only.
     """
@@ -127,8 +125,10 @@ class ChannelContexts:
         key = (unit.run_id, unit.channel)
         pool = self.pools.pop(key, None)
         if pool is None:
-            per_batch = max(1, len(unit.pages) // max(1, min(ch.concurrency, ch.max_pages)))
-            pool = _pool(host, ch, opts, batches=max(1, ch.recycle_after // per_batch))
+            pool = _pool(host, ch, opts)
+            pool.keep_pages = True  # the next batch reads on these pages
+        elif "storage_state" in opts:  # a context opened later starts with today's cookies
+            pool.options = {**pool.options, "storage_state": opts["storage_state"]}
         self.pools[key] = pool  # most recently used last
         while len(self.pools) > self.keep:
             oldest = next(iter(self.pools))

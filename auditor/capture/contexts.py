@@ -46,6 +46,10 @@ class PagePool:
         self._open: dict[Any, int] = {}  # context -> its open pages
         self._lock = asyncio.Lock()
         self._call_s = timeout_ms / 1000 + 5
+        #: Keep the workers' pages when they stop (:meth:`checkin`) for the next crawl over
+        #: the same pool: a worker's batches then read on the pages of the one before.
+        self.keep_pages = False
+        self._idle: list[tuple[Any, int]] = []  # (page, visits it has served)
 
     async def page(self) -> Any:
         """A new page, in the current context or a fresh one when it has served its share.
@@ -78,6 +82,25 @@ class PagePool:
                 self._open[self._current] += 1
                 return page
             raise RuntimeError("the browser keeps crashing")
+
+    async def checkout(self) -> tuple[Any, int]:
+        """A page for a worker and the visits it has already served: a kept page if one
+        is still usable (its context retires as in one long crawl, once its pages have
+        been recycled), else a new page."""
+        while self._idle:
+            page, served = self._idle.pop()
+            context = _context_of(page)
+            if context is not None and _alive(context) and not page.is_closed():
+                return page, served
+            await self.release(page)
+        return await self.page(), 0
+
+    async def checkin(self, page: Any, served: int) -> None:
+        """A worker is done with ``page``: keep it (``keep_pages``) or close it."""
+        if self.keep_pages:
+            self._idle.append((page, served))
+        else:
+            await self.release(page)
 
     async def _retire(self) -> None:
         """Hand out no more pages from the current context; close it if nothing uses it."""
@@ -118,7 +141,8 @@ class PagePool:
             return None
 
     async def close(self) -> None:
-        """Close every context the pool still holds."""
+        """Close every context the pool still holds (and so the pages kept in them)."""
+        self._idle = []
         contexts, self._open, self._current = list(self._open), {}, None
         for context in contexts:
             await close_quietly(context)

@@ -500,8 +500,7 @@ async def crawl_pages(host: BrowserHost, crawl: Frontier, ch: WebChannel,
     closing: set[asyncio.Task[None]] = set()
 
     async def worker() -> None:
-        page = await pool.page()
-        served = 0
+        page, served = await pool.checkout()
         try:
             while True:
                 url, depth, crashes = await crawl.queue.get()
@@ -530,7 +529,7 @@ async def crawl_pages(host: BrowserHost, crawl: Frontier, ch: WebChannel,
                     if tick:
                         tick(crawl.name, crawl.stats())
         finally:
-            await pool.release(page)
+            await pool.checkin(page, served)
 
     workers = [asyncio.create_task(worker()) for _ in range(n_workers)]
     try:
