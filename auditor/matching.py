@@ -436,6 +436,9 @@ class Matcher:
                 if m.subject is None:
                     return None, (f"unknown offer name {m.text!r} on {o.evidence.url} — add "
                                   f"it to `subjects`")
+                specific = self._more_specific_title(m, o.subject_hints)
+                if specific:
+                    return specific, None
                 return Match(m.subject, "text", m.text, self.names.get(m.subject, m.subject)
                              ), None
         hints = o.subject_hints if isinstance(o.subject_hints, tuple | list) else ()
@@ -449,6 +452,22 @@ class Matcher:
                 return None, (f"unknown offer name {h!r} on {o.evidence.url} — add it to "
                               f"`subjects`")
         return None, None
+
+    def _more_specific_title(self, m: Mention, hints: Any) -> Match | None:
+        """The region's own title when it names another offer whose name contains the
+        mention's words: in the "Unlimited Max" card, "Unlimited premium data $60/mo" is
+        about Unlimited Max, not about the shorter-named "Unlimited"."""
+        if not isinstance(hints, tuple | list) or not hints or not isinstance(hints[0], str):
+            return None
+        title = self.resolve(hints[0])
+        if title is None or title.subject == m.subject:
+            return None
+        said = normalise(m.text).split()
+        name = normalise(self.names.get(title.subject, title.subject)).split()
+        if said and len(name) > len(said) and any(
+                name[i:i + len(said)] == said for i in range(len(name) - len(said) + 1)):
+            return title
+        return None
 
     def _claim(self, o: Observation) -> list[Observation]:
         """One chat claim, attributed; a claim about several offers becomes one each."""

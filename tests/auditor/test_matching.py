@@ -206,3 +206,19 @@ def test_stored_observations_without_hints_keep_their_subject(make_obs):
     kept, dropped = m.match_observations([o, gone])
     assert kept.subject == "fiber-100"
     assert dropped.subject is None  # no longer in the catalogue
+
+
+def test_a_shorter_name_inside_a_card_titled_with_a_longer_one_is_the_card_offer(make_obs):
+    m = Matcher([SubjectConfig(id="unlimited", name="Unlimited"),
+                 SubjectConfig(id="unlimited-max", name="Unlimited Max")])
+    text = "Unlimited premium data $60/mo"
+    in_max_card = _page_obs(make_obs, "http://h/plans", text, (23, 29), ["Unlimited Max"],
+                            role="other")
+    in_plain_card = _page_obs(make_obs, "http://h/plans", "Unlimited data $40/mo", (15, 21),
+                              ["Unlimited"], role="other")
+    # A card titled with an unrelated offer: the name in the text still wins.
+    elsewhere = _page_obs(make_obs, "http://h/plans", "Unlimited data $40/mo", (15, 21),
+                          ["Starter 5GB"], role="other")
+    a, b, c = m.match_observations([in_max_card, in_plain_card, elsewhere])
+    assert a.subject == "unlimited-max"
+    assert b.subject == "unlimited" and c.subject == "unlimited"
