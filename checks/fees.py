@@ -112,7 +112,10 @@ def fine_print(ctx: CheckContext) -> Iterable[Issue]:
     A fee that exists on the page but only inside a closed "Lisätiedot" section or in
     9-pixel grey text is technically disclosed and practically hidden; consumer-protection
     authorities treat it as such. For every web channel the check looks at where each fee
-    above zero appears and reports the channel when no appearance is plainly visible.
+    above zero appears and reports the channel when no appearance is plainly visible. A
+    channel that plainly shows a fee of that kind for the offer (the standard delivery price,
+    even one waived above an order value) has disclosed it: dearer options listed only in a
+    closed section (express delivery) are choices, not a hidden fee.
 
     Below the fold alone is not fine print by default: on a phone almost everything past
     the headline is below the fold, and a fee in the normal flow of the page is read by a
@@ -130,8 +133,12 @@ def fine_print(ctx: CheckContext) -> Iterable[Issue]:
                     continue
                 shown = [o for o in obs if o.source == "text" and isinstance(o.value, Decimal)
                          and ctx.fee_due(o) > 0]
+                # A fee of this kind shown plainly (even one waived above an order value:
+                # "otherwise $5.99") discloses it; dearer options in a closed section
+                # ("2-day shipping $14.99") are choices, not a hidden fee.
                 if not shown or any(_prominent(o, min_font, min_contrast, below_fold)
-                                    for o in shown):
+                                    for o in obs if o.source == "text"
+                                    and isinstance(o.value, Decimal) and o.value > 0):
                     continue
                 label = _LABEL.get(attribute, attribute)
                 values = values_by_channel({ch: shown})

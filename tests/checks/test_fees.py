@@ -50,6 +50,21 @@ def test_fine_print_passes_when_one_appearance_is_plain(run_check, make_obs):
     assert run_check("fine_print", obs) == []
 
 
+def test_fine_print_a_dearer_option_in_a_closed_section_is_not_a_hidden_fee(run_check, make_obs):
+    import dataclasses
+    from decimal import Decimal
+
+    collapsed = Shown(visible=False, collapsed=True)
+    standard = dataclasses.replace(make_obs("desktop", "k5", "delivery_fee", "5.99"),
+                                   free_from=Decimal("50"))  # "free over $50, otherwise $5.99"
+    express = make_obs("desktop", "k5", "delivery_fee", "14.99", shown=collapsed)
+    phone = make_obs("desktop", "k5", "price", "299")  # over $50: standard delivery is free
+    assert run_check("fine_print", [phone, standard, express]) == []
+    # Without the plainly shown standard fee, the closed section is all the page says.
+    [f] = run_check("fine_print", [phone, express])
+    assert f.values["desktop"].startswith("14,99")
+
+
 # --- not checked, and channel-wide statements ------------------------------------------
 
 def _fee_in_chat_mobile_silent(make_obs):
