@@ -154,7 +154,8 @@ def capture_channels(config: AuditConfig, out_dir: Path, *, browser: BrowserChoi
             if interrupt.requested():
                 results[name] = _not_captured(name, ch)
                 continue
-            results[name] = capture_transcripts_channel(name, ch, config, today)
+            results[name] = capture_transcripts_channel(name, ch, config, today,
+                                                        progress=progress)
             r = results[name]
             progress(f"{name}: {r.pages_ok} transcripts read, {r.pages_failed} failed, "
                      f"{len(r.observations)} observations")

@@ -26,10 +26,14 @@ import bisect
 import dataclasses
 import functools
 import re
+import re._constants as _re_constants
+import re._parser as _re_parser
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
 from auditor.extract.lexicon import Lexicon, load_lexicons
 from auditor.extract.money import currency_code, currency_pattern, parse_amount
@@ -65,7 +69,26 @@ def _alts(*groups: Iterable[str]) -> str:
     for group in groups:
         for frag in group:
             seen.setdefault(frag, None)
-    return "(?:" + "|".join(sorted(seen, key=len, reverse=True)) + ")"
+    return "(?:" + "|".join(_quick_first(f) for f in sorted(seen, key=len, reverse=True)) + ")"
+
+
+#: What an ASCII letter matches under re.IGNORECASE besides its two cases ("K" is the Kelvin
+#: sign, "ſ" a long s, "İ" and "ı" Turkish i's).
+_FOLDS_TOO = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+
+
+def _quick_first(fragment: str) -> str:
+    """The fragment with its first letter as a case-sensitive class of every character that
+    letter matches ignoring case: "kk" → "(?-i:[kK\u212a])k". The same matches, faster:
+    the regex engine skips an alternative whose first item is a plain class with one test,
+    but enters one that starts with a case-insensitive letter (every pattern here ignores
+    case), and the vocabulary's alternations have hundreds of alternatives.
+    """
+    first = fragment[:1]
+    if not (first.isascii() and first.isalpha()) or fragment[1:2] in ("?", "*", "+", "{"):
+        return fragment
+    low = first.lower()
+    return f"(?-i:[{low}{low.upper()}{_FOLDS_TOO.get(low, '')}]){fragment[1:]}"
 
 
 def _field(name: str) -> str:
@@ -106,12 +129,17 @@ _FOOTNOTE = r"[*†‡¹²³⁴]{0,2}"
 _CUR_AFTER = (rf"(?:{_CUR}|(?-i:e)(?![\w-])(?!\.\w)"
               rf"(?:(?![ \u00a0]+[^\W\d_])|(?<=[.,][0-9][0-9]e)))(?<![£$¥₹₩])"
               rf"|(?:[£$¥₹₩])(?!{_SP}?[0-9])")
+_MONEY_PRE = rf"(?P<pre>{_CUR}):?{_SP}{{0,2}}"
 MONEY_RE = _compile(
-    rf"(?:(?P<pre>{_CUR}):?{_SP}{{0,2}}|(?<![^\W\d_]))(?P<num>{_NUMBER})"
+    rf"(?:{_MONEY_PRE}|(?<![^\W\d_]))(?P<num>{_NUMBER})"
     # After an amount written sign-first, a sign followed by a number starts the next
     # amount ("kr 209,00 kr 179,00"); after a sign-last one it is this one's ("19,90 € 24,90 €").
     rf"(?:{_SP}{{0,2}}(?P<post>{_CUR_AFTER})(?(pre)(?!{_SP}{{0,2}}[0-9])|))?{_FOOTNOTE}"
 )
+#: The most characters a match of MONEY_RE has before its number's first digit: no match
+#: starts further than this before the first digit at or after where a search starts.
+_MONEY_LEAD = _re_parser.parse(_MONEY_PRE, re.IGNORECASE).getwidth()[1]
+assert _MONEY_LEAD < 100, "the currency before an amount must be of bounded length"
 BARE_NUMBER_RE = _compile(rf"(?<![^\W\d_]){_NUMBER}")
 # "From 26 to 50 €", "19–29 €": the first end of a range, written without its currency.
 RANGE_START_RE = _compile(
@@ -336,6 +364,187 @@ _TIME_BEFORE_RE = _compile(r"\b(?:klo|kello|kl)\.?\s*$")
 _ENDS_WINDOW = 30  # how far from an end word its date may start
 _LONGEST_DATE = 30  # "31st of September, 2026" and the like
 _LOOKBACK = 60
+
+
+# =========================================================================== quick rejects
+# Most patterns above are scanned over the whole unit, and a scan of a many-language
+# alternation costs tens of microseconds even where nothing matches: chat messages are read
+# by the hundred thousand. A *gate* is a plain search for literals one of which every match
+# of the pattern contains; where the gate finds none, the pattern cannot match and is not
+# run. Gates never change what is found, only what is skipped.
+
+#: Characters that match an ASCII letter under re.IGNORECASE without lower-casing to it
+#: (dotted and dotless i, long s; the Kelvin sign lower-cases to "k" already).
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+_LAST_FOLDED: tuple[str, str] = ("", "")
+try:
+    from re._casefix import _EXTRA_CASES as _CASE_FIXES
+except ImportError:  # pragma: no cover - another Python: every non-ASCII letter is untrusted
+    _CASE_FIXES = {code: () for code in range(0x80, 0x110000)}
+
+
+def _folded(text: str) -> str:
+    """The text as gates read it: lower case, one character per character. A character an
+    ASCII letter or an uncased character (digit, sign, space) of a pattern matches ignoring
+    case becomes that letter in lower case, or stays itself. The last one is remembered:
+    one unit passes several gates in a row."""
+    global _LAST_FOLDED
+    last = _LAST_FOLDED
+    if last[0] is text:
+        return last[1]
+    folded = text.translate(_FOLD).lower()
+    _LAST_FOLDED = (text, folded)
+    return folded
+
+
+def _gate_char(code: int) -> str | None:
+    """A pattern's literal as a gate reads it, or None where folding cannot be trusted:
+    the characters a letter matches ignoring case all lower-case to its lower case, except
+    those the regex engine adds by hand (re._casefix: "ſ" for "s", "ς" for "σ"...)."""
+    c = chr(code)
+    if c.isascii():
+        return c.lower()
+    low = c.lower()
+    if len(low) != 1 or ord(low) in _CASE_FIXES or code in _CASE_FIXES:
+        return None
+    return low
+
+
+def _gate_item(op: object, av: object) -> str | None:
+    """The one character a literal, or a class of one letter's cases ("(?-i:[kK\u212a])",
+    see :func:`_quick_first`), stands for in folded text."""
+    if op is _re_constants.LITERAL:
+        return _gate_char(av)  # type: ignore[arg-type]
+    if op is _re_constants.SUBPATTERN and av[0] is None and len(av[3]) == 1:  # type: ignore[index]
+        return _gate_item(*av[3][0])  # type: ignore[index]  # "(?-i:[kK\u212a])"
+    if op is _re_constants.IN and all(o is _re_constants.LITERAL for o, _ in av):  # type: ignore[attr-defined]
+        chars = {_gate_char(a) for _, a in av}  # type: ignore[attr-defined]
+        if len(chars) == 1 and None not in chars:
+            return chars.pop()
+    return None
+
+
+def _required_seq(items: Iterable[tuple[object, object]]) -> set[str] | None:
+    """Literals one of which every match of a sequence contains (None: none known)."""
+    choices: list[set[str]] = []
+    run = ""
+    for op, av in items:
+        char = _gate_item(op, av)
+        if char is not None:
+            run += char
+            continue
+        if run:
+            choices.append({run})
+            run = ""
+        found = _required_node(op, av)
+        if found is not None:
+            choices.append(found)
+    if run:
+        choices.append({run})
+    # The most telling choice: the longest shortest literal, then the fewest literals.
+    return max(choices, key=lambda c: (min(map(len, c)), -len(c)), default=None)
+
+
+def _required_node(op: object, av: object) -> set[str] | None:
+    c = _re_constants
+    if op is c.SUBPATTERN:
+        return _required_seq(av[3])  # type: ignore[index]
+    if op is c.ATOMIC_GROUP:
+        return _required_seq(av)  # type: ignore[arg-type]
+    if op is c.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:  # type: ignore[index]
+            found = _required_seq(branch)
+            if found is None:
+                return None
+            out |= found
+        return out
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        low, _high, body = av  # type: ignore[misc]
+        return _required_seq(body) if low >= 1 else None
+    return None
+
+
+def _gate(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """The gate of a pattern, or None when the pattern has no literal worth testing."""
+    found = _required_seq(_re_parser.parse(pattern.pattern, pattern.flags))
+    if not found or min(map(len, found)) < 2:
+        return None
+    literals = sorted(found, key=len)
+    kept: list[str] = []
+    for lit in literals:
+        if not any(k in lit for k in kept):  # "maksu" covers "avausmaksu"
+            kept.append(lit)
+    return re.compile("|".join(re.escape(k) for k in kept))
+
+
+class _Gated:
+    """A pattern behind its gate: ``search``, ``match``, ``fullmatch`` and ``finditer`` first
+    look for the gate's literals in the stretch they would read (folded text keeps the
+    text's offsets), and give nothing without one; everything else is the pattern's own.
+    The gate is worked out on first use, so that importing costs nothing more."""
+
+    _UNKNOWN = re.compile("")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self._pattern = pattern
+        self._gate: re.Pattern[str] | None = self._UNKNOWN
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._pattern, name)
+
+    def _open(self, text: str, pos: int, endpos: int) -> bool:
+        gate = self._gate
+        if gate is self._UNKNOWN:
+            gate = self._gate = _gate(self._pattern)
+        return gate is None or gate.search(_folded(text), pos, endpos) is not None
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self._pattern.search(text, pos, endpos) if self._open(text, pos, endpos) else None
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self._pattern.match(text, pos, endpos) if self._open(text, pos, endpos) else None
+
+    def fullmatch(self, text: str, pos: int = 0,
+                  endpos: int = sys.maxsize) -> re.Match[str] | None:
+        if not self._open(text, pos, endpos):
+            return None
+        return self._pattern.fullmatch(text, pos, endpos)
+
+    def finditer(self, text: str, pos: int = 0,
+                 endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        if self._open(text, pos, endpos):
+            return self._pattern.finditer(text, pos, endpos)
+        return iter(())
+
+
+def _gated(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The pattern behind its gate (:class:`_Gated`), in the pattern's clothes."""
+    return cast("re.Pattern[str]", _Gated(pattern))
+
+
+# The patterns scanned over whole units or searched near every amount.
+FREE_FEE_RE = _gated(FREE_FEE_RE)
+PRICE_FREE_RE = _gated(PRICE_FREE_RE)
+CONTRACT_NUM_FIRST_RE = _gated(CONTRACT_NUM_FIRST_RE)
+CONTRACT_WORD_FIRST_RE = _gated(CONTRACT_WORD_FIRST_RE)
+OPEN_ENDED_RE = _gated(OPEN_ENDED_RE)
+VAT_RE = _gated(VAT_RE)
+OFFER_RE = _gated(OFFER_RE)
+PROMO_FREE_RE = _gated(PROMO_FREE_RE)
+ENDS_AFTER_RE = _gated(ENDS_AFTER_RE)
+LABEL_RE = _gated(LABEL_RE)
+FEE_NOUN_RE = _gated(FEE_NOUN_RE)
+SPEED_RE = _gated(SPEED_RE)
+LIST_PRICE_BEFORE_RE = _gated(LIST_PRICE_BEFORE_RE)
+SAVING_BEFORE_RE = _gated(SAVING_BEFORE_RE)
+_GENERIC_WITH_RE = _gated(_GENERIC_WITH_RE)
+FROM_BEFORE_RE = _gated(FROM_BEFORE_RE)
+NOT_PRICE_AFTER_RE = _gated(NOT_PRICE_AFTER_RE)
+_FREE_FROM_RE = _gated(_FREE_FROM_RE)
+QUOTE_BEFORE_RE = _gated(QUOTE_BEFORE_RE)
+PROMO_BEFORE_RE = _gated(PROMO_BEFORE_RE)
+PROMO_AFTER_RE = _gated(PROMO_AFTER_RE)
 
 
 # =========================================================================== records
@@ -650,7 +859,8 @@ def _after_free_fee(text: str, ends: list[int], a: _Amount) -> bool:
 
 
 def _labels(text: str) -> list[_Label]:
-    labels = [_Label(m.start(), m.end(), m.lastgroup or "price") for m in LABEL_RE.finditer(text)]
+    labels = [_Label(m.start(), m.end(), m.lastgroup or "price")
+              for m in LABEL_RE.finditer(text)]
     # "£0 set-up", "49 kr frakt": a fee's noun right after an amount names that fee too.
     taken = _Spans((lab.start, lab.end) for lab in labels)
     for m in FEE_NOUN_RE.finditer(text):
@@ -701,7 +911,13 @@ def _money_matches(text: str) -> Iterator[re.Match[str]]:
     re-read from its second group ("Från månad 7 549 kr" is month 7, then 549 kr)."""
     pos = 0
     while True:
-        m = MONEY_RE.search(text, pos)
+        # Searching from the first digit (less the longest currency before it) finds the
+        # same match, without trying the currency pattern at every character of the words
+        # in between: what most of a chat message is.
+        digit = _DIGIT_RE.search(text, pos)
+        if digit is None:
+            return
+        m = MONEY_RE.search(text, max(pos, digit.start() - _MONEY_LEAD))
         if m is None:
             return
         num = m.group("num")
@@ -1079,7 +1295,8 @@ def _contracts(text: str, *, digits: bool = True) -> Iterator[Fact]:
     seen = _Spans()
     matches: list[re.Match[str]] = []
     if digits:
-        matches = [*CONTRACT_NUM_FIRST_RE.finditer(text), *CONTRACT_WORD_FIRST_RE.finditer(text)]
+        matches = [*CONTRACT_NUM_FIRST_RE.finditer(text),
+                   *CONTRACT_WORD_FIRST_RE.finditer(text)]
     matches.sort(key=lambda m: m.start())
     for m in matches:
         if seen.overlaps(m.span()):

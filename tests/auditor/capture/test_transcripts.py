@@ -1,4 +1,5 @@
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -196,6 +197,23 @@ def test_progress_lines_come_while_a_big_file_is_read(tmp_path, monkeypatch):
     assert lines[-1].startswith("chat: 1/1 files")
 
 
+def test_a_run_shows_transcript_progress_like_web_channels(tmp_path):
+    from auditor.pipeline import capture_channels
+
+    chats = tmp_path / "chats"
+    chats.mkdir()
+    whatsapp_chat(chats / "chat.txt", 5)
+    size_mb = (chats / "chat.txt").stat().st_size / 2**20
+    cfg = transcripts_config(chats)
+    lines: list[str] = []
+    results = capture_channels(cfg, tmp_path / "out", progress=lines.append)
+    # The channel's own progress (files and megabytes read), then the pipeline's summary.
+    assert f"chat: 1/1 files, {size_mb:.1f} MB read" in lines
+    assert lines[-1] == f"chat: 1 transcripts read, 0 failed, " \
+                        f"{len(results['chat'].observations)} observations"
+    assert lines.index(f"chat: 1/1 files, {size_mb:.1f} MB read") < len(lines) - 1
+
+
 def test_a_huge_file_of_valid_lines_is_read_to_the_end(tmp_path):
     from auditor.capture.transcripts import open_transcripts
 
@@ -231,3 +249,94 @@ def test_a_file_that_stops_being_utf8_halfway_gives_no_observations(tmp_path, mo
     assert result.errors[0].reason == f"not UTF-8 text (byte {good + 46})"
     with pytest.raises(TranscriptError, match=rf"not UTF-8 text \(byte {good + 46}\)"):
         load_transcript(path)
+
+
+# --- shortcuts of reading chats at scale: they skip work, never change what is found ------
+
+PHONE_CANDIDATES = [
+    # Order, invoice and ticket numbers, as agents write them in chats.
+    "4817263", "1234567", "9951234", "0011612", "3581234567", "4401234567", "12 345 678",
+    # Real numbers in the notations of the regions the language files name.
+    "040 123 4567", "010 123 4567", "09 8765 4321", "(212) 555-0142", "020 7946 0958",
+    "07700 900123", "01 49 52 99 70", "481 22 907", "22 86 77 00", "030 1234567",
+    "0664 1234567", "044 668 18 00", "02 123 45 67", "91 123 45 67", "55 1234 5678",
+    "(02) 9876 5432", "0412 345 678", "08-123 456 78", "01 234 5678",
+    "+33 1 49 52 99 70", "+47 481 22 907", "+358 40 123 4567", "00358 40 123 4567",
+]
+
+
+def _phone_numbers_asking_every_region(candidate: str) -> list[tuple[int, int]]:
+    """What libphonenumber finds with no region screened out (the reading before screens)."""
+    import phonenumbers
+
+    from auditor.capture.transcripts import _phone_regions
+
+    found: list[tuple[int, int]] = []
+    for region in _phone_regions():
+        for m in phonenumbers.PhoneNumberMatcher(candidate, region,
+                                                 leniency=phonenumbers.Leniency.VALID):
+            if sum(c.isdigit() for c in m.raw_string) >= 7:
+                found.append((m.start, m.end))
+        if any(a <= 0 and b >= len(candidate) for a, b in found):
+            break
+    return found
+
+
+@pytest.mark.parametrize("candidate", PHONE_CANDIDATES)
+def test_screened_phone_lookups_mask_what_asking_every_region_masks(candidate, monkeypatch):
+    import auditor.capture.transcripts as transcripts
+
+    text = f"Tilaus {candidate} vahvistettu, soita {candidate} tarvittaessa."
+    screened = mask_pii(text)
+    monkeypatch.setattr(transcripts, "_phone_numbers_in", _phone_numbers_asking_every_region)
+    assert mask_pii(text) == screened
+
+
+def test_an_order_number_is_not_asked_about_in_every_region():
+    from auditor.capture.transcripts import _may_hold_number, _phone_screens
+
+    asked = [r for r, screen in _phone_screens()
+             if screen is None or _may_hold_number("4817263", screen)]
+    # A 7-digit number can be a local number in few of the 14 regions; a "+" opens them all.
+    assert "US" not in asked and "GB" not in asked and "FR" not in asked
+    assert 0 < len(asked) < len(_phone_screens()) // 2
+
+
+def test_gated_patterns_find_the_same_facts_in_the_labelled_corpus(monkeypatch):
+    import csv
+
+    from auditor.extract import text as extract
+
+    with (Path(__file__).parents[2] / "corpus" / "money.tsv").open(encoding="utf-8") as f:
+        texts = [row[1] for row in csv.reader(f, delimiter="\t") if len(row) > 1][1:]
+    texts += ["Tilauksesi 4817263 on vahvistettu: Kuitu 100M 29,90 €/kk, avausmaksu 4,90 €.",
+              "Nyt kampanjassa Kuitu 300M 6 kk 0 €/kk, sen jälkeen 39,90 €/kk.\n"
+              "Tarjous on voimassa 31.12. asti.", "Sopimus on 24 kk määräaikainen.",
+              "ILMAINEN TOIMITUS", "Hinta: ilmainen", "Frakt 0 kr, ſamma dag"]
+    today = date(2026, 11, 29)
+    gated = [extract._extract_cached.__wrapped__(t, today, (), "EUR", False) for t in texts]
+    monkeypatch.setattr(extract._Gated, "_open", lambda self, text, pos, endpos: True)
+    assert gated == [extract._extract_cached.__wrapped__(t, today, (), "EUR", False)
+                     for t in texts]
+    assert sum(1 for facts in gated if facts) > 400  # the corpus states facts; they are found
+
+
+def test_gate_folding_agrees_with_ignorecase_for_every_character_gates_look_for():
+    import re
+    import sys
+
+    from auditor.extract import text as extract
+
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    folded = extract._folded(every)
+    assert len(folded) == len(every)  # one character per character: offsets carry over
+    gates = [extract._gate(p._pattern) for p in vars(extract).values()
+             if isinstance(p, extract._Gated)]
+    assert len(gates) > 15 and all(gates)
+    wanted = {c for gate in gates for lit in gate.pattern.split("|")
+              for c in lit.replace("\\", "")}
+    assert {"a", "k", "s", "i", "ä", "ö", "å"} <= wanted
+    for char in wanted:
+        # Whatever the regex engine matches to this character ignoring case folds to it.
+        hits = [m.start() for m in re.finditer(re.escape(char), every, re.IGNORECASE)]
+        assert hits and {folded[i] for i in hits} == {char}, char
