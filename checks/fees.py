@@ -105,6 +105,9 @@ def _how(o: Observation, min_font: float, min_contrast: float) -> str:
                                 "(WCAG asks 4.5 for body text; 3 is the floor for large)."),
     "below_fold": Option(False, "Also count a fee shown only below the fold (outside the "
                                 "first screen) as fine print; off by default, see rationale."),
+    "option_fees": Option(["delivery_fee"], "Fee kinds sold in options (delivery speeds): a "
+                                            "plainly shown one, free included, discloses "
+                                            "the dearer options."),
 })
 def fine_print(ctx: CheckContext) -> Iterable[Issue]:
     """A fee is shown only in fine print: hidden, collapsed, tiny or low-contrast.
@@ -115,7 +118,9 @@ def fine_print(ctx: CheckContext) -> Iterable[Issue]:
     above zero appears and reports the channel when no appearance is plainly visible. A
     channel that plainly shows a fee of that kind for the offer (the standard delivery price,
     even one waived above an order value) has disclosed it: dearer options listed only in a
-    closed section (express delivery) are choices, not a hidden fee.
+    closed section (express delivery) are choices, not a hidden fee. For fee kinds sold in
+    options (``option_fees``: delivery by default) a plainly shown "Free shipping" discloses
+    them too: the customer is told what delivery costs and may choose to pay for speed.
 
     Below the fold alone is not fine print by default: on a phone almost everything past
     the headline is below the fold, and a fee in the normal flow of the page is read by a
@@ -125,6 +130,7 @@ def fine_print(ctx: CheckContext) -> Iterable[Issue]:
     min_font = float(ctx.options["min_font_px"])
     min_contrast = float(ctx.options["min_contrast"])
     below_fold = bool(ctx.options["below_fold"])
+    option_fees = set(ctx.options["option_fees"])
     web = set(ctx.channels_of_kind(["web"]))
     for attribute in ctx.options["attributes"]:
         for subject, per in sorted(ctx.by_subject(attribute).items()):
@@ -136,9 +142,10 @@ def fine_print(ctx: CheckContext) -> Iterable[Issue]:
                 # A fee of this kind shown plainly (even one waived above an order value:
                 # "otherwise $5.99") discloses it; dearer options in a closed section
                 # ("2-day shipping $14.99") are choices, not a hidden fee.
+                floor = -1 if attribute in option_fees else 0
                 if not shown or any(_prominent(o, min_font, min_contrast, below_fold)
                                     for o in obs if o.source == "text"
-                                    and isinstance(o.value, Decimal) and o.value > 0):
+                                    and isinstance(o.value, Decimal) and o.value > floor):
                     continue
                 label = _LABEL.get(attribute, attribute)
                 values = values_by_channel({ch: shown})

@@ -63,6 +63,15 @@ def test_fine_print_a_dearer_option_in_a_closed_section_is_not_a_hidden_fee(run_
     # Without the plainly shown standard fee, the closed section is all the page says.
     [f] = run_check("fine_print", [phone, express])
     assert f.values["desktop"].startswith("14,99")
+    # "Free shipping" shown plainly discloses delivery, a fee kind sold in options ...
+    free = make_obs("desktop", "k5", "delivery_fee", "0")
+    assert run_check("fine_print", [phone, free, express]) == []
+    assert len(run_check("fine_print", [phone, free, express],
+                         options={"option_fees": []})) == 1
+    # ... but "no activation fee" shown plainly does not excuse one hidden in a closed section.
+    hidden = make_obs("desktop", "k5", "activation_fee", "29", shown=collapsed)
+    none = make_obs("desktop", "k5", "activation_fee", "0")
+    assert len(run_check("fine_print", [phone, none, hidden])) == 1
 
 
 # --- not checked, and channel-wide statements ------------------------------------------
