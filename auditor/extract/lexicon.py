@@ -115,6 +115,9 @@ class Lexicon:
     #: Between the months and a contract word: "24 kk *mittainen* sopimus".
     contract_adjectives: tuple[str, ...] = ()
     open_ended: tuple[str, ...] = ()
+    #: The payments of an instalment plan after their count: "24 *monthly payments* of
+    #: $15.41", "36 *Monatsraten*": the count is the plan's term in months.
+    instalments: tuple[str, ...] = ()
     #: Words that name a campaign: "kampanja", "Syystarjous", "erbjudande", "deal". A
     #: campaign is stated only with a price, a duration or an end date in the same unit.
     offer_words: tuple[str, ...] = ()

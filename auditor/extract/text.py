@@ -271,6 +271,8 @@ CONTRACT_WORD_FIRST_RE = _compile(
     rf"{_SP}*[:=\-–]?{_SP}*{_COUNT}[\s-]*{_MONTHS_UNIT}\b"
 )
 OPEN_ENDED_RE = _compile(rf"(?<![\w-]){_field('open_ended')}(?![\w-])")
+# "24 monthly payments of $15.41", "36 Monatsraten": an instalment plan's term.
+INSTALMENTS_RE = _compile(rf"{_COUNT}{_SP}+{_field('instalments')}\b")
 # Words that name what a value is (a price, a fee, a term): a table header that is one of
 # these labels its column's values, it does not name an offer.
 ATTRIBUTE_WORD_RE = _compile(
@@ -648,6 +650,8 @@ def _extract_cached(text: str, today: date, struck: tuple[tuple[int, int], ...] 
         ends = _offer_ends(text, today, has_offer=OFFER_RE.search(text) is not None)
     if digits and any(f.attribute in FEES for f in facts):
         facts = _conditional_fees(text, facts)
+    if "=" in text and "+" in text:
+        facts = [f for f in facts if not _addend(text, f)]
     facts += _vat(text)
     # A campaign is a price, a duration or an end date: the word for "offer" alone is a
     # button, a heading or a menu item ("Till erbjudandet", "Angebote", "See offer").
@@ -663,6 +667,35 @@ def _extract_cached(text: str, today: date, struck: tuple[tuple[int, int], ...] 
 
 
 # --- money ------------------------------------------------------------------------------
+
+
+_SUMMED = frozenset({"price", "monthly_price", "promo_price", "list_price", *FEES})
+
+
+def _addend(text: str, f: Fact) -> bool:
+    """Whether a money fact is a term of a sum the text works out ("$40 + $5 = $45/mo"):
+    a bare amount followed by "+", or after "+" and followed by "+" or "=", in a chain that
+    ends in "=". A term after its own label ("Telefon 2 990,- + deksel 299,-") is that
+    thing's price and is kept. The bare terms are what other things cost (the plan, the
+    add-on), restated to show a total; the total is not a price either
+    (``not_price_before``). Without "=" ("$40/mo + $5 for Global Talk") each amount is still
+    read as stated."""
+    if f.attribute not in _SUMMED:
+        return False
+    a, b = f.span
+    after = text[b:b + 4].lstrip()
+    before = text[max(0, a - 4):a].rstrip()
+    if before[-1:].isalpha():  # "Telefon 2 990,- + deksel 299,-": each names its thing
+        return False
+    if not (after.startswith("+") or (before.endswith("+") and after[:1] in ("+", "="))):
+        return False
+    chain = text[b:b + 80]
+    end = len(chain)
+    for stop in (". ", "? ", "! ", "\n"):
+        i = chain.find(stop)
+        end = min(end, i) if i >= 0 else end
+    return "=" in chain[:end]
+
 
 
 def _money_facts(text: str, free_fees: _Spans, contracts: _Spans, struck: _Spans,
@@ -1296,13 +1329,13 @@ def _contracts(text: str, *, digits: bool = True) -> Iterator[Fact]:
     matches: list[re.Match[str]] = []
     if digits:
         matches = [*CONTRACT_NUM_FIRST_RE.finditer(text),
-                   *CONTRACT_WORD_FIRST_RE.finditer(text)]
+                   *CONTRACT_WORD_FIRST_RE.finditer(text), *INSTALMENTS_RE.finditer(text)]
     matches.sort(key=lambda m: m.start())
     for m in matches:
         if seen.overlaps(m.span()):
             continue
         seen.add(m.span())
-        months = Decimal(m.group("n")) * (12 if m.group("yu") else 1)
+        months = Decimal(m.group("n")) * (12 if m.groupdict().get("yu") else 1)
         yield Fact("contract_months", months, m.group(0), m.span())
     for m in OPEN_ENDED_RE.finditer(text):
         if seen.overlaps(m.span()) or _THEN_NEAR_RE.search(text, max(0, m.start() - 60),
