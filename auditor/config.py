@@ -798,12 +798,7 @@ def parse_config(text: str, *, source: str = "<config>", root: Path | None = Non
     which reports them with everything else). A key whose value then fails validation
     because of the placeholder is reported as the unset variable.
     """
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else None
-        raise ConfigError(f"not valid YAML: {e.problem or e}", file=source, line=line) from None
+    node = compose_yaml(text, source)
     if node is None:
         raise ConfigError("the file is empty; expected a mapping with 'name' and 'channels'",
                           file=source, line=1)
@@ -880,6 +875,18 @@ def load_config(path: str | Path, *, allow_unset_env: bool = False) -> AuditConf
         raise ConfigError(f"not UTF-8 text ({e.reason} at byte {e.start})", file=p) from None
     return parse_config(text, source=str(p), root=p.resolve().parent,
                         allow_unset_env=allow_unset_env)
+
+
+def compose_yaml(text: str, source: str) -> yaml.Node | None:
+    """The YAML node tree of ``text`` (None when empty), for the readers that report
+    file:line — audit configs, waiver files, schedules; invalid YAML is a
+    :class:`ConfigError` naming the line."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else None
+        raise ConfigError(f"not valid YAML: {e.problem or e}", file=source, line=line) from None
 
 
 def config_lines(text: str) -> dict[tuple, int]:

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from croniter import croniter
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
@@ -46,6 +45,7 @@ from auditor.config import (
     _Model,
     _models_in,
     _typo_first,
+    compose_yaml,
     load_config,
 )
 from auditor.model import Severity
@@ -210,12 +210,7 @@ def parse_schedule(text: str, *, source: str = "<schedule>", root: Path | None =
     its own file and line), template overrides are parsed, and two audits that would share
     one history are refused.
     """
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        raise ConfigError(f"not valid YAML: {e.problem or e}", file=source,
-                          line=mark.line + 1 if mark else None) from None
+    node = compose_yaml(text, source)
     if node is None:
         raise ConfigError("the file is empty; expected a mapping with 'audits'", file=source,
                           line=1)

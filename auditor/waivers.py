@@ -34,10 +34,9 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from auditor.config import ConfigError, _construct, _describe, _dotted, _line_for
+from auditor.config import ConfigError, _construct, _describe, _dotted, _line_for, compose_yaml
 from auditor.model import Finding
 
 
@@ -121,12 +120,7 @@ class WaiverOutcome:
 
 def parse_waivers(text: str, *, source: str = "<waivers>") -> list[Waiver]:
     """Validate waiver-file text; raise :class:`ConfigError` naming the line and key."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        raise ConfigError(f"not valid YAML: {e.problem or e}", file=source,
-                          line=mark.line + 1 if mark else None) from None
+    node = compose_yaml(text, source)
     if node is None:
         return []
     lines: dict[tuple, int] = {}

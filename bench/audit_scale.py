@@ -30,10 +30,8 @@ import argparse
 import asyncio
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -41,7 +39,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from capture_speed import ARGS, CHROMIUM, tree_pss_kb  # noqa: E402
+from capture_speed import ARGS, CHROMIUM, run_sampled  # noqa: E402
 from shop import price_of, serve  # noqa: E402
 
 CASES = ("raw", "audit")
@@ -154,23 +152,10 @@ def _worker(case: str, base: str, pages: int, concurrency: int) -> None:
 def measure(case: str, base: str, pages: int, concurrency: int) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--worker", case, "--url", base, "--pages", str(pages),
            "--concurrency", str(concurrency)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "OMNIAUDIT_CHROMIUM": CHROMIUM})
-    peak = 0
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.wait(0.05):
-            peak = max(peak, tree_pss_kb(proc.pid))
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, err = proc.communicate(timeout=600 + pages * 6)
-    done.set()
-    sampler.join()
+    code, out, err, peak = run_sampled(cmd, timeout=600 + pages * 6,
+                                       env={**os.environ, "OMNIAUDIT_CHROMIUM": CHROMIUM})
     lines = [ln for ln in out.splitlines() if ln.startswith("{")]
-    if proc.returncode != 0 or not lines:
+    if code != 0 or not lines:
         return {"case": case, "size": pages, "error": (err.strip().splitlines()
                                                        or ["no output"])[-1][:300]}
     result = json.loads(lines[-1])

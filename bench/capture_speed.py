@@ -87,12 +87,12 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure(name: str, url: str, pages: int, concurrency: int, server_pid: int) -> dict:
-    """Run one contender in a subprocess; its pages/s and the peak PSS of its tree."""
-    cmd = [sys.executable, __file__, "--worker", name, "--url", url, "--pages", str(pages),
-           "--concurrency", str(concurrency)]
-    server_cpu = cpu_seconds(server_pid)
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def run_sampled(cmd: list[str], *, timeout: float, env: dict[str, str] | None = None
+                ) -> tuple[int, str, str, float]:
+    """Run ``cmd`` and sample the PSS of its process tree every 50 ms: ``(returncode,
+    stdout, stderr, peak PSS in kB)``. A run over ``timeout`` seconds is killed."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env)
     peak = 0
     done = threading.Event()
 
@@ -104,14 +104,23 @@ def measure(name: str, url: str, pages: int, concurrency: int, server_pid: int) 
     t = threading.Thread(target=sample, daemon=True)
     t.start()
     try:
-        out, err = proc.communicate(timeout=120 + pages * 2)
+        out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         out, err = proc.communicate()
     done.set()
     t.join()
+    return proc.returncode, out, err, peak
+
+
+def measure(name: str, url: str, pages: int, concurrency: int, server_pid: int) -> dict:
+    """Run one contender in a subprocess; its pages/s and the peak PSS of its tree."""
+    cmd = [sys.executable, __file__, "--worker", name, "--url", url, "--pages", str(pages),
+           "--concurrency", str(concurrency)]
+    server_cpu = cpu_seconds(server_pid)
+    code, out, err, peak = run_sampled(cmd, timeout=120 + pages * 2)
     lines = [ln for ln in out.splitlines() if ln.startswith("{")]
-    if proc.returncode != 0 or not lines:
+    if code != 0 or not lines:
         return {"name": name, "error": (err.strip().splitlines() or ["no output"])[-1][:300]}
     result = json.loads(lines[-1])
     result.update(name=name, peak_pss_mb=peak / 1024,
