@@ -120,7 +120,9 @@ def fine_print(ctx: CheckContext) -> Iterable[Issue]:
     even one waived above an order value) has disclosed it: dearer options listed only in a
     closed section (express delivery) are choices, not a hidden fee. For fee kinds sold in
     options (``option_fees``: delivery by default) a plainly shown "Free shipping" discloses
-    them too: the customer is told what delivery costs and may choose to pay for speed.
+    them too: the customer is told what delivery costs and may choose to pay for speed. And
+    when the channel offers such a fee free for the offer anywhere (standard delivery free
+    over an order value the offer reaches), the dearer options hide nothing a buyer must pay.
 
     Below the fold alone is not fine print by default: on a phone almost everything past
     the headline is below the fold, and a fee in the normal flow of the page is read by a
@@ -146,6 +148,12 @@ def fine_print(ctx: CheckContext) -> Iterable[Issue]:
                 if not shown or any(_prominent(o, min_font, min_contrast, below_fold)
                                     for o in obs if o.source == "text"
                                     and isinstance(o.value, Decimal) and o.value > floor):
+                    continue
+                # Sold in options, what a buyer must pay is the cheapest: when the page
+                # offers one free for this offer, the dearer ones hide nothing.
+                if attribute in option_fees and any(
+                        o.source == "text" and isinstance(o.value, Decimal)
+                        and ctx.fee_due(o) == 0 for o in obs):
                     continue
                 label = _LABEL.get(attribute, attribute)
                 values = values_by_channel({ch: shown})

@@ -68,6 +68,11 @@ def test_fine_print_a_dearer_option_in_a_closed_section_is_not_a_hidden_fee(run_
     assert run_check("fine_print", [phone, free, express]) == []
     assert len(run_check("fine_print", [phone, free, express],
                          options={"option_fees": []})) == 1
+    # A free option for this offer, even in the closed section, means nothing must be paid.
+    standard_closed = dataclasses.replace(standard, shown=collapsed)
+    assert run_check("fine_print", [phone, standard_closed, express]) == []
+    cheap_phone = make_obs("desktop", "k5", "price", "29")  # under $50: $5.99 is due
+    assert len(run_check("fine_print", [cheap_phone, standard_closed, express])) == 1
     # ... but "no activation fee" shown plainly does not excuse one hidden in a closed section.
     hidden = make_obs("desktop", "k5", "activation_fee", "29", shown=collapsed)
     none = make_obs("desktop", "k5", "activation_fee", "0")
