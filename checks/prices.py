@@ -71,7 +71,8 @@ def disagreements(ctx: CheckContext, attributes: Sequence[str], *, absolute: Dec
     customer meets the same offer wherever they look. A value only one channel states is a
     disagreement, including a channel that contradicts itself (a listing says 29,90, the
     detail page and the other channels 32,90). A subject only one channel states disagrees
-    when that channel states several values. ``value_of`` puts values on one footing before
+    when two of its pages (or chats) state different values; several values on one page are
+    the prices of its parts or options. ``value_of`` puts values on one footing before
     comparing (VAT added to net prices); ``keep`` says which observations count.
     """
     for attribute in attributes:
@@ -85,11 +86,26 @@ def disagreements(ctx: CheckContext, attributes: Sequence[str], *, absolute: Dec
             if len(_clusters([v for vs in stated.values() for v in vs], absolute,
                              relative)) <= 1:
                 continue
-            if len(stated) == 1 or any(
-                    not any(_agree(v, w, absolute, relative)
-                            for other, ws in stated.items() if other != ch for w in ws)
-                    for ch, vs in stated.items() for v in vs):
+            if len(stated) == 1:
+                if _pages_disagree([o for obs in per.values() for o in obs
+                                    if isinstance(o.value, Decimal)], value_of, absolute,
+                                   relative):
+                    yield subject, attribute, per
+            elif any(not any(_agree(v, w, absolute, relative)
+                             for other, ws in stated.items() if other != ch for w in ws)
+                     for ch, vs in stated.items() for v in vs):
                 yield subject, attribute, per
+
+
+def _pages_disagree(obs: Sequence[Observation], value_of: Callable[[Observation], Decimal],
+                    absolute: Decimal, relative: Decimal) -> bool:
+    """Whether a channel that alone states a subject's value contradicts itself: two pages
+    (or a page and a chat) say different values. Several values on one page, each in its
+    own place ("Cracked screen repair $29", "Replacement $99"), are the prices of its parts
+    or options, not a contradiction."""
+    where = [(o.evidence.url or o.evidence.transcript or o.id, value_of(o)) for o in obs]
+    return any(not _agree(v, w, absolute, relative)
+               for i, (p, v) in enumerate(where) for q, w in where[i + 1:] if p != q)
 
 
 def _mismatch_issue(ctx: CheckContext, subject: str, attribute: str,

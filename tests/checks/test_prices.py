@@ -142,3 +142,17 @@ def test_channels_stating_the_same_several_prices_agree(run_check, make_obs):
     [g] = run_check("price_mismatch", [make_obs("desktop", "mbb-100", "monthly_price", "25"),
                                        make_obs("desktop", "mbb-100", "monthly_price", "29")])
     assert g.channels == ("desktop",)
+
+
+def test_price_mismatch_a_lone_channel_contradicts_itself_only_across_pages(run_check,
+                                                                             make_obs):
+    page = "http://x/m/add-ons"
+    parts = [make_obs("mobile", "protect", "price", "29", url=page,
+                      text="Cracked screen repair $29"),
+             make_obs("mobile", "protect", "price", "99", url=page, text="Replacement $99")]
+    # Two prices on one page, each in its own place: the parts of the offer, not a conflict.
+    assert run_check("price_mismatch", parts) == []
+    # The same offer at another price on another page of that channel is a contradiction.
+    listing = make_obs("mobile", "protect", "price", "39", url="http://x/m/protect")
+    [f] = run_check("price_mismatch", [parts[0], listing])
+    assert f.channels == ("mobile",)
