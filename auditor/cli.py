@@ -287,7 +287,8 @@ def _history_line(run: Run, previous: Run | None, baseline: frozenset[str]) -> s
 
 def _execute(config: AuditConfig, out: Path | None, store_path: str | Path | None,
              fail_on: Severity | None, quiet: bool, as_json: bool, browser: str | None,
-             today: date | None = None, baseline: Path | None = None) -> int:
+             today: date | None = None, baseline: Path | None = None,
+             resume: Path | None = None) -> int:
     from auditor import interrupt
     from auditor.browser import resolve_browser
     from auditor.engine.select import engine_for
@@ -296,12 +297,22 @@ def _execute(config: AuditConfig, out: Path | None, store_path: str | Path | Non
     from reports import findings_document, write_reports
 
     known = _baseline(baseline)
-    run_id = new_run_id()
-    out_dir = out or (DEFAULT_OUT / run_id)
+    if resume is not None:
+        # The stopped run's id and folder: its batches keep their task ids and result files.
+        from auditor.engine.celery_engine import read_run_marker
+
+        if config.engine.kind != "celery":
+            raise click.UsageError("--resume continues a run of --engine celery; this run "
+                                   "uses the in-process engine")
+        run_id, out_dir = read_run_marker(resume), resume
+    else:
+        run_id = new_run_id()
+        out_dir = out or (DEFAULT_OUT / run_id)
     # One history per working folder, whatever --out says: scheduled runs that write their
     # reports elsewhere still find the previous run of the same config.
     store = open_store(store_path or DEFAULT_STORE)
-    engine = engine_for(config, out_dir)  # an unreachable broker stops here (exit 2)
+    # An unreachable broker stops here (exit 2).
+    engine = engine_for(config, out_dir, resume=resume is not None)
     try:
         choice = resolve_browser(browser)
     except FileNotFoundError as e:
@@ -407,10 +418,16 @@ def _with_common(f: Any) -> Any:
 @click.option("--broker", metavar="URL", envvar="OMNIAUDIT_BROKER",
               help="Celery broker for --engine celery: redis://HOST:6379/0 "
                    "[env: OMNIAUDIT_BROKER].")
+@click.option("--resume", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              metavar="RUN_DIR",
+              help="Continue the --engine celery run whose output folder is RUN_DIR after "
+                   "its coordinator stopped: finished batches are read, batches still in the "
+                   "broker waited for, only unread pages sent (docs/scale-out.md).")
 def run(config: str, out: Path | None, store_path: str | None, quiet: bool, as_json: bool,
         browser: str | None, concurrency: int | None, fail_on: str | None,
         baseline: Path | None, waivers: Path | None, base_url: str | None,
-        name: str | None, engine: str | None, broker: str | None) -> None:
+        name: str | None, engine: str | None, broker: str | None,
+        resume: Path | None) -> None:
     """Capture every channel of CONFIG, check it and write the reports."""
     from auditor.engine.select import with_engine
 
@@ -425,8 +442,10 @@ def run(config: str, out: Path | None, store_path: str | None, quiet: bool, as_j
 
         check_templates(cfg.notify, cfg.root, cfg.source)
     _preflight(cfg, quiet or as_json)
+    if resume is not None and out is not None and out.resolve() != resume.resolve():
+        raise click.UsageError("--resume writes to the run's own folder; leave out --out")
     sys.exit(_execute(cfg, out, store_path, _fail_on(fail_on, cfg), quiet, as_json, browser,
-                      baseline=baseline))
+                      baseline=baseline, resume=resume))
 
 
 @main.command()

@@ -30,7 +30,8 @@ from auditor.engine.celery_app import CAPTURE_TASK, QUEUE, make_app, result_path
 from auditor.engine.coordinator import Batching, coordinate_channel, summary
 from auditor.model import ChannelResult
 
-__all__ = ["CeleryEngine", "check_broker", "safe_url"]
+__all__ = ["CeleryEngine", "broker_task_ids", "check_broker", "read_run_marker", "safe_url",
+           "write_run_marker"]
 
 #: Seconds to wait for the broker to answer before the run gives up on it.
 BROKER_WAIT_S = 5.0
@@ -72,11 +73,15 @@ class CeleryEngine:
     """
 
     def __init__(self, broker: str, shared_dir: Path | None = None, *,
-                 batching: Batching = Batching(), lost_after_s: float | None = None) -> None:
+                 batching: Batching = Batching(), lost_after_s: float | None = None,
+                 resume: bool = False) -> None:
         self.broker = broker
         self.shared_dir = shared_dir
         self.batching = batching
         self.lost_after_s = lost_after_s
+        #: Continue a run whose coordinator stopped (``run --resume``): see
+        #: :meth:`capture_web`.
+        self.resume = resume
 
     def capture_web(self, config: AuditConfig, channels: Mapping[str, WebChannel], *,
                     run_id: str, today: date, evidence_root: Path,
@@ -89,6 +94,11 @@ class CeleryEngine:
         results_dir = (self.shared_dir / run_id / "units" if self.shared_dir
                        else evidence_root.parent / "units").resolve()
         results_dir.mkdir(parents=True, exist_ok=True)
+        ledger = results_dir / SENT_LEDGER
+        # The run folder says where this run's batches are, for `run --resume RUN_DIR`.
+        write_run_marker(evidence_root.parent, run_id, results_dir)
+        resumed, adopted = ((), set()) if not self.resume else self._resumed(
+            app, ledger, results_dir, channels, progress)
         answered = _ping(app)
         progress(f"engine: celery at {safe_url(self.broker)}, {len(answered)} worker(s) "
                  f"answered ({', '.join(answered) or 'none yet; batches wait in the queue'})"
@@ -99,10 +109,14 @@ class CeleryEngine:
 
         async def submit(unit: WebBatch) -> BatchResult:
             target = result_path(results_dir, unit.batch_id)
-            if not target.exists():  # a coordinator that restarted finds finished batches
+            # A resumed run reads finished batches and waits for those still in the broker.
+            if not target.exists() and unit.batch_id not in adopted:
                 await asyncio.to_thread(app.send_task, CAPTURE_TASK,
                                         args=[unit.to_dict(), str(results_dir)],
                                         task_id=unit.task_id, queue=QUEUE)
+                # Written after the send: a coordinator stopped in between sends the pages
+                # again in a batch of its own, and the first result per page wins.
+                await asyncio.to_thread(_append, ledger, unit)
             started = time.monotonic()
             while not target.exists():
                 if time.monotonic() - started > lost_after:
@@ -116,7 +130,8 @@ class CeleryEngine:
             results = await asyncio.gather(*(
                 coordinate_channel(n, ch, config, run_id=run_id, today=today,
                                    evidence_root=evidence_root, submit=submit,
-                                   batching=self.batching, tick=tick)
+                                   batching=self.batching, tick=tick,
+                                   resumed=tuple(u for u in resumed if u.channel == n))
                 for n, ch in channels.items()))
             return dict(zip(channels, results, strict=True))
 
@@ -124,6 +139,95 @@ class CeleryEngine:
         for result in results.values():
             progress(summary(result))
         return results
+
+
+    def _resumed(self, app, ledger: Path, results_dir: Path,  # noqa: ANN001 - a Celery app
+                 channels: Mapping[str, WebChannel], progress: Callable[[str], None],
+                 ) -> tuple[tuple[WebBatch, ...], set[str]]:
+        """The batches the stopped coordinator sent, and which of them are still in the
+        broker (queued, or taken by a worker and not yet acknowledged): those are waited
+        for, never sent again. Finished ones are read from their result files; the rest
+        (their message is gone without a result) are sent again."""
+        units = [u for u in _read_ledger(ledger) if u.channel in channels]
+        waiting = [u for u in units if not result_path(results_dir, u.batch_id).exists()]
+        in_broker = broker_task_ids(app)
+        adopted = {u.batch_id for u in waiting if u.task_id in in_broker}
+        progress(f"engine: resuming: {len(units) - len(waiting)} batch(es) already read, "
+                 f"{len(adopted)} still in the broker (waited for), "
+                 f"{len(waiting) - len(adopted)} sent again")
+        return tuple(units), adopted
+
+
+#: The batches a run's coordinator sent, one JSON unit a line, in its results folder.
+SENT_LEDGER = "sent.jsonl"
+#: In a Celery run's output folder: its run id and results folder (``run --resume``).
+RUN_MARKER = "engine.json"
+
+
+def write_run_marker(run_dir: Path, run_id: str, results_dir: Path) -> None:
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / RUN_MARKER).write_text(json.dumps(
+        {"engine": "celery", "run_id": run_id, "results": str(results_dir)}, indent=2),
+        encoding="utf-8")
+
+
+def read_run_marker(run_dir: Path) -> str:
+    """The run id of the Celery run whose output folder is ``run_dir``; an
+    :class:`EngineError` (exit 2) when it is not one."""
+    marker = run_dir / RUN_MARKER
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+        return str(data["run_id"])
+    except FileNotFoundError:
+        raise EngineError(f"{run_dir}: nothing to resume — no {RUN_MARKER} (only a run "
+                          "started with --engine celery can be resumed)") from None
+    except (ValueError, KeyError, TypeError) as e:
+        raise EngineError(f"{marker}: unreadable ({e})") from None
+
+
+def _append(ledger: Path, unit: WebBatch) -> None:
+    with ledger.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(unit.to_dict(), ensure_ascii=False) + "\n")
+
+
+def _read_ledger(ledger: Path) -> list[WebBatch]:
+    """The sent batches, once each; a line cut short by the stop is skipped."""
+    out: dict[str, WebBatch] = {}
+    if not ledger.exists():
+        return []
+    for line in ledger.read_text(encoding="utf-8").splitlines():
+        try:
+            unit = WebBatch.from_dict(json.loads(line))
+        except (ValueError, KeyError, TypeError):
+            continue
+        out.setdefault(unit.batch_id, unit)
+    return list(out.values())
+
+
+def broker_task_ids(app) -> set[str]:  # noqa: ANN001 - a Celery app
+    """The ids of the capture tasks the broker holds: queued, or delivered and not yet
+    acknowledged (a worker runs them now, or will get them again). Redis only: its
+    transport keeps both as plain keys. Another broker cannot be read this way; the empty
+    set then makes a resumed run send its unfinished batches again (the first result per
+    batch wins, so that costs time, never a page)."""
+    if not app.conf.broker_url.startswith(("redis://", "rediss://", "unix://")):
+        return set()
+    ids: set[str] = set()
+    with app.connection_for_read() as conn:
+        client = conn.default_channel.client
+        raw = list(client.lrange(QUEUE, 0, -1))
+        raw += [v for v in client.hvals("unacked")]
+    for item in raw:
+        try:
+            doc = json.loads(item)
+        except ValueError:
+            continue
+        if isinstance(doc, list):  # unacked: [message, exchange, routing key]
+            doc = doc[0] if doc else {}
+        headers = doc.get("headers") if isinstance(doc, dict) else None
+        if isinstance(headers, dict) and headers.get("id"):
+            ids.add(str(headers["id"]))
+    return ids
 
 
 def _ping(app) -> list[str]:  # noqa: ANN001 - a Celery app

@@ -67,8 +67,14 @@ def brand_data(config: AuditConfig) -> BrandData | None:
 async def coordinate_channel(name: str, ch: WebChannel, config: AuditConfig, *, run_id: str,
                              today: date, evidence_root: Path, submit: Submit,
                              batching: Batching = Batching(), tick: Tick | None = None,
-                             ) -> ChannelResult:
-    """Crawl one web channel by batches run through ``submit``; never raises for a page."""
+                             resumed: tuple[WebBatch, ...] = ()) -> ChannelResult:
+    """Crawl one web channel by batches run through ``submit``; never raises for a page.
+
+    ``resumed`` are the batches an earlier coordinator of the same run dispatched (a run
+    resumed after its coordinator stopped): they are submitted again first — ``submit``
+    reads the ones already finished and waits for the ones still in the broker — and their
+    pages are never put in a new batch while they are out.
+    """
     scope = channel_scope(config, ch)
     fetch = url_fetcher(timeout=min(ch.timeout, 10.0))
     crawl = Frontier(name, scope, Robots(fetch, obey=ch.robots == "obey"), ch.max_pages,
@@ -87,16 +93,32 @@ async def coordinate_channel(name: str, ch: WebChannel, config: AuditConfig, *, 
     session: dict[str, Any] | None = None  # the channel's cookies, from batch to batch
     warmed = False
 
-    def next_batch() -> WebBatch:
-        items = [crawl.queue.get_nowait() for _ in range(min(batching.batch_size,
-                                                             crawl.queue.qsize()))]
-        for _ in items:
+    claimed: dict[str, int] = {}  # URL → how many batches out hold it
+
+    def claim(unit: WebBatch, by: int) -> None:
+        for url, _ in unit.pages:
+            claimed[url] = claimed.get(url, 0) + by
+            if claimed[url] <= 0:
+                del claimed[url]
+
+    def next_batch() -> WebBatch | None:
+        items = []
+        while len(items) < batching.batch_size and not crawl.queue.empty():
+            item = crawl.queue.get_nowait()
             crawl.queue.task_done()
+            # A page a resumed batch holds, or one it already read, is not sent twice.
+            if item[0] not in done and item[0] not in claimed:
+                items.append(item)
+        if not items:
+            return None
         urls = tuple(u for u, _, _ in items)
         tries = tuple(str(p) for _, _, p in items)  # a re-queued page makes a new batch
         return WebBatch(batch_id=batch_id(name, urls + tries), pages=tuple(
             (u, d) for u, d, _ in items), session=session, **base)
 
+    for unit in resumed:
+        claim(unit, 1)
+        inflight[asyncio.ensure_future(submit(unit))] = unit
     try:
         while True:
             # The first batch goes alone: the session it opens (a cookie wall accepted)
@@ -105,13 +127,16 @@ async def coordinate_channel(name: str, ch: WebChannel, config: AuditConfig, *, 
             while (len(inflight) < room and not crawl.queue.empty()
                    and not interrupt.requested()):
                 unit = next_batch()
-                inflight[asyncio.ensure_future(submit(unit))] = unit
+                if unit is not None:
+                    claim(unit, 1)
+                    inflight[asyncio.ensure_future(submit(unit))] = unit
             if not inflight:
                 break
             finished, _ = await asyncio.wait(inflight, timeout=0.5,
                                              return_when=asyncio.FIRST_COMPLETED)
             for task in finished:
                 unit = inflight.pop(task)
+                claim(unit, -1)
                 try:
                     result = task.result()
                 except Exception as e:  # noqa: BLE001 - a lost batch fails its pages, named

@@ -20,10 +20,10 @@ def with_engine(config: AuditConfig, kind: str | None, broker: str | None) -> Au
     return config.model_copy(update={"engine": config.engine.model_copy(update=update)})
 
 
-def engine_for(config: AuditConfig, out_dir: Path) -> Engine | None:
+def engine_for(config: AuditConfig, out_dir: Path, *, resume: bool = False) -> Engine | None:
     """The run's engine; a Celery engine without a broker is a config error (exit 2), an
     unreachable broker an :class:`~auditor.engine.EngineError` (exit 2), both before any
-    page or transcript is read."""
+    page or transcript is read. ``resume`` continues a run whose coordinator stopped."""
     settings = config.engine
     if settings.kind == "inprocess":
         return None
@@ -39,4 +39,4 @@ def engine_for(config: AuditConfig, out_dir: Path) -> Engine | None:
     shared = config.resolve(settings.shared_dir) if settings.shared_dir else None
     return CeleryEngine(settings.broker, shared, batching=Batching(
         batch_size=settings.batch_size, in_flight=settings.in_flight,
-        deadline_s=settings.batch_seconds))
+        deadline_s=settings.batch_seconds), resume=resume)

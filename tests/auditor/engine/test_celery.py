@@ -3,14 +3,19 @@ with its own Chromium, real sites on 127.0.0.1.
 
 A distributed run of the demo finds what the in-process run finds; a worker process
 SIGKILLed in the middle of a batch loses no page and counts none twice; a worker whose
-Chromium is killed relaunches it and reads on; an unreachable broker is exit 2.
+Chromium is killed relaunches it and reads on; a coordinator SIGKILLed mid-run is resumed
+from the broker and sends no batch twice; an unreachable broker is exit 2.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -20,7 +25,8 @@ from click.testing import CliRunner
 
 from auditor.cli import main
 from auditor.config import parse_config
-from auditor.engine.celery_engine import CeleryEngine
+from auditor.engine.celery_app import QUEUE
+from auditor.engine.celery_engine import SENT_LEDGER, CeleryEngine, broker_task_ids
 from auditor.engine.coordinator import Batching
 from auditor.pipeline import capture_channels, execute
 
@@ -29,8 +35,9 @@ pytestmark = pytest.mark.browser
 PAGES = 24
 
 
-def _site_app(delay: float):
-    """Offer pages that answer slowly, each linking to the next three."""
+def _site_app(delay: float, hub: bool = False):
+    """Offer pages that answer slowly, each linking to the next three (with ``hub``, the
+    first page links to every page, so that many batches are out at once)."""
     def app(h, site) -> None:
         path = h.path.split("?")[0]
         if path == "/robots.txt":
@@ -38,7 +45,8 @@ def _site_app(delay: float):
             return
         n = int(path.strip("/").split("/")[-1] or 0) if path.startswith("/p/") else 0
         time.sleep(delay)
-        links = "".join(f'<a href="/p/{k}">{k}</a>' for k in range(n + 1, min(n + 4, PAGES)))
+        last = PAGES if hub and n == 0 else min(n + 4, PAGES)
+        links = "".join(f'<a href="/p/{k}">{k}</a>' for k in range(n + 1, last))
         body = (f"<html><head><title>Tarjous {n}</title></head><body><main>"
                 f"<h1>Liittymä {n}G</h1><p class='price'>Kuukausihinta {n + 10},90 €/kk</p>"
                 f"<p>Avausmaksu 4,90 €</p>{links}</main></body></html>")
@@ -46,8 +54,7 @@ def _site_app(delay: float):
     return app
 
 
-def _site_config(url: str, tmp_path: Path):
-    text = f"""
+_SITE_YAML = """
 version: 1
 name: slow shop
 base_url: {url}
@@ -55,14 +62,18 @@ channels:
   web:
     kind: web
     start_urls: ["/p/0"]
-    max_pages: {PAGES}
-    max_depth: {PAGES}
+    max_pages: {pages}
+    max_depth: {pages}
     robots: ignore
     sitemaps: false
     concurrency: 2
     screenshots: false
 """
-    return parse_config(text, source=str(tmp_path / "audit.yaml"), root=tmp_path)
+
+
+def _site_config(url: str, tmp_path: Path):
+    return parse_config(_SITE_YAML.format(url=url, pages=PAGES),
+                        source=str(tmp_path / "audit.yaml"), root=tmp_path)
 
 
 def _pages(result) -> list[str]:
@@ -204,6 +215,76 @@ def test_a_worker_whose_browser_dies_relaunches_it_and_reads_on(workers, serve_a
     assert len(set(result.visited)) == PAGES
     assert any("relaunched" in n for n in result.notes), result.notes
     assert _chromium_of(worker) not in (None, victim)
+
+
+def test_a_coordinator_killed_mid_run_resumes_from_the_broker(workers, serve_app, chromium,
+                                                              tmp_path):
+    """SIGKILL the coordinator (`omniaudit run --engine celery`, a real subprocess) while
+    batches are still queued in Redis; `run --resume RUN_DIR` reads the finished batches
+    from their result files, waits for the ones still in the broker without sending them
+    again, sends only pages nobody had, and finishes the run: every page read once."""
+    site = serve_app(_site_app(delay=1.5, hub=True))
+    config = tmp_path / "audit.yaml"
+    config.write_text(_SITE_YAML.format(url=site.url, pages=PAGES)
+                      + "engine:\n  batch_size: 4\n  in_flight: 4\n", encoding="utf-8")
+    out = tmp_path / "run"
+    ledger = out / "units" / SENT_LEDGER
+    env = {**os.environ, "OMNIAUDIT_CHROMIUM": chromium.path or ""}
+    command = [sys.executable, "-m", "auditor", "run", str(config), "--engine", "celery",
+               "--broker", workers.broker, "--store", str(tmp_path / "s.sqlite")]
+    with (tmp_path / "first.log").open("wb") as log:
+        first = subprocess.Popen(command + ["--out", str(out)], stdout=log, cwd=tmp_path,
+                                 stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 120
+    try:
+        # Killed once a batch has come back and the four in flight after it are out.
+        while not (ledger.exists() and len(ledger.read_text().splitlines()) >= 5
+                   and list(ledger.parent.glob("*.json"))):
+            assert first.poll() is None, (tmp_path / "first.log").read_text()
+            assert time.monotonic() < deadline, "the coordinator never sent 5 batches"
+            time.sleep(0.05)
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait(10)
+    # The workers stop taking new batches while no coordinator runs (they finish the one
+    # each holds), so that some are certainly still queued in Redis when it comes back.
+    workers.app.control.cancel_consumer(QUEUE, reply=True)
+    try:
+        sent_before = ledger.read_text().splitlines()
+        assert broker_task_ids(workers.app), "nothing was left in the broker to resume from"
+        assert not (out / "findings.json").exists()
+        with (tmp_path / "resumed.log").open("w+", encoding="utf-8") as log:
+            second = subprocess.Popen(command + ["--resume", str(out)], stdout=log,
+                                      stderr=subprocess.STDOUT, text=True, env=env, cwd=tmp_path,
+                                      start_new_session=True)
+            said = ""
+            while "resuming:" not in said:
+                assert second.poll() is None, (tmp_path / "resumed.log").read_text()
+                assert time.monotonic() < deadline + 60, "the run never said it resumed"
+                time.sleep(0.05)
+                said = (tmp_path / "resumed.log").read_text()
+            workers.app.control.add_consumer(QUEUE, reply=True)
+            code = second.wait(240)
+        output = (tmp_path / "resumed.log").read_text()
+    finally:
+        workers.app.control.add_consumer(QUEUE, reply=True)
+    assert code == 0, output
+    said = next(line for line in output.splitlines() if "resuming:" in line)
+    read, waited = (int(x) for x in
+                    re.search(r"(\d+) batch\(es\) already read, (\d+) still in the broker",
+                              said).groups())
+    assert read >= 1 and waited >= 1, said
+    assert "0 sent again" in said
+    units = [json.loads(line) for line in ledger.read_text().splitlines()]
+    assert len(units) > len(sent_before)  # the resumed coordinator sent the rest
+    pages = [url for u in units for url, _ in u["pages"]]
+    assert len(pages) == len(set(pages)) == PAGES  # no page sent twice, none left out
+    assert len(list(ledger.parent.glob("*.json"))) == len(units)
+    doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert doc["run"]["id"] == json.loads((out / "engine.json").read_text())["run_id"]
+    web = doc["run"]["channels"]["web"]
+    assert web["pages_ok"] == PAGES and web["pages_failed"] == 0
+    assert len(web["visited"]) == len(set(web["visited"])) == PAGES
 
 
 def test_an_unreachable_broker_is_exit_2_before_anything_is_read(demo_config, tmp_path):
