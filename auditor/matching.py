@@ -426,6 +426,11 @@ class Matcher:
             # sentence is not about Whole Home Wi-Fi.
             start = _sentence_start(o.text, span[0])
             mentions = self.find_mentions(o.text)
+            scoped = self._scope(o.text, span[0], mentions)
+            if scoped is not None:
+                if isinstance(scoped, str):
+                    return None, f"{scoped} on {o.evidence.url}"
+                start = scoped.start
             before = [m for m in mentions if start <= m.start and m.end <= span[0]]
             if not before:
                 # "Just nu: Fiber 1000 för 399 kr/mån": named right after, same clause.
@@ -452,6 +457,21 @@ class Matcher:
                 return None, (f"unknown offer name {h!r} on {o.evidence.url} — add it to "
                               f"`subjects`")
         return None, None
+
+    def _scope(self, text: str, pos: int, mentions: Sequence[Mention]) -> Mention | str | None:
+        """The offer a scope clause before ``pos`` names ("…, bei Mobil XL 0 €"), or why the
+        value belongs to none ("…, bei Smartphone-Bundles 39,99 €": said of something the
+        catalogue lacks, so never of the offer named earlier in the sentence)."""
+        from auditor.extract.text import scope_clause
+
+        sc = scope_clause(text, pos)
+        if sc is None:
+            return None
+        inside = [m for m in mentions if sc[0] <= m.start and m.end <= sc[1]]
+        if inside:
+            return inside[-1]
+        return (f"said of {text[sc[0]:sc[1]]!r}, which names no offer in the catalogue — add "
+                f"it to `subjects` if it is one")
 
     def _more_specific_title(self, m: Mention, hints: Any) -> Match | None:
         """The region's own title when it names another offer whose name contains the
@@ -496,7 +516,11 @@ class Matcher:
         span = o.span if isinstance(o.span, tuple | list) and len(o.span) == 2 else (len(text),
                                                                                      len(text))
         mentions = self.find_mentions(text)
-        before = [m for m in mentions if m.end <= span[0]]
+        scoped = self._scope(text, span[0], mentions)
+        if isinstance(scoped, str):
+            return [], f"{scoped} in {where}"
+        before = [m for m in mentions if m.end <= span[0]
+                  and (scoped is None or m.start >= scoped.start)]
         context: list[Mention] = []
         hints = [h for h in o.subject_hints if isinstance(h, str)]
         for h in hints:

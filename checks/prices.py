@@ -142,7 +142,9 @@ def price_mismatch(ctx: CheckContext) -> Iterable[Issue]:
     across all channels, including schema.org data that search engines show, and reports a
     finding when two channels state values further apart than the tolerance. It is
     VAT-aware: a price on a page that says it excludes VAT ("alv 0 %", "excl. VAT") is
-    compared with VAT added at ``vat_rate``, so 19,92 € + 25,5 % and 25,00 € agree.
+    compared with VAT added at ``vat_rate``, so 19,92 € + 25,5 % and 25,00 € agree. A
+    monthly price equal to a campaign price the same channel states for the offer is that
+    campaign restated without its terms (a banner), not a second regular price.
     """
     rate = Decimal(str(ctx.options["vat_rate"]))
     vat = vat_by_place(ctx) if rate else {}
@@ -160,10 +162,18 @@ def price_mismatch(ctx: CheckContext) -> Iterable[Issue]:
         return f"{stated} excl. VAT (= {with_vat})"
 
     visible = visible_first(ctx)
+    # A monthly price a channel also states as a campaign price of the same offer ("Pack
+    # Familia a 59,90 € al mes" on a banner, "59,90 €/mes durante los 6 primeros meses" on
+    # its page) is that campaign without its terms: offer_terms_mismatch and stale_offer
+    # judge campaigns, and it is no second regular price.
+    campaigns = {(subject, ch, o.value)
+                 for subject, per in ctx.by_subject("promo_price").items()
+                 for ch, obs in per.items() for o in obs if isinstance(o.value, Decimal)}
 
     def keep(o: Observation) -> bool:
         # A price per use (per minute, per claim) is no rival of the offer's price.
-        return visible(o) and o.period != "unit"
+        return visible(o) and o.period != "unit" and not (
+            o.attribute == "monthly_price" and (o.subject, o.channel, o.value) in campaigns)
 
     for subject, attribute, per in disagreements(
             ctx, ctx.options["attributes"], absolute=Decimal(str(ctx.options["tolerance"])),

@@ -188,7 +188,14 @@
   // Short leaf items of a short flex or grid row are pieces of one line, not units.
   const rowPiece = (el) => {
     const p = el.parentElement;
-    if (!p || !isFlexRow(p)) return false;
+    if (!p) return false;
+    if (!isFlexRow(p)) {
+      // A stack inside a piece of such a row ("9" beside ",90" over "€/mes", set one above
+      // the other) is part of the same line.
+      const cs = style(p);
+      return (cs.display === "flex" || cs.display === "inline-flex") &&
+        el.textContent.length <= SHORT_ITEM && !el.matches(HEADING_SEL) && rowPiece(p);
+    }
     const own = el.textContent.length;
     return own <= SHORT_ITEM && p.textContent.length <= SHORT_ROW * 3 &&
       norm(p.textContent).length <= SHORT_ROW && !el.querySelector(HEADING_SEL) &&

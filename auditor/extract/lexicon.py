@@ -150,6 +150,14 @@ class Lexicon:
     #: After an amount that is a total of several things, not one offer's price: "678 kr/mån
     #: *totalt*", "£80 *in total*". An amount after "=" is a sum too.
     not_price_after: tuple[str, ...] = ()
+    #: Before an unnamed amount added on top of a price stated earlier in the sentence: "9,99 €
+    #: mtl. *zzgl.* 19,99 € einmalig", "$30/mo *plus* $10 one-time". Which charge it is cannot
+    #: be told, so it is neither the offer's price nor a fee the audit compares.
+    addend_before: tuple[str, ...] = ()
+    #: Opens a clause that says whom its amount is for, after an earlier amount of the same
+    #: sentence: "19,99 € Anschlusspreis, *bei* Smartphone-Bundles 39,99 €". The amount takes
+    #: the earlier amount's fee label, and belongs to what the clause names (auditor.matching).
+    scope_words: tuple[str, ...] = ()
     vat_included: tuple[str, ...] = ()
     #: Matched before ``vat_included`` so that "ei sis. alv" is not read as "sis. alv".
     vat_excluded_first: tuple[str, ...] = ()

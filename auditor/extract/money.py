@@ -182,9 +182,21 @@ def currency_pattern() -> str:
         parts.append(rf"(?<![^\W\d_])(?-i:{_alternation(t.case_sensitive)})(?![^\W\d_])")
     if latin_any:
         parts.append(rf"(?<![^\W\d_])(?:{_alternation(latin_any, fold=True)})(?![^\W\d_])")
-    if other_any:
-        parts.append(rf"(?:{_alternation(other_any, fold=True)})")
+    # "US$", "R$", "$U": a sign with letters in it does not touch another letter either —
+    # "plus $10" is ten dollars, not "US $10" with "pl" before it.
+    # (Latin letters only: "1128240 рублей" is still roubles by its "руб".)
+    groups: dict[tuple[bool, bool], list[str]] = {}
+    for m in other_any:
+        groups.setdefault((_latin_letter(m[:1]), _latin_letter(m[-1:])), []).append(m)
+    for (letter_first, letter_last), markers in sorted(groups.items()):
+        parts.append((r"(?<![^\W\d_])" if letter_first else "")
+                     + rf"(?:{_alternation(markers, fold=True)})"
+                     + (r"(?![^\W\d_])" if letter_last else ""))
     return "(?:" + "|".join(parts) + ")"
+
+
+def _latin_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
 
 
 def currency_code(marker: str | None, hint: str | None = None) -> str | None:

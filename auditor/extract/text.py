@@ -243,7 +243,8 @@ _FIRST_AFTER = rf"(?:\s+{_field('promo_first_after')})?"
 PROMO_BEFORE_RE = _compile(
     rf"(?P<months>(?:\b{_field('promo_first')}\s+)?(?<![0-9.,])(?P<n>[0-9]{{1,2}}){_FIRST_AFTER}"
     rf"[\s-]*{_field('month_units')}\b(?::\w+)?(?:\s+{_field('promo_for_after')}\b)?)"
-    rf"{_SP}*[:\-–]?{_SP}*(?:(?P<conn>{_field('promo_connectors')}){_SP}+)?$"
+    # "los 3 primeros meses te sale a 20 €/mes": a short verb may come before the connector.
+    rf"{_SP}*[:\-–]?{_SP}*(?:(?:[^\W\d_]{{1,5}}{_SP}+){{0,2}}?(?P<conn>{_field('promo_connectors')}){_SP}+)?$"
 )
 # "9,90 €/kk ensimmäiset 3 kk" / "€9.90/mo for the first 3 months" / "0 €/kk 3 kk ajan".
 PROMO_AFTER_RE = _compile(
@@ -339,6 +340,14 @@ WITH_RE = _compile(rf"(?<![\w-]){_field('with_words')}(?![\w-])")
 # "Se erbjudandet", "Katso tarjous", "Zum Angebot": a button, whatever the unit says besides.
 CTA_BEFORE_RE = _compile(rf"(?<![\w-]){_field('cta_verbs')}\W+(?:[^\W\d_]{{1,4}}\W+)?$")
 NOT_PRICE_AFTER_RE = _compile(rf"[\s,]*{_field('not_price_after')}(?![\w-])")
+# "9,99 € mtl. zzgl. (einmalig) 19,99 €": an unnamed charge on top of an earlier price.
+_ADDEND_BEFORE_RE = _compile(
+    rf"(?<![\w-]){_field('addend_before')}(?:{_SP}+[^\W\d_]+)?{_SP}*:?{_SP}*$")
+#: ", bei Smartphone-Bundles 39,99 €", ", for business plans $50": a clause opened by a scope
+#: word that names, before its amount, what the amount is for (no number, no other clause).
+SCOPE_CLAUSE_RE = _compile(
+    rf"[,;]{_SP}*(?:{_field('and_words')}{_SP}+)?(?P<word>{_field('scope_words')})"
+    rf"{_SP}+(?P<scope>[^\d,;.!?:()]{{2,40}}?){_SP}*(?:{_field('from_before')}{_SP}*)?$")
 # "Från månad 7 549 kr/mån": after a month word a number counts months; "7 549" is not one
 # amount written with a space between thousands.
 _MONTH_WORD_BEFORE_RE = _compile(
@@ -632,14 +641,15 @@ def _extract_cached(text: str, today: date, struck: tuple[tuple[int, int], ...] 
     # Amounts, counts, speeds and dates all need a digit; many units (chat small talk,
     # descriptions) have none, and skipping those patterns halves their cost.
     digits = _DIGIT_RE.search(text) is not None
-    free_fees = list(_free_fees(text))
+    limited: list[tuple[int, int]] = []
+    free_fees = list(_free_fees(text, limited))
     contracts = list(_contracts(text, digits=digits))
     facts = free_fees + contracts
     ends: list[Fact] = []
     if digits or _CURRENCY_WORD_RE.search(text):  # "twenty bucks": money without digits
         facts += _money_facts(text, _Spans(f.span for f in free_fees),
                               _Spans(f.span for f in contracts), _Spans(struck), currency,
-                              price_element)
+                              price_element, _Spans(limited))
     elif not facts and price_element and _LONE_FREE_RE.fullmatch(text):
         # A price element that says only "Free!", "Gratis", "Ilmainen": a price of 0.
         lead = len(text) - len(text.lstrip())
@@ -699,13 +709,18 @@ def _addend(text: str, f: Fact) -> bool:
 
 
 def _money_facts(text: str, free_fees: _Spans, contracts: _Spans, struck: _Spans,
-                 currency: str | None, price_element: bool = False) -> list[Fact]:
+                 currency: str | None, price_element: bool = False,
+                 limited: _Spans | None = None) -> list[Fact]:
     """Amounts with their meaning: fee, monthly price, campaign price, list or plain price.
 
     Labels inside a "no fee" phrase ("Ei avausmaksua") are spent: they must not name the
-    next amount. Months inside a contract phrase are not a campaign's months.
+    next amount. Months inside a contract phrase are not a campaign's months. The amount
+    after a free phrase with an order value ("Free shipping on phones from 50 €",
+    ``limited``) is that order value: neither a fee nor a price.
     """
-    labels = [lab for lab in _labels(text) if not free_fees.overlaps((lab.start, lab.end))]
+    limited = limited or _Spans()
+    labels = [lab for lab in _labels(text) if not free_fees.overlaps((lab.start, lab.end))
+              and not limited.overlaps((lab.start, lab.end))]
     amounts = [a for a in _currency_amounts(text, currency)
                if not free_fees.overlaps((a.start, a.end))]
     amounts += _labelled_bare_amounts(text, labels, amounts)
@@ -718,12 +733,16 @@ def _money_facts(text: str, free_fees: _Spans, contracts: _Spans, struck: _Spans
         a.listed = a.listed or struck.overlaps((a.start, a.end))
     _bind_labels(text, labels, amounts)
     _otherwise_fees(text, amounts)
+    _gapped_fees(text, amounts)
+    amounts = [a for i, a in enumerate(amounts) if not _unnamed_addend(text, amounts[:i], a)]
     # "a $25 restocking fee": a fee of a kind the audit does not compare, not the price.
     amounts = [a for a in amounts if a.label is not None or not _names_other_fee(text, a)]
     # "Versandkostenfrei ab 50 €", "free delivery over £50": an unlabelled amount right
     # after a free-fee phrase, in the same clause, is the threshold of that offer.
     ends = sorted(span[1] for span in free_fees.spans())
     amounts = [a for a in amounts if a.label is not None or not _after_free_fee(text, ends, a)]
+    if limited.spans():
+        amounts = [a for a in amounts if not _is_order_value(text, limited, a)]
     promos = _Spans()
     facts: list[Fact] = []
     monthly_before = False
@@ -881,6 +900,18 @@ def _word_amounts(text: str, hint: str | None) -> list[_Amount]:
             out.append(_Amount(best[0], m.end(), best[1], currency_code(m.group("cur"), hint),
                                None))
     return out
+
+
+def _is_order_value(text: str, limited: _Spans, a: _Amount) -> bool:
+    """The first amount after a free phrase with an order value, in the same clause (the
+    reach :func:`_conditional` allows): that order value."""
+    for _, end in limited.spans():
+        if end <= a.start and a.start - end <= 70:
+            gap = _PARENTHESIS_RE.sub(" ", text[end:a.start])
+            if len(gap) <= 45 and not _CLAUSE_BREAK_RE.search(gap) \
+                    and not _DIGIT_RE.search(gap):
+                return True
+    return False
 
 
 def _after_free_fee(text: str, ends: list[int], a: _Amount) -> bool:
@@ -1101,16 +1132,27 @@ def _bind_labels(text: str, labels: list[_Label], amounts: list[_Amount]) -> Non
     events += [(a.start, 1, a) for a in amounts]
     events.sort(key=lambda e: (e[0], e[1]))
     pending: _Label | None = None
+    noun: _Label | None = None
     for _, _, item in events:
         if isinstance(item, _Label) and item.trailing_only:
+            noun = item
             continue
         if isinstance(item, _Label):
             # "frakten kostar 99 kr", "the setup fee costs £20": a verb of costing after a
             # fee label says how much the fee is; it does not start a price of its own.
             if not (pending and pending.attribute in FEES and item.attribute == "price"
-                    and _gap_ok(text, pending.end, item.start)):
+                    and _gap_ok(text, pending.end, item.start)
+                    and not _CLAUSE_BREAK_RE.search(text, pending.end, item.start)):
                 pending = item
+                # "La activación del decodificador tiene un coste de 20 €": a fee's noun,
+                # then in the same clause a word of costing — the amount is that fee.
+                if item.attribute == "price" and noun is not None and _gap_ok(
+                        text, noun.end, item.start) and not _CLAUSE_BREAK_RE.search(
+                        text, noun.end, item.start):
+                    noun.bound = True  # it names this amount, not the one before it
+                    pending = _Label(item.start, item.end, noun.attribute)
             continue
+        noun = None
         if pending and pending.end <= item.start and _gap_ok(text, pending.end, item.start):
             item.label = pending.attribute
             pending.bound = True
@@ -1223,6 +1265,47 @@ def _free_promos(text: str, contracts: _Spans, promos: _Spans) -> Iterator[Fact]
         yield Fact("promo_price", Decimal("0"), m.group("free"), m.span("free"), None, "month")
 
 
+def scope_clause(text: str, pos: int) -> tuple[int, int] | None:
+    """The words of a scope clause ending right before ``pos``, when an earlier clause of
+    the same sentence states an amount of its own: in "19,99 € Anschlusspreis, bei
+    Smartphone-Bundles 39,99 €" the second amount is said of "Smartphone-Bundles".
+    ``(start, end)`` of those words, or ``None``."""
+    lo = max(0, pos - 60)
+    m = SCOPE_CLAUSE_RE.search(text, lo, pos)
+    if m is None or m.end() != pos:
+        return None
+    sentence = text.rfind(". ", 0, m.start()) + 1
+    sentence = max(sentence, text.rfind("\n", 0, m.start()) + 1)
+    if not printed_amounts(text[sentence:m.start()]):
+        return None
+    return m.start("scope"), m.end("scope")
+
+
+def _gapped_fees(text: str, amounts: list[_Amount]) -> None:
+    """"Anschlusspreis 19,99 €, bei Smartphone-Bundles 39,99 €": an unnamed amount in a
+    scope clause right after a fee is the same fee for what the clause names (the label is
+    left out, not changed)."""
+    for prev, a in zip(amounts, amounts[1:], strict=False):
+        if a.label is not None or a.listed or prev.label not in FEES \
+                or scope_clause(text, a.start) is None:
+            continue
+        a.label = prev.label
+        a.period = a.period or prev.period
+
+
+def _unnamed_addend(text: str, earlier: list[_Amount], a: _Amount) -> bool:
+    """"9,99 € mtl. zzgl. 19,99 € einmalig": an amount after an addend word, with no label
+    of its own and a price before it in the sentence, is a charge on top of that price —
+    neither the price nor a fee that can be named. A monthly one ("plus $5/mo") is still
+    read as stated."""
+    if a.label is not None or a.listed or a.period == "month" or not earlier:
+        return False
+    if not _ADDEND_BEFORE_RE.search(text, max(0, a.start - 30), a.start):
+        return False
+    prev = earlier[-1]
+    return not _SENTENCE_END_RE.search(text, prev.end, a.start)
+
+
 def _names_other_fee(text: str, a: _Amount) -> bool:
     """"a $25 restocking fee": the word for a fee right after the amount names it — unless
     that word labels the next amount of its clause ("19,90 €/kk sekä avausmaksu 4,90 €")."""
@@ -1306,11 +1389,14 @@ def _conditional_before(text: str, start: int) -> bool:
     return False
 
 
-def _free_fees(text: str) -> Iterator[Fact]:
+def _free_fees(text: str, limited: list[tuple[int, int]] | None = None) -> Iterator[Fact]:
     """Fees and prices stated as absent or free: "Ei avausmaksua", "free delivery",
-    "Hinta: ilmainen" → 0."""
+    "Hinta: ilmainen" → 0. A free phrase with an order value ("Envío gratis … a partir de
+    50 €") states no fee of any one offer; its span goes to ``limited``."""
     for m in FREE_FEE_RE.finditer(text):
         if _conditional(text, m.end()) or _conditional_before(text, m.start()):
+            if limited is not None:
+                limited.append(m.span())
             continue
         attribute = m.lastgroup or "activation_fee"
         yield Fact(attribute, Decimal("0"), m.group(0), m.span(), None, "once")

@@ -222,3 +222,29 @@ def test_a_shorter_name_inside_a_card_titled_with_a_longer_one_is_the_card_offer
     a, b, c = m.match_observations([in_max_card, in_plain_card, elsewhere])
     assert a.subject == "unlimited-max"
     assert b.subject == "unlimited" and c.subject == "unlimited"
+
+
+def test_a_scope_clause_gives_its_amount_to_what_it_names(make_obs):
+    """"…19,99 € Anschlusspreis, bei Smartphone-Bundles 39,99 €": the second fee is said of
+    something the catalogue lacks, never of the tariffs named earlier in the sentence, even
+    on a page whose title names one of them; a scope clause naming an offer gives it that."""
+    subjects = [SubjectConfig(id="mobil-s", name="Mobil S"),
+                SubjectConfig(id="mobil-xl", name="Mobil XL")]
+    m = Matcher(subjects)
+    text = ("Bei unseren Laufzeittarifen Mobil S und Mobil XL berechnen wir einmalig 19,99 € "
+            "Anschlusspreis, bei Smartphone-Bundles 39,99 €.")
+    first = text.index("19,99")
+    second = text.index("39,99")
+    obs = [_page_obs(make_obs, "http://h/m/tarife/mobil-s/", text, (first, first + 7),
+                     ["Mobil S"], attribute="activation_fee", value="19.99"),
+           _page_obs(make_obs, "http://h/m/tarife/mobil-s/", text, (second, second + 7),
+                     ["Mobil S"], attribute="activation_fee", value="39.99")]
+    fee, bundle = m.match_observations(obs)
+    assert fee.subject == "mobil-xl"  # the nearest name before it
+    assert bundle.subject is None
+    assert "said of 'Smartphone-Bundles'" in bundle.match
+    text = "Anschlusspreis bei Mobil S 19,99 €, bei Mobil XL 0 €."
+    zero = text.index("0 €")
+    [named] = m.match_observations([_page_obs(make_obs, "http://h/hilfe", text, (zero, zero + 3),
+                                              attribute="activation_fee", value="0")])
+    assert named.subject == "mobil-xl"

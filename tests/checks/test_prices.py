@@ -29,6 +29,25 @@ def test_price_mismatch_tolerance_option(run_check, make_obs):
     assert run_check("price_mismatch", obs, options={"tolerance": "0.01"}) == []
 
 
+def test_price_mismatch_a_campaign_price_restated_as_monthly_is_not_a_second_price(
+        run_check, make_obs):
+    """A mobile banner "Pack Familia a 59,90 € al mes" restates the campaign its page gives
+    terms to ("59,90 €/mes durante los 6 primeros meses; después 69,90 €/mes"): the
+    campaign is not a second regular price. The same banner with no such campaign is."""
+    banner = make_obs("mobile", "pack", "monthly_price", "59.90", url="http://h/movil/")
+    regular = [make_obs("desktop", "pack", "monthly_price", "69.90"),
+               make_obs("mobile", "pack", "monthly_price", "69.90", url="http://h/movil/pack"),
+               make_obs("chat", "pack", "monthly_price", "69.90", source="transcript")]
+    campaign = make_obs("mobile", "pack", "promo_price", "59.90", url="http://h/movil/pack",
+                        period="month")
+    assert run_check("price_mismatch", [banner, campaign, *regular]) == []
+    [f] = run_check("price_mismatch", [banner, *regular])
+    assert f.values["mobile"] == "59,90 €/kk / 69,90 €/kk"
+    # Another channel's campaign does not excuse the mobile banner.
+    elsewhere = make_obs("desktop", "pack", "promo_price", "59.90", period="month")
+    assert len(run_check("price_mismatch", [banner, elsewhere, *regular])) == 1
+
+
 def test_contract_mismatch_web_12_vs_chat_24(run_check, make_obs):
     obs = [make_obs("desktop", "puhe", "contract_months", 12),
            make_obs("mobile", "puhe", "contract_months", 12),

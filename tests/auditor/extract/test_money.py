@@ -107,3 +107,16 @@ def test_format_then_parse_round_trips(value: Decimal, where: tuple[str, str]) -
     """What the reports print, the parser reads back unchanged."""
     currency, locale = where
     assert parse_amount(format_amount(value, currency, locale)) == (value, currency)
+
+
+def test_a_sign_with_latin_letters_never_touches_another_letter() -> None:
+    """"plus $10" is ten dollars, not "US $10" with "pl" in front; "R$" and "US$" still
+    read as written, and a Cyrillic abbreviation still starts a longer word ("рублей")."""
+    import re
+
+    from auditor.extract.money import currency_pattern
+
+    marker = re.compile(currency_pattern(), re.IGNORECASE)
+    assert [m.group(0) for m in marker.finditer("plus $10")] == ["$"]
+    assert [m.group(0) for m in marker.finditer("US$ 25, R$ 9")] == ["US$", "R$"]
+    assert marker.search("1128240 рублей").group(0).startswith("руб")
