@@ -299,6 +299,9 @@ class EngineConfig(_Model):
     in_flight: int = Field(2, ge=1, le=256)
     #: Seconds a batch may run; pages it has not reached by then are queued again.
     batch_seconds: float = Field(120.0, gt=0, le=3600)
+    #: Where transcript files are read with ``kind: celery``: by the ``workers`` (one task
+    #: per file; the files must be at the same path there) or on the ``coordinator``.
+    transcripts: Literal["workers", "coordinator"] = "workers"
 
 
 Channel = Annotated[WebChannel | TranscriptChannel, Field(discriminator="kind")]

@@ -145,20 +145,29 @@ def capture_channels(config: AuditConfig, out_dir: Path, *, browser: BrowserChoi
     """Capture every channel of the config: web channels share one browser.
 
     With an ``engine`` (auditor.engine), web channels in browser mode are captured by units
-    of work on it (Celery workers); the coordinator keeps their frontiers here.
+    of work on it (Celery workers); the coordinator keeps their frontiers here. Transcript
+    files are units on it too, unless ``engine.transcripts`` is ``coordinator``.
     """
+    run_id = run_id or new_run_id()  # one id for every unit the engine is sent
     web = {n: c for n, c in config.channels.items() if isinstance(c, WebChannel)}
+    chats = {n: c for n, c in config.channels.items() if isinstance(c, TranscriptChannel)}
     results: dict[str, ChannelResult] = {}
-    for name, ch in config.channels.items():
-        if isinstance(ch, TranscriptChannel):
+    if engine is not None and chats and config.engine.transcripts == "workers" \
+            and not interrupt.requested():
+        # One unit per file on the engine's workers (docs/scale-out.md).
+        results.update(engine.capture_transcripts(
+            config, chats, run_id=run_id, today=today or date.today(),
+            evidence_root=(out_dir / "evidence").resolve(), progress=progress))
+    for name, ch in chats.items():
+        if name not in results:
             if interrupt.requested():
                 results[name] = _not_captured(name, ch)
                 continue
             results[name] = capture_transcripts_channel(name, ch, config, today,
                                                         progress=progress)
-            r = results[name]
-            progress(f"{name}: {r.pages_ok} transcripts read, {r.pages_failed} failed, "
-                     f"{len(r.observations)} observations")
+        r = results[name]
+        progress(f"{name}: {r.pages_ok} transcripts read, {r.pages_failed} failed, "
+                 f"{len(r.observations)} observations")
     for ch in web.values():
         channel_scope(config, ch)  # relative URLs without base_url fail here, not mid-crawl
     static = {n: c for n, c in web.items() if c.mode == "static"}
@@ -170,7 +179,7 @@ def capture_channels(config: AuditConfig, out_dir: Path, *, browser: BrowserChoi
         units = {n: c for n, c in web.items() if c.mode == "browser"}
         web = {n: c for n, c in web.items() if c.mode != "browser"}
         results.update(engine.capture_web(
-            config, units, run_id=run_id or new_run_id(), today=today or date.today(),
+            config, units, run_id=run_id, today=today or date.today(),
             evidence_root=(out_dir / "evidence").resolve(), browser=browser,
             progress=progress, tick=tick))
     if web and not interrupt.requested():

@@ -16,6 +16,7 @@ result.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,20 +27,29 @@ from auditor.browser import BrowserHost
 from auditor.capture.contexts import PagePool
 from auditor.capture.crawl import Frontier, HostLimiter, Robots, Scope, url_fetcher
 from auditor.capture.transcript_formats import TranscriptError
-from auditor.capture.transcripts import MB, iter_observations, open_transcripts
+from auditor.capture.transcripts import (
+    MB,
+    channel_company,
+    channel_currency,
+    channel_files,
+    file_source,
+    iter_observations,
+    open_transcripts,
+)
 from auditor.capture.units import (
     BatchResult,
+    BrandData,
     PageOutcome,
     TranscriptFile,
     TranscriptFileResult,
     WebBatch,
 )
 from auditor.capture.web import context_options, crawl_pages
-from auditor.config import AuditConfig, WebChannel
-from auditor.model import Observation
+from auditor.config import AuditConfig, TranscriptChannel, WebChannel
+from auditor.model import CaptureError, ChannelResult, Observation
 
-__all__ = ["BatchFrontier", "ChannelContexts", "read_transcript_file", "run_web_batch",
-           "unit_config"]
+__all__ = ["BatchFrontier", "ChannelContexts", "brand_data", "read_transcript_file",
+           "run_web_batch", "transcript_units", "transcripts_result", "unit_config"]
 
 
 def unit_config(unit: WebBatch) -> tuple[AuditConfig, WebChannel]:
@@ -192,6 +202,48 @@ async def run_web_batch(host: BrowserHost, playwright: Any, unit: WebBatch, *,
                        notes=tuple(notes), retries=crawl.retries,
                        relaunches=host.relaunches - relaunched, worker=worker,
                        session=session)
+
+
+def brand_data(config: AuditConfig) -> BrandData | None:
+    """What capture needs of the config's brand, as unit data."""
+    brand = config.brand
+    return (BrandData(brand.name, tuple(brand.retired_names), brand.logo_selector)
+            if brand else None)
+
+
+def transcript_units(name: str, ch: TranscriptChannel, config: AuditConfig, *, run_id: str,
+                     today: date, evidence_root: Path) -> list[TranscriptFile] | ChannelResult:
+    """One unit per transcript file of the channel, in the order the in-process capture
+    reads them; or the channel's result when there is nothing to read."""
+    found = channel_files(name, ch, config)
+    if isinstance(found, ChannelResult):
+        return found
+    root, files = found
+    return [TranscriptFile(
+        run_id=run_id, channel=name, path=str(path.resolve()), source=file_source(root, path),
+        today=today.isoformat(), evidence_root=str(evidence_root), format=ch.format,
+        company=channel_company(ch, config), currency=channel_currency(ch, config),
+        max_file_mb=ch.max_file_mb,
+        brand=brand_data(config)) for path in files]
+
+
+def transcripts_result(name: str, units: list[TranscriptFile],
+                       results: Mapping[str, TranscriptFileResult]) -> ChannelResult:
+    """The channel's result from its files' results, as the in-process capture gives it:
+    files in order, a file that could not be read an error naming it."""
+    errors: list[CaptureError] = []
+    observations: list[Observation] = []
+    visited: list[str] = []
+    for unit in units:
+        r = results.get(unit.source)
+        if r is None or r.error is not None:
+            errors.append(CaptureError(name, unit.source, r.error if r else "not read"))
+            continue
+        visited.append(unit.source)
+        observations.extend(r.observations)
+    return ChannelResult(name=name, kind="transcripts", device=None, pages_ok=len(visited),
+                         pages_failed=len(errors), errors=tuple(errors),
+                         observations=tuple(observations), visited=tuple(visited))
 
 
 def read_transcript_file(unit: TranscriptFile) -> TranscriptFileResult:

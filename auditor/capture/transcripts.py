@@ -69,7 +69,8 @@ from auditor.model import (
 
 __all__ = [
     "COMPANY_ROLES", "FORMAT_ID", "KNOWN_ROLES", "Message", "Transcript", "TranscriptError",
-    "TranscriptStream", "capture_transcripts_channel", "iter_observations", "load_transcript",
+    "TranscriptStream", "capture_transcripts_channel", "channel_company", "channel_currency",
+    "channel_files", "file_source", "iter_observations", "load_transcript",
     "load_transcripts", "mask_pii", "observations_from_transcript", "open_transcripts",
     "parse_omniaudit_json",
 ]
@@ -495,6 +496,36 @@ class _Progress:
             yield m
 
 
+def channel_files(name: str, ch: TranscriptChannel, config: AuditConfig
+                  ) -> tuple[Path, list[Path]] | ChannelResult:
+    """The channel's folder (or file) and its transcript files, or the channel's result
+    when there are none to read (the path is missing, nothing matches the pattern)."""
+    root = config.resolve(ch.path)
+    if not root.exists():
+        err = CaptureError(name, str(ch.path), f"transcript path not found: {root}")
+        return ChannelResult(name, "transcripts", None, 0, 0, (err,), ())
+    files = transcript_files(root, ch.pattern)
+    if not files:
+        err = CaptureError(name, str(ch.path), f"no files matching {ch.pattern!r} in {root}")
+        return ChannelResult(name, "transcripts", None, 0, 0, (err,), ())
+    return root, files
+
+
+def file_source(root: Path, path: Path) -> str:
+    """How evidence names a transcript file: relative to the channel folder's parent."""
+    return str(path.relative_to(root.parent))
+
+
+def channel_company(ch: TranscriptChannel, config: AuditConfig) -> tuple[str, ...]:
+    """The names that speak for the company in the channel's chats."""
+    return ((config.brand.name,) if config.brand else ()) + tuple(ch.agents)
+
+
+def channel_currency(ch: TranscriptChannel, config: AuditConfig) -> str | None:
+    """The currency bare amounts in the channel's chats are in."""
+    return locale_currency(ch.locale or _shared_locale(config))
+
+
 def capture_transcripts_channel(name: str, ch: TranscriptChannel, config: AuditConfig,
                                 today: date | None = None, *,
                                 progress: Callable[[str], None] | None = None
@@ -504,27 +535,23 @@ def capture_transcripts_channel(name: str, ch: TranscriptChannel, config: AuditC
     A file bigger than the channel's ``max_file_mb`` is an error too, and is not read.
     ``progress`` hears "chat: 120/1000 files, 18.4 MB read" a few times a second at most,
     and once at the end. Which offer each claim is about is decided later, by matching."""
-    root = config.resolve(ch.path)
+    found_files = channel_files(name, ch, config)
+    if isinstance(found_files, ChannelResult):
+        return found_files
+    root, files = found_files
     errors: list[CaptureError] = []
-    if not root.exists():
-        err = CaptureError(name, str(ch.path), f"transcript path not found: {root}")
-        return ChannelResult(name, "transcripts", None, 0, 0, (err,), ())
-    files = transcript_files(root, ch.pattern)
-    if not files:
-        err = CaptureError(name, str(ch.path), f"no files matching {ch.pattern!r} in {root}")
-        return ChannelResult(name, "transcripts", None, 0, 0, (err,), ())
     brand = config.brand
-    company = ((brand.name,) if brand else ()) + tuple(ch.agents)
+    company = channel_company(ch, config)
     observations: list[Observation] = []
     visited: list[str] = []
-    currency = locale_currency(ch.locale or _shared_locale(config))
+    currency = channel_currency(ch, config)
     # One date for the channel (end dates without a year are read against it), not a
     # clock read per message.
     today = today or date.today()
     limit = ch.max_file_mb * MB
     shown = _Progress(name, len(files), progress)
     for path in files:
-        source = str(path.relative_to(root.parent if root.is_dir() else root.parent))
+        source = file_source(root, path)
         try:
             size = path.stat().st_size
             if size > limit:

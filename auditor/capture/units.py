@@ -226,6 +226,11 @@ class TranscriptFile:
     def task_id(self) -> str:
         return f"{self.run_id}:{self.channel}:{self.source}"
 
+    @property
+    def result_id(self) -> str:
+        """The name of the file's result: the channel and a hash of its source."""
+        return batch_id(self.channel, ["transcript", self.source])
+
     def to_dict(self) -> dict[str, Any]:
         return {"kind": "transcript-file", "run_id": self.run_id, "channel": self.channel,
                 "path": self.path, "source": self.source, "today": self.today,

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from auditor.browser import BrowserChoice
 from auditor.capture.web import Tick
-from auditor.config import AuditConfig, WebChannel
+from auditor.config import AuditConfig, TranscriptChannel, WebChannel
 from auditor.model import ChannelResult
 
 __all__ = ["Engine", "EngineError"]
@@ -29,11 +29,18 @@ class EngineError(Exception):
 
 
 class Engine(Protocol):
-    """Captures web channels (browser mode) by units of work."""
+    """Captures web channels (browser mode) and transcript channels by units of work."""
 
     def capture_web(self, config: AuditConfig, channels: Mapping[str, WebChannel], *,
                     run_id: str, today: date, evidence_root: Path,
                     browser: BrowserChoice | None, progress: Callable[[str], None],
                     tick: Tick | None) -> dict[str, ChannelResult]:
         """Every channel's result, keyed by name."""
+        ...
+
+    def capture_transcripts(self, config: AuditConfig,
+                            channels: Mapping[str, TranscriptChannel], *, run_id: str,
+                            today: date, evidence_root: Path,
+                            progress: Callable[[str], None]) -> dict[str, ChannelResult]:
+        """Every transcript channel's result, each file read as a unit, keyed by name."""
         ...

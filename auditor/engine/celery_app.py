@@ -26,11 +26,13 @@ from typing import Any
 
 from celery import Celery
 
-__all__ = ["CAPTURE_TASK", "QUEUE", "make_app", "result_path", "visibility_timeout",
-           "write_first"]
+__all__ = ["CAPTURE_TASK", "QUEUE", "TRANSCRIPT_TASK", "make_app", "result_path",
+           "visibility_timeout", "write_first"]
 
 #: The capture task's registered name (the coordinator sends it by name).
 CAPTURE_TASK = "omniaudit.capture_batch"
+#: The transcript task's registered name: one transcript file read for company claims.
+TRANSCRIPT_TASK = "omniaudit.read_transcript"
 #: The queue the coordinator sends batches to and the workers consume.
 QUEUE = "omniaudit-capture"
 #: Seconds a batch may take before it is cut short (its unread pages come back pending).
@@ -70,7 +72,23 @@ def make_app(broker: str, *, batch_seconds: float = DEFAULT_BATCH_SECONDS) -> Ce
     )
     app.task(name=CAPTURE_TASK, bind=True, acks_late=True, reject_on_worker_lost=True,
              max_retries=2)(_capture_batch)
+    app.task(name=TRANSCRIPT_TASK, acks_late=True, reject_on_worker_lost=True)(
+        _read_transcript)
     return app
+
+
+def _read_transcript(unit: dict[str, Any], results_dir: str) -> str:
+    """Read one transcript file (no browser) and write its result file (first wins). The
+    file's path must be the same on the coordinator and the worker (a shared volume); one
+    the worker cannot open comes back as that file's capture error, named."""
+    from auditor.capture.batch import read_transcript_file
+    from auditor.capture.units import TranscriptFile
+
+    file = TranscriptFile.from_dict(unit)
+    target = result_path(Path(results_dir), file.result_id)
+    if not target.exists():
+        write_first(target, read_transcript_file(file).to_dict())
+    return str(target)
 
 
 def _capture_batch(task: Any, unit: dict[str, Any], results_dir: str) -> str:

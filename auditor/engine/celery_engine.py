@@ -21,12 +21,20 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from auditor import interrupt
 from auditor.browser import BrowserChoice
-from auditor.capture.units import BatchResult, WebBatch
+from auditor.capture.batch import transcript_units, transcripts_result
+from auditor.capture.units import BatchResult, TranscriptFile, TranscriptFileResult, WebBatch
 from auditor.capture.web import Tick
-from auditor.config import AuditConfig, WebChannel
+from auditor.config import AuditConfig, TranscriptChannel, WebChannel
 from auditor.engine import EngineError
-from auditor.engine.celery_app import CAPTURE_TASK, QUEUE, make_app, result_path
+from auditor.engine.celery_app import (
+    CAPTURE_TASK,
+    QUEUE,
+    TRANSCRIPT_TASK,
+    make_app,
+    result_path,
+)
 from auditor.engine.coordinator import Batching, coordinate_channel, summary
 from auditor.model import ChannelResult
 
@@ -90,10 +98,7 @@ class CeleryEngine:
         del browser  # the workers choose their own Chromium
         check_broker(self.broker)
         app = make_app(self.broker, batch_seconds=self.batching.deadline_s)
-        # Without a shared folder of its own the run keeps them in its output folder.
-        results_dir = (self.shared_dir / run_id / "units" if self.shared_dir
-                       else evidence_root.parent / "units").resolve()
-        results_dir.mkdir(parents=True, exist_ok=True)
+        results_dir = self._results_dir(run_id, evidence_root)
         ledger = results_dir / SENT_LEDGER
         # The run folder says where this run's batches are, for `run --resume RUN_DIR`.
         write_run_marker(evidence_root.parent, run_id, results_dir)
@@ -140,6 +145,65 @@ class CeleryEngine:
             progress(summary(result))
         return results
 
+
+    def _results_dir(self, run_id: str, evidence_root: Path) -> Path:
+        # Without a shared folder of its own the run keeps them in its output folder.
+        results_dir = (self.shared_dir / run_id / "units" if self.shared_dir
+                       else evidence_root.parent / "units").resolve()
+        results_dir.mkdir(parents=True, exist_ok=True)
+        return results_dir
+
+    def capture_transcripts(self, config: AuditConfig,
+                            channels: Mapping[str, TranscriptChannel], *, run_id: str,
+                            today: date, evidence_root: Path,
+                            progress: Callable[[str], None]) -> dict[str, ChannelResult]:
+        """Every transcript file of the channels as one task (``omniaudit.read_transcript``)
+        for the workers, its result a file beside the batches'; the channel's result is what
+        the in-process capture gives (files in order, an unreadable file an error naming it).
+        The files' paths must be the same on the workers (a shared volume)."""
+        app = make_app(self.broker, batch_seconds=self.batching.deadline_s)
+        results_dir = self._results_dir(run_id, evidence_root)
+        out: dict[str, ChannelResult] = {}
+        planned: dict[str, list[TranscriptFile]] = {}
+        for name, ch in channels.items():
+            units = transcript_units(name, ch, config, run_id=run_id, today=today,
+                                     evidence_root=evidence_root)
+            if isinstance(units, ChannelResult):
+                out[name] = units
+            else:
+                planned[name] = units
+        waiting = {result_path(results_dir, u.result_id): u
+                   for units in planned.values() for u in units}
+        for target, unit in waiting.items():
+            if not target.exists():  # a resumed run reads the files already read
+                app.send_task(TRANSCRIPT_TASK, args=[unit.to_dict(), str(results_dir)],
+                              task_id=unit.task_id, queue=QUEUE)
+        progress(f"engine: {len(waiting)} transcript file(s) of {', '.join(planned)} sent to "
+                 "the workers" if planned else "engine: no transcript files to send")
+        lost_after = self.lost_after_s or (
+            float(app.conf.broker_transport_options["visibility_timeout"]) * 2
+            + self.batching.deadline_s)
+        read: dict[str, dict[str, TranscriptFileResult]] = {n: {} for n in planned}
+        started = last = time.monotonic()
+        while waiting and not interrupt.requested() \
+                and time.monotonic() - started <= lost_after:
+            for target in [t for t in waiting if t.exists()]:
+                unit = waiting.pop(target)
+                read[unit.channel][unit.source] = TranscriptFileResult.from_dict(
+                    json.loads(target.read_text(encoding="utf-8")))
+            if waiting and time.monotonic() - last >= 2.0:
+                last = time.monotonic()
+                done = sum(len(r) for r in read.values())
+                progress(f"transcripts: {done}/{done + len(waiting)} files read by the workers")
+            if waiting:
+                time.sleep(POLL_S)
+        why = ("not read: the run was interrupted" if interrupt.requested()
+               else f"not read: no result from the workers after {lost_after:.0f} s")
+        for name, units in planned.items():
+            missing = {u.source: TranscriptFileResult(run_id, name, u.source, error=why)
+                       for u in units if u.source not in read[name]}
+            out[name] = transcripts_result(name, units, {**read[name], **missing})
+        return out
 
     def _resumed(self, app, ledger: Path, results_dir: Path,  # noqa: ANN001 - a Celery app
                  channels: Mapping[str, WebChannel], progress: Callable[[str], None],

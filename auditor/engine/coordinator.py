@@ -22,13 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from auditor import interrupt
+from auditor.capture.batch import brand_data
 from auditor.capture.crawl import Frontier, HostLimiter, Robots, url_fetcher
-from auditor.capture.units import BatchResult, BrandData, ScopeData, WebBatch, batch_id
+from auditor.capture.units import BatchResult, ScopeData, WebBatch, batch_id
 from auditor.capture.web import Tick, channel_scope
 from auditor.config import AuditConfig, WebChannel
 from auditor.model import ChannelResult
 
-__all__ = ["Batching", "Submit", "brand_data", "channel_settings", "coordinate_channel",
+__all__ = ["Batching", "Submit", "channel_settings", "coordinate_channel",
            "summary"]
 
 Submit = Callable[[WebBatch], Awaitable[BatchResult]]
@@ -56,12 +57,6 @@ def channel_settings(ch: WebChannel, config: AuditConfig) -> dict[str, Any]:
     doc["include"] = []  # the scope travels resolved, in the unit's own field
     doc["exclude"] = []
     return doc
-
-
-def brand_data(config: AuditConfig) -> BrandData | None:
-    brand = config.brand
-    return (BrandData(brand.name, tuple(brand.retired_names), brand.logo_selector)
-            if brand else None)
 
 
 async def coordinate_channel(name: str, ch: WebChannel, config: AuditConfig, *, run_id: str,

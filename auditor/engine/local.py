@@ -13,10 +13,16 @@ from datetime import date
 from pathlib import Path
 
 from auditor.browser import BrowserChoice, BrowserHost, launch_args, resolve_browser
-from auditor.capture.batch import ChannelContexts, run_web_batch
+from auditor.capture.batch import (
+    ChannelContexts,
+    read_transcript_file,
+    run_web_batch,
+    transcript_units,
+    transcripts_result,
+)
 from auditor.capture.units import WebBatch
 from auditor.capture.web import Tick
-from auditor.config import AuditConfig, WebChannel
+from auditor.config import AuditConfig, TranscriptChannel, WebChannel
 from auditor.engine.coordinator import Batching, coordinate_channel, summary
 from auditor.model import ChannelResult
 
@@ -64,3 +70,17 @@ class LocalEngine:
         for result in results.values():
             progress(summary(result))
         return results
+
+    def capture_transcripts(self, config: AuditConfig,
+                            channels: Mapping[str, TranscriptChannel], *, run_id: str,
+                            today: date, evidence_root: Path,
+                            progress: Callable[[str], None]) -> dict[str, ChannelResult]:
+        """Every transcript file as a unit, read in this process one after another."""
+        del progress  # the pipeline prints each channel's summary
+        out: dict[str, ChannelResult] = {}
+        for name, ch in channels.items():
+            units = transcript_units(name, ch, config, run_id=run_id, today=today,
+                                     evidence_root=evidence_root)
+            out[name] = units if isinstance(units, ChannelResult) else transcripts_result(
+                name, units, {u.source: read_transcript_file(u) for u in units})
+        return out

@@ -121,3 +121,28 @@ def test_an_unreadable_transcript_file_comes_back_with_its_reason(tmp_path: Path
         run_id="r", channel="chat", path=str(tmp_path / "gone.json"), source="t/gone.json",
         today="2026-11-29", evidence_root=str(tmp_path)))
     assert missing.error and missing.error.startswith("cannot read")
+
+
+def test_a_channel_read_file_by_file_is_the_channel_capture(demo_config, tmp_path: Path):
+    """transcript_units + read_transcript_file + transcripts_result (what an engine's
+    workers do) give the in-process channel capture's result, a broken file included."""
+    import shutil
+
+    from auditor.capture.batch import transcript_units, transcripts_result
+
+    chats = tmp_path / "chats"
+    shutil.copytree(demo_config.resolve(demo_config.channels["chat"].path), chats)
+    (chats / "broken.json").write_text("{not json", encoding="utf-8")
+    ch = demo_config.channels["chat"].model_copy(update={"path": chats})
+    today = date(2026, 11, 20)
+    whole = capture_transcripts_channel("chat", ch, demo_config, today)
+    units = transcript_units("chat", ch, demo_config, run_id="r", today=today,
+                             evidence_root=tmp_path / "e")
+    assert isinstance(units, list) and len({u.result_id for u in units}) == len(units)
+    by_file = transcripts_result("chat", units, {u.source: read_transcript_file(
+        TranscriptFile.from_dict(_through_json(u.to_dict()))) for u in units})
+    assert by_file == whole and whole.pages_failed == 1 and whole.pages_ok >= 3
+    missing = transcript_units("chat", ch.model_copy(update={"path": tmp_path / "none"}),
+                               demo_config, run_id="r", today=today, evidence_root=tmp_path)
+    assert missing == capture_transcripts_channel(
+        "chat", ch.model_copy(update={"path": tmp_path / "none"}), demo_config, today)

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -285,6 +286,32 @@ def test_a_coordinator_killed_mid_run_resumes_from_the_broker(workers, serve_app
     web = doc["run"]["channels"]["web"]
     assert web["pages_ok"] == PAGES and web["pages_failed"] == 0
     assert len(web["visited"]) == len(set(web["visited"])) == PAGES
+
+
+def test_transcript_files_are_read_by_the_workers_as_in_process(workers, demo_config,
+                                                                 tmp_path):
+    """Each transcript file is one task for the workers (no browser): the channel's result
+    is the in-process capture's, an unreadable file included, named as its capture error."""
+    import shutil
+
+    chats = tmp_path / "chats"
+    shutil.copytree(demo_config.resolve(demo_config.channels["chat"].path), chats)
+    (chats / "broken.json").write_bytes(b'{"format": "omniaudit-transcript/1", \xff')
+    chat = demo_config.channels["chat"].model_copy(update={"path": chats})
+    config = demo_config.model_copy(update={"channels": {"chat": chat}})
+    today = date(2026, 11, 20)
+    here = capture_channels(config, tmp_path / "here", today=today)["chat"]
+    engine = CeleryEngine(workers.broker, tmp_path / "shared",
+                          batching=Batching(batch_size=4, in_flight=2))
+    there = capture_channels(config, tmp_path / "there", today=today, engine=engine,
+                             run_id="chats")["chat"]
+    assert there.pages_ok == here.pages_ok >= 3 and there.pages_failed == 1
+    assert there.errors == here.errors
+    assert there.errors[0].target.endswith("broken.json")
+    assert _obs(there) == _obs(here) and there.visited == here.visited
+    results = list((tmp_path / "shared" / "chats" / "units").glob("chat-*.json"))
+    assert len(results) == here.pages_ok + 1  # one result file per transcript file
+    assert any("omniaudit.read_transcript" in workers.log(w) for w in workers.procs)
 
 
 def test_an_unreachable_broker_is_exit_2_before_anything_is_read(demo_config, tmp_path):
