@@ -483,14 +483,20 @@ def demo(out: Path | None, store_path: str | None, quiet: bool, as_json: bool,
               help="Chromium executable [env: OMNIAUDIT_CHROMIUM].")
 @click.option("--max-memory-per-child", type=click.IntRange(1), metavar="KB",
               help="Replace a pool process (and its browser) once it uses this much memory.")
+@click.option("--batches-per-browser", type=click.IntRange(1, 8), default=1,
+              show_default=True,
+              help="Batches read at once in the worker's one Chromium (a thread each), so "
+                   "the next batch fills the page slots the last one's tail leaves idle; "
+                   "needs --concurrency 1.")
 @click.option("--loglevel", default="info", show_default=True,
               type=click.Choice(["debug", "info", "warning", "error"]))
 def worker(broker: str, concurrency: int, worker_name: str | None, browser: str | None,
-           max_memory_per_child: int | None, loglevel: str) -> None:
+           max_memory_per_child: int | None, batches_per_browser: int, loglevel: str) -> None:
     """Start a Celery capture worker for `run --engine celery` (docs/scale-out.md).
 
     Each pool process starts one Chromium after the fork and reads batch after batch in
-    it; SIGTERM finishes the batch in hand, then stops.
+    it; SIGTERM finishes the batch in hand, then stops. With --batches-per-browser N the
+    worker is one process whose Chromium reads N batches at once.
     """
     from auditor.browser import resolve_browser
     from auditor.engine.worker import run_worker
@@ -499,8 +505,13 @@ def worker(broker: str, concurrency: int, worker_name: str | None, browser: str 
         resolve_browser(browser)
     except FileNotFoundError as e:
         raise click.UsageError(str(e)) from None
+    if batches_per_browser > 1 and (concurrency > 1 or max_memory_per_child):
+        raise click.UsageError("--batches-per-browser needs --concurrency 1 and no "
+                               "--max-memory-per-child (one process, one Chromium); scale "
+                               "with more workers instead")
     run_worker(broker, concurrency=concurrency, name=worker_name, browser=browser,
-               loglevel=loglevel.upper(), max_memory_per_child=max_memory_per_child)
+               loglevel=loglevel.upper(), max_memory_per_child=max_memory_per_child,
+               batches_per_browser=batches_per_browser)
 
 
 @main.command()

@@ -42,6 +42,8 @@ class WorkerBrowser:
         #: The channels' contexts, kept from batch to batch (auditor.capture.batch).
         self.contexts = ChannelContexts()
         self._manager: Any = None
+        # Task threads (--batches-per-browser) may ask for a restart at the same time.
+        self._restarting = threading.Lock()
         self.thread.start()
         self._call(self._start(), START_WAIT_S)
 
@@ -91,11 +93,12 @@ class WorkerBrowser:
 
     def restart(self) -> None:
         """Replace Playwright and Chromium (the driver itself died)."""
-        try:
-            self._call(self._stop(), START_WAIT_S)
-        except Exception:  # noqa: BLE001 - whatever is left is replaced below
-            self.host = self.playwright = self._manager = None
-        self._call(self._start(), START_WAIT_S)
+        with self._restarting:
+            try:
+                self._call(self._stop(), START_WAIT_S)
+            except Exception:  # noqa: BLE001 - whatever is left is replaced below
+                self.host = self.playwright = self._manager = None
+            self._call(self._start(), START_WAIT_S)
 
     def close(self) -> None:
         try:

@@ -45,7 +45,7 @@ class Workers:
 
 
 def start_workers(broker: str, folder: Path, n: int = 2,
-                  env: dict[str, str] | None = None) -> Workers:
+                  env: dict[str, str] | None = None, args: tuple[str, ...] = ()) -> Workers:
     from auditor.engine.celery_app import make_app
 
     procs: dict[str, subprocess.Popen[bytes]] = {}
@@ -55,7 +55,8 @@ def start_workers(broker: str, folder: Path, n: int = 2,
         logs[name] = folder / f"w{i}.log"
         with logs[name].open("wb") as out:
             procs[name] = subprocess.Popen(
-                [sys.executable, "-m", "auditor", "worker", "--broker", broker, "-n", name],
+                [sys.executable, "-m", "auditor", "worker", "--broker", broker, "-n", name,
+                 *args],
                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
                 env={**os.environ, **(env or {})})
     workers = Workers(broker, procs, logs, make_app(broker))
@@ -98,5 +99,18 @@ def workers(broker: str, chromium, tmp_path_factory: pytest.TempPathFactory
     """Two ``omniaudit worker`` processes, each with one Chromium."""
     started = start_workers(broker, tmp_path_factory.mktemp("workers"),
                             env={"OMNIAUDIT_CHROMIUM": chromium.path or ""})
+    yield started
+    stop_workers(started)
+
+
+@pytest.fixture(scope="module")
+def threaded(redis_server, chromium, tmp_path_factory: pytest.TempPathFactory
+             ) -> Iterator[Workers]:
+    """One ``omniaudit worker --batches-per-browser 2`` (one process, one Chromium, two task
+    threads) on a Redis database of its own."""
+    started = start_workers(redis_server.url(next(_databases)),
+                            tmp_path_factory.mktemp("threaded"), n=1,
+                            env={"OMNIAUDIT_CHROMIUM": chromium.path or ""},
+                            args=("--batches-per-browser", "2"))
     yield started
     stop_workers(started)

@@ -314,6 +314,35 @@ def test_transcript_files_are_read_by_the_workers_as_in_process(workers, demo_co
     assert any("omniaudit.read_transcript" in workers.log(w) for w in workers.procs)
 
 
+def test_one_browser_reads_two_batches_at_once_and_misses_nothing(threaded, serve_app,
+                                                                   chromium, tmp_path):
+    """`omniaudit worker --batches-per-browser 2`: one process, one Chromium, two batches
+    in it at the same moment; every page read once, as in-process."""
+    site = serve_app(_site_app(delay=0.5, hub=True))
+    config = _site_config(site.url, tmp_path)
+    reference = capture_channels(config, tmp_path / "inproc", browser=chromium)["web"]
+    engine = CeleryEngine(threaded.broker, tmp_path / "shared",
+                          batching=Batching(batch_size=4, in_flight=2))
+    thread, box = _run_in_thread(config, tmp_path / "threads", engine)
+    most = 0
+    while thread.is_alive():
+        most = max(most, sum(len(t) for t in threaded.active().values()))
+        time.sleep(0.1)
+    assert "error" not in box, box.get("error")
+    result = box["results"]["web"]
+    assert most == 2  # two batches in the one worker process at once
+    assert len(threaded.procs) == 1
+    assert result.pages_ok == PAGES and result.pages_failed == 0
+    assert _pages(result) == _pages(reference) and _obs(result) == _obs(reference)
+
+
+def test_batches_per_browser_needs_one_process():
+    result = CliRunner().invoke(main, ["worker", "--broker", "redis://127.0.0.1:9/0",
+                                       "--concurrency", "2", "--batches-per-browser", "2"])
+    assert result.exit_code == 2
+    assert "--batches-per-browser needs --concurrency 1" in result.output
+
+
 def test_an_unreachable_broker_is_exit_2_before_anything_is_read(demo_config, tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
