@@ -100,12 +100,16 @@ def disagreements(ctx: CheckContext, attributes: Sequence[str], *, absolute: Dec
 def _pages_disagree(obs: Sequence[Observation], value_of: Callable[[Observation], Decimal],
                     absolute: Decimal, relative: Decimal) -> bool:
     """Whether a channel that alone states a subject's value contradicts itself: two pages
-    (or a page and a chat) say different values. Several values on one page, each in its
+    (or a page and a chat) have no value in common. Several values on one page, each in its
     own place ("Cracked screen repair $29", "Replacement $99"), are the prices of its parts
-    or options, not a contradiction."""
-    where = [(o.evidence.url or o.evidence.transcript or o.id, value_of(o)) for o in obs]
-    return any(not _agree(v, w, absolute, relative)
-               for i, (p, v) in enumerate(where) for q, w in where[i + 1:] if p != q)
+    or options, not a contradiction; so a page that gives one of them ("6 kVA: 15,47 €/mois"
+    beside a tariff grid of four powers) agrees with the page that gives them all."""
+    places: dict[str, list[Decimal]] = {}
+    for o in obs:
+        places.setdefault(o.evidence.url or o.evidence.transcript or o.id, []).append(value_of(o))
+    sets = list(places.values())
+    return any(not any(_agree(v, w, absolute, relative) for v in a for w in b)
+               for i, a in enumerate(sets) for b in sets[i + 1:])
 
 
 def _mismatch_issue(ctx: CheckContext, subject: str, attribute: str,

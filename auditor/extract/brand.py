@@ -16,6 +16,7 @@ which carries the spelling a channel can get wrong ("Brightline Mobile").
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,8 +31,8 @@ MISSPELLING_SCORE = 85.0
 
 @dataclass(frozen=True)
 class BrandMention:
-    """A brand-like word in text: ``kind`` is ``exact``, ``miscased``, ``misspelt`` or
-    ``retired``."""
+    """A brand-like word in text: ``kind`` is ``exact``, ``miscased``, ``unaccented``
+    ("Voltea" for "Voltéa"), ``misspelt`` or ``retired``."""
 
     word: str
     kind: str
@@ -68,6 +69,11 @@ def brand_mentions(text: str, brand: str, retired: Sequence[str] = ()) -> list[B
             kind = "exact" if _same_as_written(word[:len(brand)], brand) else "miscased"
             out.append(BrandMention(word, kind, m.start(), m.end(), 100.0))
             continue
+        # "Voltea" for "Voltéa": the accents left out is a spelling of its own.
+        if b != _unaccented(b) and _unaccented(w).startswith(_unaccented(b)) \
+                and _unaccented(w)[len(b):] in _ENDINGS:
+            out.append(BrandMention(word, "unaccented", m.start(), m.end(), 95.0))
+            continue
         # Proper nouns only: a lower-case word that resembles the brand is ordinary language.
         if not word[0].isupper() or len(w) < max(3, len(b) - 3):
             continue
@@ -80,6 +86,11 @@ def brand_mentions(text: str, brand: str, retired: Sequence[str] = ()) -> list[B
         if score >= MISSPELLING_SCORE:
             out.append(BrandMention(word, "misspelt", m.start(), m.end(), float(score)))
     return sorted(out, key=lambda x: x.start)
+
+
+def _unaccented(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word)
+                   if not unicodedata.combining(c))
 
 
 _ADDRESS_BEFORE = ("@", ".", "/", "#")
@@ -120,7 +131,7 @@ def mention_value(m: BrandMention, brand: str) -> str:
     if m.kind == "exact":
         return brand
     brand = name_word(brand)
-    if m.kind == "miscased":
+    if m.kind in ("miscased", "unaccented"):
         return m.word[:len(brand)]  # the brand's letters as written: "Funkhaus", not "Funkhau"
     return m.word if m.kind == "retired" else brand_stem(m.word, brand)
 

@@ -155,7 +155,9 @@ _BARE_MONEY_AFTER_RE = _compile(
 )
 
 PERIOD_RE = _compile(
-    rf"{_FOOTNOTE}(?:{_SP}*/{_SP}*(?:(?P<m1>{_field('per_month_slash')})|(?P<y1>{_field('per_year_slash')})"
+    # "12,48 € TTC/mois", "0,2516 € TTC/kWh": a tax note may come between.
+    rf"{_FOOTNOTE}(?:{_SP}+(?:{_field('vat_included')}|{_field('vat_excluded')}))?"
+    rf"(?:{_SP}*/{_SP}*(?:(?P<m1>{_field('per_month_slash')})|(?P<y1>{_field('per_year_slash')})"
     rf"|(?P<u1>{_field('per_unit_slash')}))\b"
     rf"|{_SP}+{_field('per_words')}{_SP}+(?:(?P<m2>{_field('month_nouns')})"
     rf"|(?P<y2>{_field('year_nouns')}))\b"
@@ -792,8 +794,11 @@ def _range_starts(text: str, amounts: list[_Amount]) -> list[_Amount]:
             (a for a in amounts if m.end() <= a.start <= m.end() + 4
              and not text[m.end():a.start].strip()), None)
         value = _number_value(m.group("num"))
-        # A range runs upwards: "Fiber 1000 til 599,-" is a name and a price, not 1000–599.
-        if second is None or value is None or value >= second.value:
+        # A range runs upwards: "Fiber 1000 til 599,-" is a name and a price, not 1000–599;
+        # and spans one kind of thing's prices: "le lot de 3 à 119 €" is a count and a price,
+        # not 3–119.
+        if second is None or value is None or value >= second.value \
+                or 0 < value * 10 < second.value:
             continue
         out.append(_Amount(m.start("num"), m.end("num"), value, second.currency, None,
                            from_price=True))

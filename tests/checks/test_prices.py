@@ -175,3 +175,17 @@ def test_price_mismatch_a_lone_channel_contradicts_itself_only_across_pages(run_
     listing = make_obs("mobile", "protect", "price", "39", url="http://x/m/protect")
     [f] = run_check("price_mismatch", [parts[0], listing])
     assert f.channels == ("mobile",)
+
+
+def test_a_lone_channel_page_giving_one_tier_agrees_with_the_grid_of_all_tiers(
+        run_check, make_obs):
+    """Only desktop states the offer: its grid page lists the monthly price of every power
+    (3, 6, 9 kVA) and the offer's page the 6 kVA one. They share a value: no contradiction.
+    Two pages with no value in common still are one."""
+    grid = [make_obs("desktop", "fixe", "monthly_price", v, url="http://h/grille")
+            for v in ("11.73", "15.47", "19.39")]
+    page = make_obs("desktop", "fixe", "monthly_price", "15.47", url="http://h/fixe")
+    assert run_check("price_mismatch", [*grid, page]) == []
+    other = make_obs("desktop", "fixe", "monthly_price", "16.47", url="http://h/fixe")
+    [f] = run_check("price_mismatch", [*grid, other])
+    assert f.channels == ("desktop",)
