@@ -70,7 +70,9 @@ def disagreements(ctx: CheckContext, attributes: Sequence[str], *, absolute: Dec
     $20/mo with AutoPay" everywhere, or standard and express delivery — because the
     customer meets the same offer wherever they look. A value only one channel states is a
     disagreement, including a channel that contradicts itself (a listing says 29,90, the
-    detail page and the other channels 32,90). A subject only one channel states disagrees
+    detail page and the other channels 32,90) — but not a value on a page that lists every
+    value the other channels give and more (a tariff grid: options of the offer). A
+    subject only one channel states disagrees
     when two of its pages (or chats) state different values; several values on one page are
     the prices of its parts or options. ``value_of`` puts values on one footing before
     comparing (VAT added to net prices); ``keep`` says which observations count.
@@ -91,10 +93,35 @@ def disagreements(ctx: CheckContext, attributes: Sequence[str], *, absolute: Dec
                                     if isinstance(o.value, Decimal)], value_of, absolute,
                                    relative):
                     yield subject, attribute, per
-            elif any(not any(_agree(v, w, absolute, relative)
-                             for other, ws in stated.items() if other != ch for w in ws)
-                     for ch, vs in stated.items() for v in vs):
+            elif _channels_disagree(per, value_of, absolute, relative):
                 yield subject, attribute, per
+
+
+def _channels_disagree(per: Mapping[str, list[Observation]],
+                       value_of: Callable[[Observation], Decimal], absolute: Decimal,
+                       relative: Decimal) -> bool:
+    """Whether some channel states a value no other channel states — unless that value sits
+    on a web page that states every value the other channels give, and more: a tariff grid
+    of every meter power ("3 kVA 11,73 € · 6 kVA 15,47 € · 9 kVA 19,39 €") beside the 6 kVA
+    price the other channels quote lists options, it contradicts nothing. A page that
+    leaves out what the others say ("$65/mo, or $60/mo with AutoPay" against "$60, or $55")
+    and anything a chat says still count."""
+    def place(o: Observation) -> str:
+        return o.evidence.url or o.evidence.transcript or o.id
+
+    obs = {ch: [o for o in said if isinstance(o.value, Decimal)] for ch, said in per.items()}
+    for ch, said in obs.items():
+        others = [value_of(w) for other, ws in obs.items() if other != ch for w in ws]
+        pages: dict[str, list[Decimal]] = {}
+        for o in said:
+            if o.evidence.url and o.source != "transcript":
+                pages.setdefault(place(o), []).append(value_of(o))
+        listings = {p for p, vs in pages.items()
+                    if all(any(_agree(w, v, absolute, relative) for v in vs) for w in others)}
+        if any(not any(_agree(value_of(o), w, absolute, relative) for w in others)
+               and place(o) not in listings for o in said):
+            return True
+    return False
 
 
 def _pages_disagree(obs: Sequence[Observation], value_of: Callable[[Observation], Decimal],

@@ -189,3 +189,30 @@ def test_a_lone_channel_page_giving_one_tier_agrees_with_the_grid_of_all_tiers(
     other = make_obs("desktop", "fixe", "monthly_price", "16.47", url="http://h/fixe")
     [f] = run_check("price_mismatch", [*grid, other])
     assert f.channels == ("desktop",)
+
+
+def test_a_tariff_grid_beside_the_price_every_channel_gives_is_options_not_a_contradiction(
+        run_check, make_obs):
+    """Desktop's grid gives the subscription for every meter power, mobile and chat the
+    6 kVA one: the grid's other rows sit beside the agreed value, they are options. A
+    listing that gives another price on a page of its own still contradicts."""
+    grid = [make_obs("desktop", "fixe", "monthly_price", v, url="http://h/grille")
+            for v in ("11.73", "15.47", "19.39")]
+    elsewhere = [make_obs("mobile", "fixe", "monthly_price", "15.47"),
+                 make_obs("chat", "fixe", "monthly_price", "15.47", source="transcript")]
+    assert run_check("price_mismatch", [*grid, *elsewhere]) == []
+    listing = make_obs("desktop", "fixe", "monthly_price", "14.47", url="http://h/offres")
+    [f] = run_check("price_mismatch", [*grid, listing, *elsewhere])
+    assert "14,47" in f.values["desktop"]
+
+
+def test_a_shifted_pair_of_prices_is_no_listing_of_options(run_check, make_obs):
+    """Mobile "$65/mo, or $60/mo with AutoPay" against desktop "$60, or $55": each page
+    shares one value with the other channel but leaves out the other's second one — a
+    price change, not a list of options."""
+    desktop = [make_obs("desktop", "max", "monthly_price", v, url="http://h/max")
+               for v in ("60", "55")]
+    mobile = [make_obs("mobile", "max", "monthly_price", v, url="http://h/m/max")
+              for v in ("65", "60")]
+    [f] = run_check("price_mismatch", [*desktop, *mobile])
+    assert f.channels == ("desktop", "mobile")
