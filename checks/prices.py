@@ -97,6 +97,11 @@ def disagreements(ctx: CheckContext, attributes: Sequence[str], *, absolute: Dec
                 yield subject, attribute, per
 
 
+def _place(o: Observation) -> str:
+    """Where an observation was said: its page, its chat, or itself."""
+    return o.evidence.url or o.evidence.transcript or o.id
+
+
 def _channels_disagree(per: Mapping[str, list[Observation]],
                        value_of: Callable[[Observation], Decimal], absolute: Decimal,
                        relative: Decimal) -> bool:
@@ -106,20 +111,17 @@ def _channels_disagree(per: Mapping[str, list[Observation]],
     price the other channels quote lists options, it contradicts nothing. A page that
     leaves out what the others say ("$65/mo, or $60/mo with AutoPay" against "$60, or $55")
     and anything a chat says still count."""
-    def place(o: Observation) -> str:
-        return o.evidence.url or o.evidence.transcript or o.id
-
     obs = {ch: [o for o in said if isinstance(o.value, Decimal)] for ch, said in per.items()}
     for ch, said in obs.items():
         others = [value_of(w) for other, ws in obs.items() if other != ch for w in ws]
         pages: dict[str, list[Decimal]] = {}
         for o in said:
             if o.evidence.url and o.source != "transcript":
-                pages.setdefault(place(o), []).append(value_of(o))
+                pages.setdefault(_place(o), []).append(value_of(o))
         listings = {p for p, vs in pages.items()
                     if all(any(_agree(w, v, absolute, relative) for v in vs) for w in others)}
         if any(not any(_agree(value_of(o), w, absolute, relative) for w in others)
-               and place(o) not in listings for o in said):
+               and _place(o) not in listings for o in said):
             return True
     return False
 
@@ -133,7 +135,7 @@ def _pages_disagree(obs: Sequence[Observation], value_of: Callable[[Observation]
     beside a tariff grid of four powers) agrees with the page that gives them all."""
     places: dict[str, list[Decimal]] = {}
     for o in obs:
-        places.setdefault(o.evidence.url or o.evidence.transcript or o.id, []).append(value_of(o))
+        places.setdefault(_place(o), []).append(value_of(o))
     sets = list(places.values())
     return any(not any(_agree(v, w, absolute, relative) for v in a for w in b)
                for i, a in enumerate(sets) for b in sets[i + 1:])

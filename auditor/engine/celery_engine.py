@@ -100,17 +100,13 @@ class CeleryEngine:
         app = make_app(self.broker, batch_seconds=self.batching.deadline_s)
         results_dir = self._results_dir(run_id, evidence_root)
         ledger = results_dir / SENT_LEDGER
-        # The run folder says where this run's batches are, for `run --resume RUN_DIR`.
-        write_run_marker(evidence_root.parent, run_id, results_dir)
         resumed, adopted = ((), set()) if not self.resume else self._resumed(
             app, ledger, results_dir, channels, progress)
         answered = _ping(app)
         progress(f"engine: celery at {safe_url(self.broker)}, {len(answered)} worker(s) "
                  f"answered ({', '.join(answered) or 'none yet; batches wait in the queue'})"
                  f"; results in {results_dir}")
-        lost_after = self.lost_after_s or (
-            float(app.conf.broker_transport_options["visibility_timeout"]) * 2
-            + self.batching.deadline_s)
+        lost_after = self._lost_after(app)
 
         async def submit(unit: WebBatch) -> BatchResult:
             target = result_path(results_dir, unit.batch_id)
@@ -145,13 +141,21 @@ class CeleryEngine:
             progress(summary(result))
         return results
 
-
     def _results_dir(self, run_id: str, evidence_root: Path) -> Path:
+        """The folder of the run's result files, made, and named in the run's folder for
+        `run --resume RUN_DIR`."""
         # Without a shared folder of its own the run keeps them in its output folder.
         results_dir = (self.shared_dir / run_id / "units" if self.shared_dir
                        else evidence_root.parent / "units").resolve()
         results_dir.mkdir(parents=True, exist_ok=True)
+        write_run_marker(evidence_root.parent, run_id, results_dir)
         return results_dir
+
+    def _lost_after(self, app) -> float:  # noqa: ANN001 - a Celery app
+        """Seconds after which a unit whose result never came is given up."""
+        return self.lost_after_s or (
+            float(app.conf.broker_transport_options["visibility_timeout"]) * 2
+            + self.batching.deadline_s)
 
     def capture_transcripts(self, config: AuditConfig,
                             channels: Mapping[str, TranscriptChannel], *, run_id: str,
@@ -180,9 +184,7 @@ class CeleryEngine:
                               task_id=unit.task_id, queue=QUEUE)
         progress(f"engine: {len(waiting)} transcript file(s) of {', '.join(planned)} sent to "
                  "the workers" if planned else "engine: no transcript files to send")
-        lost_after = self.lost_after_s or (
-            float(app.conf.broker_transport_options["visibility_timeout"]) * 2
-            + self.batching.deadline_s)
+        lost_after = self._lost_after(app)
         read: dict[str, dict[str, TranscriptFileResult]] = {n: {} for n in planned}
         started = last = time.monotonic()
         while waiting and not interrupt.requested() \
