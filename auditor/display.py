@@ -156,7 +156,8 @@ def display_value(o: Observation, locale: str | None = "fi_FI") -> str:
         if o.free_from is not None:
             shown += f" (free from {_amount(o.free_from, o.currency, loc)})"
         return shown
-    if o.attribute in {"contract_months", "promo_months"} and isinstance(v, Decimal):
+    if o.attribute in {"contract_months", "promo_months", "price_lock_months"} \
+            and isinstance(v, Decimal):
         if o.attribute == "contract_months" and v == 0:
             return open_ended_phrase(locale)
         return _months(v, locale)

@@ -142,6 +142,10 @@ CHROME_SHARE = 0.5
 CONTEXT_PREFIX = "msg:"
 
 
+#: How near each word of a name written with a typo must be to the catalogue's word (0–100).
+_WORD_NEAR = 60.0
+
+
 def _word_part(name: str) -> str:
     """A normalised name without its numbers: "kuitu 1000m" → "kuitu m"."""
     return " ".join(_NUM_RE.sub("", name).split())
@@ -175,6 +179,7 @@ class Matcher:
         #: Word → indexes of the names that contain it: free text is compared only with the
         #: names it shares a word with (a chat line against a 400-offer catalogue).
         self._by_word: dict[str, set[int]] = {}
+        self._id_keys: set[str] = set()
         self.names: dict[str, str] = {}
         self.subjects = tuple(subjects)
         for s in subjects:
@@ -185,6 +190,12 @@ class Matcher:
                 key = normalise(name)
                 if key:
                     self._exact.setdefault(key, (s.id, name))
+                    if name is s.id and key not in {normalise(n) for n in (s.name,
+                                                                           *s.aliases)}:
+                        # An id is a code ("gaz", "plus"), not a name: it resolves a hint
+                        # (a data-offer attribute) but is no mention in free text, where
+                        # "le gaz" or "plus" are everyday words.
+                        self._id_keys.add(key)
                     for word in key.split():
                         self._by_word.setdefault(word, set()).add(len(self._names))
                     self._names.append(key)
@@ -281,7 +292,7 @@ class Matcher:
         words = [w for w, _, _ in norm_words]
         found: list[Mention] = []
         taken: set[int] = set()
-        keys = sorted({self._names[i] for i in self._candidates(words)},
+        keys = sorted({self._names[i] for i in self._candidates(words)} - self._id_keys,
                       key=lambda k: (-len(k.split()), k))
         # Names written exactly first, then near ones; longest names first in each pass, so
         # that "Kuitu 1000M" wins over a shorter alias inside it and "Kuitu 100M" is read
@@ -305,6 +316,12 @@ class Matcher:
                             continue
                         score = fuzz.ratio(window, key)
                         if score < self.threshold:
+                            continue
+                        # Near word for word: "offre d'automne" is no "offre Duo" though
+                        # "offre d" is near it as a whole.
+                        if width == size and any(fuzz.ratio(a, b) < _WORD_NEAR for a, b in
+                                                 zip(words[i:i + width], key.split(),
+                                                     strict=True)):
                             continue
                         method = f"fuzzy:{round(score)}"
                     sid, _ = self._exact[key]
@@ -538,6 +555,12 @@ class Matcher:
         def named(m: Mention, how: str) -> tuple[str, str]:
             return m.subject or "", f"{how}: {m.text!r} ({m.method})"
 
+        if before and not any(m.start >= _sentence_start(text, span[0]) for m in before) \
+                and len(_distinct(before)) > 1 and before[0].subject is not None:
+            # "Unseren Young-Tarif … € 24,90 mit allen Leistungen aus Plus. Dazu kommt eine
+            # Aktivierungsgebühr von € 25,00": a sentence that names no offer goes on about
+            # the one its message named first, as after a message naming several.
+            return [named(before[0], "the offer the message is about")], None
         if before:
             # "Kuitu 100 ja Kuitu 300 ovat 12 kk sopimuksia": names joined by "and".
             group = [before[-1]]
@@ -570,7 +593,11 @@ class Matcher:
             if SEVERAL_RE.search(text, 0, span[0]) and len(_distinct(context)) > 1:
                 return [named(m, "both / all of the offers under discussion")
                         for m in _distinct(list(reversed(context)))[:2]], None
-            last = context[-1]
+            # "TV Sport & Cinema is £74.99 … You get Full Fibre 300", "le plus intéressant
+            # est Voltéa Duo : Voltéa Fixe … et Voltéa Gaz": a message that names several
+            # offers is about the one it names first; the others are what it holds or is
+            # compared with.
+            last = context[0]
             if last.subject is None:
                 return [], (f"unknown offer name {last.text!r} under discussion in {where} — "
                             f"add it to `subjects`")

@@ -32,6 +32,7 @@ ATTRIBUTES: tuple[str, ...] = (
     "delivery_fee",
     "cancellation_fee",
     "contract_months",
+    "price_lock_months",
     "speed",
     "offer",
     "offer_ends",
@@ -47,6 +48,10 @@ MONEY_ATTRIBUTES: frozenset[str] = frozenset(
     {"price", "list_price", "monthly_price", "promo_price", "activation_fee", "delivery_fee",
      "cancellation_fee"}
 )
+
+#: Attributes whose value is a number of months.
+MONTH_ATTRIBUTES: frozenset[str] = frozenset({"contract_months", "promo_months",
+                                             "price_lock_months"})
 
 #: Attributes that describe a fee, as opposed to a price.
 FEE_ATTRIBUTES: frozenset[str] = frozenset({"activation_fee", "delivery_fee", "cancellation_fee"})
@@ -106,6 +111,12 @@ class Shown:
     contrast: float | None = None
     collapsed: bool | None = None
     above_fold: bool | None = None
+    #: The title of the closed section a collapsed element sits in ("Livraison", "See full
+    #: terms"), when the page gives one.
+    section: str | None = None
+    #: Whether that title names what the observation states: a delivery fee in a closed
+    #: "Delivery" section is filed under its own name; one in "Terms" is tucked away.
+    section_names_it: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -212,7 +223,7 @@ def decode_value(attribute: str, value: Any) -> Any:
     """Inverse of :func:`encode_value` for a known attribute."""
     if value is None:
         return None
-    if attribute in MONEY_ATTRIBUTES or attribute in {"contract_months", "promo_months"}:
+    if attribute in MONEY_ATTRIBUTES or attribute in MONTH_ATTRIBUTES:
         return Decimal(str(value))
     if attribute == "speed" and isinstance(value, str | int | float):
         # Speeds are Decimal when extracted: a run read back from JSON (a stored run, a

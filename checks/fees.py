@@ -69,9 +69,12 @@ def hidden_fee(ctx: CheckContext) -> Iterable[Issue]:
 
 
 def _prominent(o: Observation, min_font: float, min_contrast: float,
-               below_fold: bool = False) -> bool:
+               below_fold: bool = False, titled: bool = True) -> bool:
     s = o.shown
-    if not s.visible or s.collapsed:
+    # A closed section titled with the fee's own name ("Livraison", "Shipping") is where a
+    # buyer looks for that fee: filed, not tucked away (unlike "See full terms").
+    filed = titled and s.collapsed and s.section_names_it
+    if not filed and (not s.visible or s.collapsed):
         return False
     if below_fold and s.above_fold is False:
         return False
@@ -86,7 +89,8 @@ def _how(o: Observation, min_font: float, min_contrast: float) -> str:
     """Why an appearance is not plainly shown, in the order a reader would notice."""
     s = o.shown
     if s.collapsed:
-        return "inside a collapsed element"
+        return (f"inside the collapsed section {s.section!r}" if s.section
+                else "inside a collapsed element")
     if not s.visible:
         return "hidden"
     if s.font_px is not None and s.font_px < min_font:
@@ -108,6 +112,9 @@ def _how(o: Observation, min_font: float, min_contrast: float) -> str:
     "option_fees": Option(["delivery_fee"], "Fee kinds sold in options (delivery speeds): a "
                                             "plainly shown one, free included, discloses "
                                             "the dearer options."),
+    "titled_sections": Option(True, "A fee inside a closed section whose title names that "
+                                    "fee (\"Delivery\", \"Livraison\") counts as plainly "
+                                    "shown; false counts every closed section as fine print."),
 })
 def fine_print(ctx: CheckContext) -> Iterable[Issue]:
     """A fee is shown only in fine print: hidden, collapsed, tiny or low-contrast.
@@ -124,6 +131,11 @@ def fine_print(ctx: CheckContext) -> Iterable[Issue]:
     when the channel offers such a fee free for the offer anywhere (standard delivery free
     over an order value the offer reaches), the dearer options hide nothing a buyer must pay.
 
+    A fee inside a closed section titled with the fee's own name ("Livraison", "Shipping",
+    "Versandkosten") is filed where a buyer looks for it, and counts as plainly shown
+    (``titled_sections``); inside "See full terms", "Details & Kosten" or "Condiciones" it is
+    tucked away.
+
     Below the fold alone is not fine print by default: on a phone almost everything past
     the headline is below the fold, and a fee in the normal flow of the page is read by a
     customer who scrolls. Set ``below_fold: true`` for pages where the first screen is the
@@ -133,6 +145,7 @@ def fine_print(ctx: CheckContext) -> Iterable[Issue]:
     min_contrast = float(ctx.options["min_contrast"])
     below_fold = bool(ctx.options["below_fold"])
     option_fees = set(ctx.options["option_fees"])
+    titled = bool(ctx.options["titled_sections"])
     web = set(ctx.channels_of_kind(["web"]))
     for attribute in ctx.options["attributes"]:
         for subject, per in sorted(ctx.by_subject(attribute).items()):
@@ -145,7 +158,7 @@ def fine_print(ctx: CheckContext) -> Iterable[Issue]:
                 # "otherwise $5.99") discloses it; dearer options in a closed section
                 # ("2-day shipping $14.99") are choices, not a hidden fee.
                 floor = -1 if attribute in option_fees else 0
-                if not shown or any(_prominent(o, min_font, min_contrast, below_fold)
+                if not shown or any(_prominent(o, min_font, min_contrast, below_fold, titled)
                                     for o in obs if o.source == "text"
                                     and isinstance(o.value, Decimal) and o.value > floor):
                     continue

@@ -21,6 +21,7 @@ _LABEL = {
     "cancellation_fee": "cancellation fee",
     "contract_months": "contract length",
     "promo_months": "campaign length",
+    "price_lock_months": "price guarantee",
 }
 
 
@@ -237,16 +238,19 @@ def fee_mismatch(ctx: CheckContext) -> Iterable[Issue]:
 
 
 @check("contract_mismatch", severity="high", options={
-    "attributes": Option(["contract_months"], "Term attributes compared across channels."),
+    "attributes": Option(["contract_months", "price_lock_months"],
+                         "Term attributes compared across channels."),
 })
 def contract_mismatch(ctx: CheckContext) -> Iterable[Issue]:
-    """The contract length of an offer differs between channels.
+    """The contract length (or the price guarantee) of an offer differs between channels.
 
     A customer who read "12 kk määräaikainen" on the website and is told "24 kk" in the chat
     (or who signs a 24-month contract believing it is 12) has been misinformed about the
     commitment they make — a classic source of complaints and cancellations. Open-ended
     contracts ("toistaiseksi voimassa") count as 0 months, so fixed versus open-ended is a
-    mismatch too.
+    mismatch too. A price guarantee ("prix bloqué 2 ans", "12-month price lock",
+    ``price_lock_months``) is a term too: told "3 years" in chat and "2 years" on the site,
+    the customer expects a price the company will not keep.
     """
     for subject, attribute, per in disagreements(ctx, ctx.options["attributes"],
                                                  absolute=Decimal("0")):

@@ -83,7 +83,7 @@ def make_obs():
               shown: Shown | None = None, url: str | None = None) -> Observation:
         if isinstance(value, (int, float, str)) and attribute in {
                 "monthly_price", "price", "promo_price", "activation_fee", "delivery_fee",
-                "cancellation_fee", "contract_months", "promo_months"}:
+                "cancellation_fee", "contract_months", "promo_months", "price_lock_months"}:
             value = Decimal(str(value))
         n = next(counter)
         return Observation(

@@ -22,7 +22,15 @@
   const HEADING_SEL = 'h1,h2,h3,h4,h5,h6,[role="heading"]';
   const CHROME_SEL = 'header,nav,footer,[role="banner"],[role="navigation"],[role="contentinfo"]';
   const KEYED_SEL = "[data-sku],[data-product-id],[data-offer-id],[data-offer]";
-  const MAX_TEXT = 400;
+  // Longest unit text. A longer block (a legal note, terms in one paragraph) is read up to
+  // its last full sentence within this; the same in the static path (extract/units.py).
+  const MAX_TEXT = 2000;
+  const cutLong = (text, struck) => {
+    if (text.length <= MAX_TEXT) return [text, struck];
+    const dot = text.lastIndexOf(". ", MAX_TEXT - 2);
+    const at = dot > MAX_TEXT / 2 ? dot + 1 : MAX_TEXT;
+    return [text.slice(0, at), struck.filter(([a]) => a < at).map(([a, b]) => [a, Math.min(b, at)])];
+  };
   // A flex or grid row of short pieces ("19" ",90 €", "€" "229") reads as one line of text.
   const SHORT_ITEM = 40, SHORT_ROW = 100;
   const vh = window.innerHeight, vw = window.innerWidth;
@@ -88,6 +96,28 @@
           e.getBoundingClientRect().height < 1) return true;
     }
     return false;
+  };
+
+  // The title of the closed section a collapsed element sits in: a closed <details>' summary,
+  // the control naming the panel (aria-controls, aria-labelledby), or the button or heading
+  // right before it. The same in the static path (extract/units.py fold_title).
+  const foldTitle = (el) => {
+    const details = el.closest("details:not([open])");
+    if (details) {
+      const summary = Array.from(details.children).find((c) => c.tagName === "SUMMARY");
+      return summary ? norm(summary.textContent) || null : null;
+    }
+    for (let e = el; e && e.nodeType === 1 && e !== document.body; e = e.parentElement) {
+      if (!(e.hidden || style(e).display === "none")) continue;
+      const by = e.getAttribute("aria-labelledby");
+      const named = by ? document.getElementById(by.split(/\s+/)[0]) : null;
+      const control = named || (e.id ? document.querySelector(`[aria-controls="${CSS.escape(e.id)}"]`) : null);
+      if (control) return norm(control.textContent) || null;
+      const prev = e.previousElementSibling;
+      if (prev && (prev.tagName === "BUTTON" || prev.matches(HEADING_SEL))) return norm(prev.textContent) || null;
+      return null;
+    }
+    return null;
   };
 
   // All elements in document order, so "precedes" is an index comparison; end[i] is the
@@ -426,9 +456,8 @@
     // it is not a second statement to the customer.
     for (let e = el; e && e.nodeType === 1; e = e.parentElement) if (srOnly(e, style(e))) return;
     const composed = compose(nodes);
-    let text = composed.text;
-    if (!text || text.length > MAX_TEXT) return;
-    let struck = composed.struck;
+    if (!composed.text) return;
+    let [text, struck] = cutLong(composed.text, composed.struck);
     // A bare value takes its label from the previous sibling: th/td, dt/dd, label/value;
     // a <dd> always does ("Danach" + "monatlich kündbar": its <dt> says what it is about).
     // A heading is the offer's name, not a label: "Mobile Broadband 50" + "€14.90/month"
@@ -464,6 +493,7 @@
       tag: el.tagName.toLowerCase(),
       visible,
       collapsed,
+      section: collapsed ? foldTitle(el) : null,
       font_px: parseFloat(cs.fontSize) || null,
       contrast: contrastOf(el, cs),
       above_fold: visible ? (box.top + window.scrollY) < vh : null,

@@ -24,7 +24,8 @@ Formats (documented with examples in ``docs/transcripts.md``):
 ``instagram``  Instagram and Facebook Messenger JSON from Meta's "Download your
                information" (``message_1.json``: ``participants``, ``messages``)
 ``email``      a chat transcript e-mailed by a live-chat tool (an RFC 822 ``.eml`` file
-               whose body is a ``(10:21 AM) Name: text`` log)
+               whose body is a ``(10:21 AM) Name: text`` log), or a support e-mail with
+               the replies it quotes
 
 Formats that carry no roles (WhatsApp, plain logs whose speakers have no role word) need
 to be told who speaks for the company: a speaker whose name contains one of
@@ -1229,9 +1230,136 @@ def parse_email(raw: str, path: Path, company_names: Sequence[str] = ()) -> Tran
             value = h.group("value").strip()
             if value:
                 visitors.append(value)
-    t = parse_text_log(body, path, company_names, visitors, file_lines=_body_lines(raw, part))
+    file_lines = _body_lines(raw, part)
+    try:
+        t = parse_text_log(body, path, company_names, visitors, file_lines=file_lines)
+    except TranscriptError:
+        # No chat log in it: a support e-mail, the sender's text above the replies it quotes.
+        return _support_email(msg, body, path, company_names, file_lines)
     return Transcript(str(msg.get("X-Zopim-Chat-Id") or msg.get("Message-ID") or path.stem),
                       path, t.messages, "email", tuple(visitors))
+
+
+#: "Am 26.11.2026 um 10:41 schrieb Anna <a@b.at>:", "On Tue, 3 Nov 2026, Dan <d@e> wrote:",
+#: "Le 3 nov. 2026 à 10:41, Anna a écrit :": the line that opens a quoted earlier message.
+_ATTRIBUTION_RE = re.compile(
+    r"^(?:(?P<lead>am|on|le|el|den|på|op|il)\b.{0,160}?\b"
+    r"(?P<verb>schrieb|wrote|a\s+écrit|escribió|skrev|kirjoitti|schreef|ha\s+scritto)\b"
+    r"(?P<rest>.{0,160}?)|(?P<who>.{1,80}?)\s+kirjoitti\b.{0,80}?)\s*:\s*$", re.IGNORECASE)
+#: Outlook's header block before a forwarded or replied-to message.
+_ORIGINAL_RE = re.compile(r"^-{2,}\s*(?:original\s+message|ursprüngliche\s+nachricht|"
+                          r"message\s+d'origine|mensaje\s+original|opprinnelig\s+melding|"
+                          r"ursprungligt\s+meddelande|alkuperäinen\s+viesti)\s*-{2,}\s*$",
+                          re.IGNORECASE)
+_ADDRESS_RE = re.compile(r"<[^<>\s]+@[^<>\s]+>|\S+@\S+")
+
+
+def _attributed(m: re.Match[str]) -> str:
+    """Who wrote the quoted message an attribution line opens."""
+    if m.group("who"):
+        who = m.group("who")
+    elif m.group("verb").lower() in ("schrieb", "skrev", "schreef", "escribió") and \
+            _ADDRESS_RE.sub("", m.group("rest") or "").strip():
+        who = m.group("rest")  # "… schrieb Anna Muster <a@b.at>"
+    else:
+        head = m.group(0)[:m.start("verb")]
+        who = head.rsplit(",", 1)[-1]  # "On Tue, 3 Nov 2026, Dan Smith <d@e> wrote"
+    return " ".join(_ADDRESS_RE.sub("", who).split()).strip(" ,\"'")
+
+
+def _support_email(msg: Any, body: str, path: Path, company_names: Sequence[str],
+                   file_lines: list[int | None] | None) -> Transcript:
+    """A support e-mail: the sender's text, then the earlier messages it quotes (an
+    attribution line, "> " quoting, or an Outlook "Original Message" block), oldest first.
+
+    Who speaks for the company is decided as for chats without roles: a name containing
+    one of ``company_names``. Signatures (after "-- ") are left out; the customers' names
+    and addresses are personal data.
+    """
+    from email.utils import getaddresses, parsedate_to_datetime
+
+    sender = getaddresses([str(msg.get("From") or "")])
+    name, address = sender[0] if sender else ("", "")
+    try:
+        sent = parsedate_to_datetime(str(msg.get("Date"))).isoformat() if msg.get("Date") \
+            else None
+    except (TypeError, ValueError):
+        sent = None
+    lines = body.splitlines()
+    numbered = [(text, (file_lines[i] if file_lines and i < len(file_lines) else None))
+                for i, text in enumerate(lines)]
+    personal: list[str] = []
+    messages = _email_messages(numbered, name or address, sent, company_names, personal)
+    if not _company(f"{name} {address}", company_names):
+        personal += [s for s in (name, address) if s]
+    else:  # the company wrote: whom it wrote to are customers
+        for n, a in getaddresses([str(msg.get(h) or "") for h in ("To", "Cc")]):
+            if not _company(f"{n} {a}", company_names):
+                personal += [s for s in (n, a) if s]
+    if not messages:
+        raise TranscriptError(path, "e-mail without any message text", 1)
+    return Transcript(str(msg.get("Message-ID") or path.stem), path, tuple(messages), "email",
+                      tuple(dict.fromkeys(p for p in personal if p)))
+
+
+def _email_messages(lines: list[tuple[str, int | None]], speaker: str, sent: str | None,
+                    company_names: Sequence[str], personal: list[str]) -> list[Message]:
+    """One e-mail's text and, before it, the messages it quotes (recursively)."""
+    own: list[tuple[str, int | None]] = []
+    earlier: list[Message] = []
+    signature = False
+    i = 0
+    while i < len(lines):
+        text, line = lines[i]
+        bare = text.strip()
+        m = _ATTRIBUTION_RE.match(bare)
+        if m or _ORIGINAL_RE.match(bare) or bare.startswith(">"):
+            if m:
+                who, i = _attributed(m), i + 1
+                nxt = next((t for t, _ in lines[i:] if t.strip()), "")
+                if not nxt.lstrip().startswith(">"):
+                    # Quoted one level up already ("> Am … schrieb …:" then "> text"):
+                    # everything after the attribution is that message.
+                    quoted, i = list(lines[i:]), len(lines)
+                else:
+                    quoted = []
+                    while i < len(lines) and (lines[i][0].lstrip().startswith(">")
+                                              or not lines[i][0].strip()):
+                        q = lines[i][0].lstrip()
+                        quoted.append((q[1:][1:] if q[1:2] == " " else q[1:], lines[i][1]))
+                        i += 1
+            elif _ORIGINAL_RE.match(bare):
+                quoted, who, i = [], "", i + 1
+                while i < len(lines) and _HEADER_RE.match(lines[i][0].strip()):
+                    h = _HEADER_RE.match(lines[i][0].strip())
+                    if h and h.group("key").lower() in ("from", "von", "de", "från", "fra",
+                                                       "lähettäjä"):
+                        who = " ".join(_ADDRESS_RE.sub("", h.group("value")).split())
+                    i += 1
+                quoted = list(lines[i:])
+                i = len(lines)
+            else:
+                quoted, who = [], ""
+                while i < len(lines) and lines[i][0].lstrip().startswith(">"):
+                    q = lines[i][0].lstrip()
+                    quoted.append((q[1:][1:] if q[1:2] == " " else q[1:], lines[i][1]))
+                    i += 1
+            earlier = _email_messages(quoted, who, None, company_names, personal) + earlier
+            continue
+        if bare in ("--", "-- ") or text == "-- ":
+            signature = True
+        elif not signature:
+            own.append((text, line))
+        i += 1
+    role = "agent" if _company(speaker, company_names) else "customer"
+    if role == "customer" and speaker:
+        personal.append(speaker)
+    body = "\n".join(t for t, _ in own).strip()
+    if not body:
+        return earlier
+    first = next((ln for t, ln in own if t.strip()), None)
+    return [*earlier, Message(role, speaker or role, sent, body, first)]
+
 
 
 def _body_lines(raw: str, part: Any) -> list[int | None] | None:

@@ -112,6 +112,12 @@ class Lexicon:
     contract_words: tuple[str, ...] = ()
     #: Between a contract word and its months: "sopimuksen *kesto on* 24 kk", "*är* 24 mån".
     contract_fillers: tuple[str, ...] = ()
+    #: Before a duration, a price guarantee ("*Prix bloqué* 2 ans", "*price locked for* 24
+    #: months", "*Preisgarantie* 24 Monate"): ``price_lock_months``, not a contract term.
+    price_lock_before: tuple[str, ...] = ()
+    #: After a duration, a price guarantee ("12-month *price lock*", "24 Monate
+    #: *Preisgarantie*").
+    price_lock_after: tuple[str, ...] = ()
     #: Between the months and a contract word: "24 kk *mittainen* sopimus".
     contract_adjectives: tuple[str, ...] = ()
     open_ended: tuple[str, ...] = ()

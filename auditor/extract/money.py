@@ -236,11 +236,19 @@ def parse_amount(s: str, hint: str | None = None) -> tuple[Decimal, str | None] 
     amount = price.amount
     if amount is None or not amount.is_finite():
         return None
+    # "$0.045", "0,1089 €": a group never starts with a lone 0, so three or more digits after
+    # "0." are decimals (a rate), not thousands.
+    lead = _ZERO_POINT_RE.search(s)
+    if lead and amount == amount.to_integral_value() and amount >= 1:
+        amount = Decimal("0." + lead.group(1))
     currency = currency_code(price.currency, hint) if price.currency else None
     if currency is None:
         m = _marker_re().search(s)
         currency = currency_code(m.group(0), hint) if m else None
     return amount, currency
+
+
+_ZERO_POINT_RE = re.compile(r"(?<![0-9.,'’ ])0[.,]([0-9]{3,})(?![0-9.,])")
 
 
 @lru_cache(maxsize=1)

@@ -46,13 +46,16 @@ from auditor.extract.text import (
     FEES,
     FREE_WORD_RE,
     LABEL_RE,
+    Fact,
     extract_facts,
+    header_period,
     printed_amounts,
     said_of_all,
 )
 from auditor.model import (
     BRAND_SUBJECT,
     MONEY_ATTRIBUTES,
+    MONTH_ATTRIBUTES,
     Evidence,
     Observation,
     Shown,
@@ -194,15 +197,27 @@ def _hints(unit: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(h for h in raw if isinstance(h, str)) if isinstance(raw, list | tuple) else ()
 
 
-def _shown(unit: Mapping[str, Any]) -> Shown:
+def _shown(unit: Mapping[str, Any], attribute: str | None = None) -> Shown:
     font, contrast, fold = unit.get("font_px"), unit.get("contrast"), unit.get("above_fold")
+    section = unit.get("section") if unit.get("collapsed") else None
+    section = section[:120] if isinstance(section, str) and section else None
     return Shown(
         visible=bool(unit.get("visible")),
         font_px=font if isinstance(font, int | float) else None,
         contrast=contrast if isinstance(contrast, int | float) else None,
         collapsed=bool(unit.get("collapsed")),
         above_fold=fold if isinstance(fold, bool) else None,
+        section=section,
+        section_names_it=_names_fee(section, attribute) if section and attribute else None,
     )
+
+
+def _names_fee(title: str, attribute: str) -> bool:
+    """Whether a section title names this kind of fee ("Livraison", "Frais de port")."""
+    if attribute not in FEES:
+        return False
+    return any(m.lastgroup == attribute for rx in (LABEL_RE, FEE_NOUN_RE)
+               for m in rx.finditer(title))
 
 
 def _selector(unit: Mapping[str, Any]) -> str | None:
@@ -298,6 +313,27 @@ def _with_table_headers(unit: Mapping[str, Any]
     return text, struck, hints
 
 
+def _column_period(unit: Mapping[str, Any], facts: list[Fact]) -> list[Fact]:
+    """Amounts in a table column whose header states a period take it when they state none.
+
+    "Abonnement TTC/mois" over "11,73 €" is a monthly price, "kWh TTC" over "0,2276 €" a
+    price per kWh: the header is written once for the whole column.
+    """
+    table = unit.get("table")
+    column = table.get("column") if isinstance(table, Mapping) else None
+    period = header_period(column) if isinstance(column, str) and column else None
+    if period is None:
+        return facts
+    out = []
+    for f in facts:
+        if f.attribute in ("price", "list_price") and f.period == "once":
+            attribute = "monthly_price" if period == "month" and f.attribute == "price" else \
+                f.attribute
+            f = dataclasses.replace(f, attribute=attribute, period=period)
+        out.append(f)
+    return out
+
+
 def _text_observations(page: Mapping[str, Any], *, channel: str, url: str, viewport: str,
                        today: date | None, currency: str | None = None,
                        after_campaign: set[str] | None = None) -> Iterable[PageObservation]:
@@ -310,6 +346,7 @@ def _text_observations(page: Mapping[str, Any], *, channel: str, url: str, viewp
                               price_element=unit.get("price_class") == "price")
         if not facts:
             continue
+        facts = _column_period(unit, facts)
         shown = _shown(unit)
         html = unit.get("html")
         evidence = Evidence(url=url, selector=_selector(unit), viewport=viewport,
@@ -326,7 +363,8 @@ def _text_observations(page: Mapping[str, Any], *, channel: str, url: str, viewp
                 evidence=evidence, subject_hints=hints, period=f.period,
                 # "Livraison gratuite" is free in the channel's currency.
                 currency=f.currency or (currency if f.attribute in MONEY_ATTRIBUTES else None),
-                shown=shown, source="text", role=fact_role, span=f.span,
+                shown=shown if not shown.section else _shown(unit, f.attribute),
+                source="text", role=fact_role, span=f.span,
                 free_from=f.free_from,
             )
             if f.after_campaign and after_campaign is not None:
@@ -358,7 +396,8 @@ def _selected_observations(page: Mapping[str, Any], *, channel: str, url: str, v
             id=observation_id(channel, attribute, value, url, _selector(unit), "selector"),
             channel=channel, attribute=str(attribute), value=value, text=text,
             evidence=evidence, subject_hints=_hints(unit), currency=cur, period=period,
-            shown=_shown(unit), source="selector", match=None, role=_role(unit))
+            shown=_shown(unit, str(attribute)), source="selector", match=None,
+            role=_role(unit))
         yield PageObservation(obs, _box(unit.get("box")))
 
 
@@ -386,8 +425,9 @@ def selected_value(attribute: str, text: str, today: date | None = None, *,
         if FREE_WORD_RE.search(text):
             return Decimal(0), None, period
         return None
-    if attribute in ("contract_months", "promo_months"):
-        counts = [f for f in facts if f.attribute in ("contract_months", "promo_months")]
+    if attribute in MONTH_ATTRIBUTES:
+        counts = [f for f in facts if f.attribute == attribute] or [
+            f for f in facts if f.attribute in MONTH_ATTRIBUTES]
         if counts:
             return counts[0].value, None, None
         parsed = parse_amount(text)

@@ -35,6 +35,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import cast
 
+from babel.numbers import get_currency_precision
+
 from auditor.extract.lexicon import Lexicon, load_lexicons
 from auditor.extract.money import currency_code, currency_pattern, parse_amount
 
@@ -164,6 +166,31 @@ PERIOD_RE = _compile(
     rf"|{_SP}+(?:(?P<m3>{_field('monthly_words')})|(?P<y3>{_field('yearly_words')}))(?![\w-]))"
 )
 
+# A table column header's period: "Abonnement TTC/mois", "Monthly", "Price per month",
+# "kWh TTC". Units of three letters or more count bare ("kWh"); short ones ("l", "st") only
+# after a slash.
+_BARE_UNITS = "|".join(sorted({u for lex in LEXICONS.values() for u in lex.per_unit_slash
+                               if len(u) >= 3 and u.isalnum()}, key=len, reverse=True))
+_HEADER_PERIOD_RE = _compile(
+    rf"/{_SP}*(?:(?P<m1>{_field('per_month_slash')})|(?P<y1>{_field('per_year_slash')})"
+    rf"|(?P<u1>{_field('per_unit_slash')}))(?![\w-])"
+    rf"|(?<![\w-])(?:{_field('per_words')}{_SP}+)?(?:(?P<m2>{_field('monthly_words')})"
+    rf"|(?P<y2>{_field('yearly_words')})|(?P<u2>{_BARE_UNITS}))(?![\w-])"
+    rf"|(?<![\w-]){_field('per_words')}{_SP}+(?:(?P<m3>{_field('month_nouns')})"
+    rf"|(?P<y3>{_field('year_nouns')}))(?![\w-])")
+
+
+def header_period(header: str) -> str | None:
+    """The period a table column header gives its cells: "month", "year", "unit" or None."""
+    m = _HEADER_PERIOD_RE.search(header)
+    if m is None:
+        return None
+    g = m.groupdict()
+    if g["m1"] or g["m2"] or g["m3"]:
+        return "month"
+    return "year" if g["y1"] or g["y2"] or g["y3"] else "unit"
+
+
 _LABEL_PARTS = {
     **{attr: _fee_field("fee_labels", attr) for attr in FEES},
     "monthly_price": _field("monthly_labels"),
@@ -274,6 +301,11 @@ CONTRACT_WORD_FIRST_RE = _compile(
     rf"{_SP}*[:=\-–]?{_SP}*{_COUNT}[\s-]*{_MONTHS_UNIT}\b"
 )
 OPEN_ENDED_RE = _compile(rf"(?<![\w-]){_field('open_ended')}(?![\w-])")
+# "Prix bloqué 2 ans", "price locked for 24 months" / "12-month price lock": a price guarantee.
+PRICE_LOCK_BEFORE_RE = _compile(
+    rf"(?<![\w-]){_field('price_lock_before')}{_SP}*[:=\-–]?{_SP}*{_COUNT}[\s-]*{_MONTHS_UNIT}\b")
+PRICE_LOCK_AFTER_RE = _compile(
+    rf"{_COUNT}[\s-]*{_MONTHS_UNIT}\b[\s-]+{_field('price_lock_after')}(?![\w-])")
 # "24 monthly payments of $15.41", "36 Monatsraten": an instalment plan's term.
 INSTALMENTS_RE = _compile(rf"{_COUNT}{_SP}+{_field('instalments')}\b")
 # Words that name what a value is (a price, a fee, a term): a table header that is one of
@@ -303,10 +335,17 @@ OFFER_RE = _compile(
 
 DISCOUNT_AFTER_RE = _compile(
     rf"{_SP}*(?:{_field('discount_words')}|{_field('extra_words')}(?![\w-]))")
+_TAX_NOTE_RE = _compile(rf"{_SP}+(?:{_field('vat_included')}|{_field('vat_excluded')})")
 #: "both", "kummassakin", "båda": a chat claim about several offers (auditor.matching).
 SEVERAL_RE = _compile(rf"(?<![\w-]){_field('several_words')}(?![\w-])")
-_OTHERWISE_BEFORE_RE = _compile(rf"(?<![\w-]){_field('otherwise_words')}[\s,:]*$")
+# "sinon elle est à 5,90 €", "otherwise it's $5.99": up to three short words may follow.
+_OTHERWISE_BEFORE_RE = _compile(
+    rf"(?<![\w-]){_field('otherwise_words')}(?:[\s,:]+[^\W\d_]{{1,6}}(?:['’][^\W\d_]{{1,6}})?){{0,3}}"
+    rf"[\s,:]*$")
 _FEE_WORD_AFTER_RE = _compile(rf"{_SP}*(?:[^\W\d_]+{_SP}+)?{_field('fee_words')}(?![\w-])")
+# "Servicepauschale von € 19,90", "Service fee: $5": a fee word right before the amount.
+_FEE_WORD_BEFORE_RE = _compile(
+    rf"(?<![\w-])[^\W\d_]*{_field('fee_words')}(?:{_SP}+(?:von|of|de|på|:))?{_SP}*:?{_SP}*$")
 # "$99 per claim", "0,10 € pro Minute": a price per use, neither monthly nor one-off.
 _PER_WORDS = "|".join(w for lex in LEXICONS.values() for w in lex.per_words if len(w) > 2)
 _PER_NOUN_RE = _compile(rf"{_SP}+(?:{_PER_WORDS}){_SP}+[^\W\d_]{{3,}}")
@@ -645,7 +684,8 @@ def _extract_cached(text: str, today: date, struck: tuple[tuple[int, int], ...] 
     digits = _DIGIT_RE.search(text) is not None
     limited: list[tuple[int, int]] = []
     free_fees = list(_free_fees(text, limited))
-    contracts = list(_contracts(text, digits=digits))
+    # A price guarantee's months are no contract's and no campaign's ("prix bloqué 2 ans").
+    contracts = [*_contracts(text, digits=digits), *(_price_locks(text) if digits else ())]
     facts = free_fees + contracts
     ends: list[Fact] = []
     if digits or _CURRENCY_WORD_RE.search(text):  # "twenty bucks": money without digits
@@ -745,6 +785,11 @@ def _money_facts(text: str, free_fees: _Spans, contracts: _Spans, struck: _Spans
     amounts = [a for a in amounts if a.label is not None or not _after_free_fee(text, ends, a)]
     if limited.spans():
         amounts = [a for a in amounts if not _is_order_value(text, limited, a)]
+    # "0 €, il n'y a aucun frais de mise en service": a zero in the sentence of a free fee
+    # is that fee, stated twice, not an offer's price of nothing.
+    if free_fees.spans():
+        amounts = [a for a in amounts if a.label is not None or a.value != 0
+                   or not _same_sentence(text, a.start, free_fees.spans())]
     promos = _Spans()
     facts: list[Fact] = []
     monthly_before = False
@@ -775,6 +820,12 @@ def _money_facts(text: str, free_fees: _Spans, contracts: _Spans, struck: _Spans
 _LONE_AMOUNT_RE = re.compile(
     rf"[\s(]*(?P<num>{_NUMBER})[\s)*]*")
 _MONEY_SHAPE_RE = re.compile(r"[.,][0-9]{2}$|[.,][-–—]$|[0-9][ \u00a0\u202f\u2009.,'’][0-9]{3}")
+
+
+def _same_sentence(text: str, pos: int, spans: Iterable[tuple[int, int]]) -> bool:
+    """Whether a span lies in the sentence around ``pos`` (no sentence end between)."""
+    return any(not _SENTENCE_END_RE.search(text, min(pos, b), max(pos, a)) for a, b in spans)
+
 
 
 def _range_starts(text: str, amounts: list[_Amount]) -> list[_Amount]:
@@ -1083,8 +1134,9 @@ def _is_discount(text: str, start: int, end: int) -> bool:
     if start > 0 and text[start - 1] in "-−–" and (start == 1 or not text[start - 2].isalnum()):
         return True
     period = PERIOD_RE.match(text, end)  # "£5 a month less": after the period too
-    if DISCOUNT_AFTER_RE.match(text, end) or (period and DISCOUNT_AFTER_RE.match(text,
-                                                                               period.end())):
+    tax = _TAX_NOTE_RE.match(text, end)  # "5 € TTC de remise"
+    if any(DISCOUNT_AFTER_RE.match(text, at) for at in
+           (end, period.end() if period else None, tax.end() if tax else None) if at):
         return True
     return SAVING_BEFORE_RE.search(text, max(0, start - 30), start) is not None
 
@@ -1108,8 +1160,24 @@ def _read_period(text: str, a: _Amount) -> None:
         or FROM_BEFORE_RE.search(text, max(0, a.start - 25), a.start)
         or FROM_AFTER_RE.match(text, a.end)
     )
+    # "0,1089 €", "$0.0429": more decimals than the currency has minor units is a rate per
+    # something (a kWh, a litre, a minute), never an offer's price, whether or not the unit
+    # is written next to it (a table column "Prix du kWh TTC").
+    if a.period is None and -a.value.as_tuple().exponent > _minor_digits(a.currency):
+        a.period = "unit"
     a.listed = LIST_PRICE_BEFORE_RE.search(text, max(0, a.start - 30), a.start) is not None
     a.after_campaign = THEN_BEFORE_RE.search(text, max(0, a.start - 30), a.start) is not None
+
+
+@functools.cache
+def _minor_digits(currency: str | None) -> int:
+    """How many decimals the currency's prices have (2 when unknown; 3 for the dinars)."""
+    if currency is None:
+        return 2
+    try:
+        return max(2, get_currency_precision(currency))
+    except Exception:  # noqa: BLE001 - babel raises several kinds for an unknown code
+        return 2
 
 
 def _bind_labels(text: str, labels: list[_Label], amounts: list[_Amount]) -> None:
@@ -1203,7 +1271,13 @@ def _gap_ok(text: str, start: int, end: int) -> bool:
         return False
     if _DIGIT_RE.search(gap) or _SENTENCE_END_RE.search(gap):
         return False
+    # "zzgl. Versand · Grundpreis € 34,90 / kg": a list separator ends the label's item.
+    if _ITEM_BREAK_RE.search(gap):
+        return False
     return len(gap.split()) <= 4
+
+
+_ITEM_BREAK_RE = re.compile(r"[·•|]")
 
 
 def _classify(text: str, a: _Amount, contracts: _Spans, promos: _Spans) -> list[Fact]:
@@ -1312,8 +1386,13 @@ def _unnamed_addend(text: str, earlier: list[_Amount], a: _Amount) -> bool:
 
 
 def _names_other_fee(text: str, a: _Amount) -> bool:
-    """"a $25 restocking fee": the word for a fee right after the amount names it — unless
-    that word labels the next amount of its clause ("19,90 €/kk sekä avausmaksu 4,90 €")."""
+    """"a $25 restocking fee", "Servicepauschale € 19,90": the word for a fee right after
+    (or, without a period, right before) the amount names it — unless that word labels the
+    next amount of its clause ("19,90 €/kk sekä avausmaksu 4,90 €")."""
+    # Before it, only for an amount without a period: "Vuosimaksu 99 €/v" (an annual fee)
+    # is the offer's yearly price.
+    if a.period is None and _FEE_WORD_BEFORE_RE.search(text, max(0, a.start - 40), a.start):
+        return True
     m = _FEE_WORD_AFTER_RE.match(text, a.end)
     if m is None:
         return False
@@ -1325,7 +1404,7 @@ def _otherwise_fees(text: str, amounts: list[_Amount]) -> None:
     """"Free shipping on orders of $50 or more; otherwise $5.99": the amount after
     "otherwise" is the fee the free case waives."""
     for a in amounts:
-        if a.label is not None or not _OTHERWISE_BEFORE_RE.search(text, max(0, a.start - 15),
+        if a.label is not None or not _OTHERWISE_BEFORE_RE.search(text, max(0, a.start - 40),
                                                                     a.start):
             continue
         # in the same sentence ("…; otherwise" stays in it)
@@ -1435,6 +1514,18 @@ def _contracts(text: str, *, digits: bool = True) -> Iterator[Fact]:
         if _NOT_BEFORE_RE.search(text, max(0, m.start() - 20), m.start()):
             continue
         yield Fact("contract_months", Decimal("0"), m.group(0), m.span())
+
+
+def _price_locks(text: str) -> Iterator[Fact]:
+    """How long a price is guaranteed, in months ("Prix bloqué 2 ans" → 24)."""
+    seen = _Spans()
+    for m in sorted([*PRICE_LOCK_BEFORE_RE.finditer(text), *PRICE_LOCK_AFTER_RE.finditer(text)],
+                    key=lambda m: m.start()):
+        if seen.overlaps(m.span()):
+            continue
+        seen.add(m.span())
+        months = Decimal(m.group("n")) * (12 if m.groupdict().get("yu") else 1)
+        yield Fact("price_lock_months", months, m.group(0), m.span())
 
 
 def _speeds(text: str) -> Iterator[Fact]:
@@ -1638,23 +1729,36 @@ def _numeric_date(m: re.Match[str], today: date) -> str | None:
     return _iso(year, month, day, today)
 
 
+#: A day-and-month without a year that passed at most this many days ago is in the past.
+RECENT_PAST_DAYS = 92
+
+
 def _iso(year: int | None, month: int, day: int, today: date) -> str | None:
-    """A valid ISO date, or None; without a year, the next such day on or after ``today``."""
+    """A valid ISO date, or None.
+
+    Without a year: the next such day on or after ``today`` — unless that day passed within
+    the last quarter (``RECENT_PAST_DAYS``): "Ends 27 November" read on 29 November ended
+    two days ago (a banner meaning a date a year ahead would write the year), while
+    "voimassa 31.12. asti" read in May is this year's New Year's Eve.
+    """
     if year is not None:
         try:
             return date(year, month, day).isoformat()
         except ValueError:
             return None
-    for y in range(today.year, today.year + 8):  # 8 years always reaches the next 29 Feb
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    days: list[date] = []
+    for y in range(today.year - 4, today.year + 5):  # 4 years either way reach a 29 Feb
         try:
-            d = date(y, month, day)
+            days.append(date(y, month, day))
         except ValueError:
-            if not (1 <= month <= 12 and 1 <= day <= 31):
-                return None
             continue
-        if d >= today:
-            return d.isoformat()
-    return None
+    past = [d for d in days if d < today]
+    if past and (today - past[-1]).days <= RECENT_PAST_DAYS:
+        return past[-1].isoformat()
+    future = [d for d in days if d >= today]
+    return future[0].isoformat() if future else None
 
 
 @functools.cache

@@ -47,7 +47,18 @@ INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data"
                     "small", "span", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr",
                     "big", "strike", "output", "picture", "slot", "meter", "progress", "audio",
                     "canvas", "video", "object", "embed", "map", "area", "math", "acronym"})
-MAX_TEXT = 400
+#: Longest unit text. A longer block (a legal note, terms in one paragraph) is read up to its
+#: last full sentence within this; the same in the browser path (capture/page_script.js).
+MAX_TEXT = 2000
+
+
+def cut_long(text: str, struck: list[list[int]]) -> tuple[str, list[list[int]]]:
+    """A text cut to :data:`MAX_TEXT` at its last full sentence, with its struck spans."""
+    if len(text) <= MAX_TEXT:
+        return text, struck
+    dot = text.rfind(". ", 0, MAX_TEXT)
+    at = dot + 1 if dot > MAX_TEXT // 2 else MAX_TEXT
+    return text[:at], [[a, min(b, at)] for a, b in struck if a < at]
 _KEYS = ("data-sku", "data-product-id", "data-offer-id", "data-offer")
 _ID_RE = re.compile(r"^[A-Za-z][\w-]*$")
 # page_script.js's startsWithAmount: a currency word or symbol of up to three letters first.
@@ -717,8 +728,9 @@ def page_data(html: str, url: str, *, selectors: Mapping[str, str] | None = None
 
     def add_unit(el: Any, text: str, struck: list[list[int]], last: int,
                  label_from: Any | None) -> None:
-        if not text or len(text) > MAX_TEXT:
+        if not text:
             return
+        text, struck = cut_long(text, struck)
         # A cell of a table with a header row: its headers go along (page.py decides).
         tc = _table_context(label_from) if label_from is not None else None
         if tc is None and label_from is not None:
@@ -745,6 +757,7 @@ def page_data(html: str, url: str, *, selectors: Mapping[str, str] | None = None
         role = "chrome" if chrome else "other" if card is not None else "main"
         unit = _unit(el, text, hints_for(el, last, card, role), flags)
         unit.update(struck=struck, chrome=chrome, role=role,
+                    section=fold_title(el) if unit["collapsed"] else None,
                     table={"column": tc[0], "row": tc[1]} if tc else None,
                     price_class=price_class(el),
                     linked=_closest(el, lambda e: e.tag == "a" and e.get("href") is not None)
@@ -847,6 +860,37 @@ def _unit(el: Any, text: str, hints: list[str], flags: int | None = None) -> dic
         "hints": hints,
         "html": lxml.html.tostring(el, encoding=str, with_tail=False)[:600],
     }
+
+
+def fold_title(el: Any) -> str | None:
+    """The page script's ``foldTitle``: the title of the closed section ``el`` sits in (a
+    closed ``<details>``' summary, the control naming the panel, or the button or heading
+    right before it)."""
+    details = _closest(el, lambda e: e.tag == "details" and e.get("open") is None)
+    if details is not None:
+        summary = next((c for c in details if c.tag == "summary"), None)
+        return (norm(summary.text_content()) or None) if summary is not None else None
+    e = el
+    while e is not None and e.tag != "body":
+        st = _style(e) if e.get("style") else {}
+        if e.get("hidden") is None and st.get("display") != "none":
+            e = e.getparent()
+            continue
+        root = e.getroottree()
+        by = (e.get("aria-labelledby") or "").split()
+        found = root.xpath("//*[@id=$i]", i=by[0]) if by else []
+        if not found and e.get("id"):
+            found = root.xpath("//*[@aria-controls=$i]", i=e.get("id"))
+        if found:
+            return norm(found[0].text_content()) or None
+        prev = e.getprevious()
+        while prev is not None and not isinstance(prev.tag, str):
+            prev = prev.getprevious()
+        if prev is not None and (prev.tag == "button" or prev.tag in _HEADINGS
+                                 or prev.get("role") == "heading"):
+            return norm(prev.text_content()) or None
+        return None
+    return None
 
 
 def _select(root: Any, rule: str) -> list[Any]:

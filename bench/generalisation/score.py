@@ -99,6 +99,17 @@ class ShopScore:
 
 
 def _explains(problem: dict[str, Any], f: Any) -> bool:
+    """Whether finding ``f`` reports the seeded problem, or a duplicate the key accepts.
+
+    A key may list under ``also`` the other findings its author named as the same seeded
+    problem ("p7 causes price_mismatch thermostat price"), each with check/attribute,
+    subject and channels like a problem.
+    """
+    return _reports(problem, f) or any(
+        _reports({"subject": problem["subject"], **alt}, f) for alt in problem.get("also") or ())
+
+
+def _reports(problem: dict[str, Any], f: Any) -> bool:
     if f.subject != problem["subject"]:
         return False
     if f.check != problem.get("check") and f.attribute != problem.get("attribute"):

@@ -168,3 +168,31 @@ def test_a_name_with_its_own_price_is_no_part_of_the_bundle_named_before(tmp_pat
     obs = Matcher(KUITU).match_observations(capture(chat, "chats/two.json"))
     assert sorted((o.subject, o.value) for o in obs if o.attribute == "monthly_price") == [
         ("kuitu-100", Decimal("29.90")), ("kuitu-1000", Decimal("39.90"))]
+
+
+def test_a_claim_after_a_message_naming_several_offers_is_about_the_first(tmp_path):
+    # The offer a message names first is its topic; the others are parts or comparisons.
+    chat = write_chat(tmp_path / "several.json", [
+        msg("customer", "Zoe Martin", "How much is the big one?"),
+        msg("agent", "Dan", "Full Fibre 500 is £40 a month. It is twice as fast as Full "
+                            "Fibre 150."),
+        msg("customer", "Zoe Martin", "Anything to pay upfront?"),
+        msg("agent", "Dan", "A one-off £20 activation fee."),
+    ])
+    obs = Matcher(FIBRE).match_observations(capture(chat, "chats/several.json"))
+    fee = next(o for o in obs if o.attribute == "activation_fee")
+    assert (fee.subject, fee.value) == ("fibre-500", Decimal("20"))
+    assert fee.match == "offer under discussion: 'Full Fibre 500' (alias)"
+
+
+def test_a_sentence_naming_no_offer_goes_on_about_the_offer_the_message_named_first(
+        tmp_path):
+    chat = write_chat(tmp_path / "topic.json", [
+        msg("customer", "Zoe Martin", "Do you have a student plan?"),
+        msg("agent", "Dan", "Yes, Full Fibre 150 is £25 a month with the speed of Full Fibre "
+                            "500 at night. There is a one-off £15 activation fee."),
+    ])
+    obs = Matcher(FIBRE).match_observations(capture(chat, "chats/topic.json"))
+    fee = next(o for o in obs if o.attribute == "activation_fee")
+    assert (fee.subject, fee.value) == ("fibre-150", Decimal("15"))
+    assert fee.match == "the offer the message is about: 'Full Fibre 150' (alias)"

@@ -248,3 +248,17 @@ def test_a_scope_clause_gives_its_amount_to_what_it_names(make_obs):
     [named] = m.match_observations([_page_obs(make_obs, "http://h/hilfe", text, (zero, zero + 3),
                                               attribute="activation_fee", value="0")])
     assert named.subject == "mobil-xl"
+
+
+def test_a_fuzzy_name_is_near_word_for_word():
+    m = Matcher([SubjectConfig(id="duo", name="Voltéa Duo", aliases=["offre Duo"])])
+    # "offre d" is near "offre duo" as a whole, but "d'automne" is no "Duo".
+    assert m.find_mentions("Offre d’automne jusqu’au 31 octobre") == []
+    assert [x.subject for x in m.find_mentions("Voltea Duo à 32,95 €")] == ["duo"]
+
+
+def test_a_subject_id_is_a_code_not_a_word_in_free_text():
+    m = Matcher([SubjectConfig(id="gaz", name="Voltéa Gaz", aliases=["offre gaz"])])
+    assert m.find_mentions("Pour l'électricité et le gaz, le plus intéressant est …") == []
+    assert m.resolve("gaz").subject == "gaz"  # a data-offer="gaz" hint still resolves
+    assert [x.subject for x in m.find_mentions("Voltéa Gaz à 22,48 €")] == ["gaz"]

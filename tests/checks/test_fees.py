@@ -190,3 +190,16 @@ def test_a_fee_waived_above_an_order_value_is_no_fee_for_an_offer_that_reaches_i
     assert fp.channels == ("desktop",) and "free from" in fp.message
     [fm] = run_check("fee_mismatch", charger)
     assert fm.values["desktop"].startswith("7,90") and fm.values["mobile"].startswith("0,00")
+
+
+def test_fine_print_a_closed_section_titled_with_the_fee_is_where_buyers_look(run_check,
+                                                                              make_obs):
+    filed = Shown(visible=False, collapsed=True, section="Livraison", section_names_it=True)
+    tucked = Shown(visible=False, collapsed=True, section="See full terms",
+                   section_names_it=False)
+    obs = [make_obs("mobile", "t", "delivery_fee", "5.90", shown=filed)]
+    assert run_check("fine_print", obs) == []
+    assert len(run_check("fine_print", obs, options={"titled_sections": False})) == 1
+    [f] = run_check("fine_print", [make_obs("mobile", "t", "delivery_fee", "5.90",
+                                            shown=tucked)])
+    assert "'See full terms'" in f.message

@@ -62,6 +62,20 @@ def test_contract_mismatch_passes_when_all_agree(run_check, make_obs):
     assert run_check("contract_mismatch", obs) == []
 
 
+def test_contract_mismatch_compares_price_guarantees_apart_from_contract_length(run_check,
+                                                                               make_obs):
+    # "Sans engagement, prix bloqué 2 ans" on the site; "bloqué pendant 3 ans" in chat.
+    obs = [make_obs("desktop", "fixe", "contract_months", 0),
+           make_obs("desktop", "fixe", "price_lock_months", 24),
+           make_obs("chat", "fixe", "contract_months", 0, source="transcript"),
+           make_obs("chat", "fixe", "price_lock_months", 36, source="transcript")]
+    [f] = run_check("contract_mismatch", obs)
+    assert (f.attribute, f.channels) == ("price_lock_months", ("chat", "desktop"))
+    assert "price guarantee" in f.message
+    assert run_check("contract_mismatch", obs,
+                     options={"attributes": ["contract_months"]}) == []
+
+
 def test_fee_mismatch_no_fee_on_web_but_a_fee_in_chat(run_check, make_obs):
     obs = [make_obs("desktop", "f", "activation_fee", 0), make_obs("chat", "f", "activation_fee",
                                                                     "4.90")]

@@ -633,3 +633,49 @@ def test_json_lines_are_found_in_exports_that_escape_non_ascii(tmp_path):
     ts = load_transcripts(f)
     assert {t.messages[2].line for t in ts} == {None}
     assert [t.messages[1].line for t in ts] == [t.messages[1].line for t in ts_before]
+
+
+SUPPORT_EML = """From: Andrea Pichler <andrea.pichler@example.at>
+To: KRAFTWERK Fitness Kundenservice <service@kraftwerk.example>
+Subject: Re: AW: Kündigung
+Date: Fri, 27 Nov 2026 07:54:02 +0100
+Message-Id: <C3A1F0B8@example.at>
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: quoted-printable
+
+Vielen Dank f=C3=BCr die rasche Antwort! Ich k=C3=BCndige zum 31.12.2026.
+
+LG Andrea Pichler
+
+> Am 26.11.2026 um 10:41 schrieb KRAFTWERK Fitness Kundenservice <service@k=
+raftwerk.example>:
+>
+> Sehr geehrte Frau Pichler,
+>
+> Plus kostet =E2=82=AC 39,90 monatlich, Mindestlaufzeit 12 Monate.
+>
+> --=20
+> KRAFTWERK Fitness GmbH, T +43 1 890 44 77
+>
+> Am 25.11.2026 um 19:22 schrieb Andrea Pichler:
+> > Was kostet Plus derzeit? Meine Nummer: +43 650 7714230
+"""
+
+
+def test_a_support_e_mail_is_read_with_the_replies_it_quotes(tmp_path):
+    f = tmp_path / "reply.eml"
+    f.write_text(SUPPORT_EML, encoding="utf-8")
+    assert detect_format(SUPPORT_EML) == "email"
+    t = load_transcript(f, company_names=("KRAFTWERK Fitness",))
+    assert [(m.role, m.name, m.line) for m in t.messages] == [
+        ("customer", "Andrea Pichler", 24),
+        ("agent", "KRAFTWERK Fitness Kundenservice", 16),
+        ("customer", "Andrea Pichler", 9),
+    ]
+    assert t.messages[1].text == ("Sehr geehrte Frau Pichler,\n\nPlus kostet € 39,90 monatlich, "
+                                  "Mindestlaufzeit 12 Monate.")  # no signature
+    assert set(t.personal) == {"Andrea Pichler", "andrea.pichler@example.at"}
+    obs = observations_from_transcript(t, channel="mail", source="reply.eml")
+    assert sorted((o.attribute, o.value, o.evidence.line) for o in obs) == [
+        ("contract_months", Decimal("12"), 16), ("monthly_price", Decimal("39.90"), 16)]
+    assert all("Andrea" not in o.text for o in obs)

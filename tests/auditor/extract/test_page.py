@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.extract.page import observations_from_page, selected_value
+from auditor.extract.units import page_data
 
 UNIT = {"text": "Avausmaksu 4,90 € ja kuukausimaksu 19,90 €/kk", "selector": "p", "visible": True,
         "hints": ["Kuitu 100M"]}
@@ -102,3 +103,19 @@ def test_an_offer_price_beside_a_monthly_price_specification_is_kept():
     got = {(o.attribute, o.value) for o in _obs({"url": "http://h/", "units": []}, html)
            if o.source == "structured"}
     assert got == {("monthly_price", Decimal("22.99")), ("list_price", Decimal("479.00"))}
+
+
+def test_a_column_header_gives_its_period_to_the_cells_under_it():
+    html = ("<html><body><main><h1>Voltéa Fixe</h1><table><thead><tr><th>Puissance</th>"
+            "<th>Abonnement TTC/mois</th><th>kWh TTC</th></tr></thead><tbody>"
+            "<tr><td>6 kVA</td><td>15,47 €</td><td>0,2276 €</td></tr>"
+            "<tr><td>9 kVA</td><td>19,39 €</td><td>0,23 €</td></tr></tbody></table>"
+            "</main></body></html>")
+    obs = [po.observation for po in observations_from_page(
+        page_data(html, "http://127.0.0.1:1/p"), html, channel="web", viewport="-")]
+    money = sorted((o.attribute, o.value, o.period) for o in obs
+                   if o.attribute in ("price", "monthly_price"))
+    assert money == [("monthly_price", Decimal("15.47"), "month"),
+                     ("monthly_price", Decimal("19.39"), "month"),
+                     ("price", Decimal("0.2276"), "unit"),
+                     ("price", Decimal("0.23"), "unit")]

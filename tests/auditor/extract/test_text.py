@@ -292,7 +292,8 @@ def test_no_offer(text: str) -> None:
     [
         ("voimassa 31.12.2026 asti", TODAY, "2026-12-31", "31.12.2026"),
         ("voimassa 31.12. asti", TODAY, "2026-12-31", "31.12."),
-        ("voimassa 30.4. asti", TODAY, "2027-04-30", "30.4."),  # already past this year
+        ("voimassa 30.4. asti", TODAY, "2026-04-30", "30.4."),  # ended yesterday: stale
+        ("voimassa 15.1. asti", TODAY, "2027-01-15", "15.1."),  # over a quarter ago: next year
         ("voimassa 1.5. asti", TODAY, "2026-05-01", "1.5."),  # today still counts
         ("Tilaa 15.12. mennessä!", TODAY, "2026-12-15", "15.12."),
         ("tarjous päättyy 31.12.2026", TODAY, "2026-12-31", "31.12.2026"),
@@ -300,7 +301,8 @@ def test_no_offer(text: str) -> None:
         ("valid until 31 December 2026", TODAY, "2026-12-31", "31 December 2026"),
         ("ends 2026-12-31", TODAY, "2026-12-31", "2026-12-31"),
         ("until Dec 31, 2026", TODAY, "2026-12-31", "Dec 31, 2026"),
-        ("Offer valid until 31 December", date(2027, 1, 5), "2027-12-31", "31 December"),
+        # Read on 5 January, a banner valid until 31 December is left over from last year.
+        ("Offer valid until 31 December", date(2027, 1, 5), "2026-12-31", "31 December"),
         ("Kampanja 1.11.–31.12.2026", TODAY, "2026-12-31", "31.12.2026"),
         ("Kampanja-aika 1.11.–30.11.", TODAY, "2026-11-30", "30.11."),
         ("valid until the 31st of December, 2026", TODAY, "2026-12-31",

@@ -47,12 +47,18 @@ Straight in the body: delivery £4.95
   <a class="kort" href="/m/c"><span class="badge">Populär</span><span>Fiber 250</span><span
     >199:-/mån</span></a>
  </div>
+ <p class="legal-long">LEGAL_LONG</p>
+ <button type="button" aria-controls="acc-ship">Delivery</button>
+ <div id="acc-ship" hidden><p>Delivery costs £4.95, free over £40.</p></div>
+ <details><summary>See full terms</summary><p>Set-up fee £25.00 on the first bill.</p></details>
  <table><thead><tr><th></th><th>5 GB</th><th>15 GB</th></tr></thead>
   <tbody><tr><th>Pris</th><td>299,-/mnd</td><td>399,-/mnd</td></tr>
   <tr><th>Binding</th><td>Ingen</td><td>12 mnd</td></tr></tbody></table>
 </main>
 <footer>All prices include VAT.</footer>
-</body></html>"""
+</body></html>""".replace("LEGAL_LONG", " ".join(
+    ["Offer for private customers at one address, while stocks last."] * 8
+    + ["A connection fee of £29.00 is charged on the first bill."]))
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +152,34 @@ def test_a_definition_takes_its_term_as_label(static_units):
     assert "Grundpreis 9,99 € mtl." in static_units
 
 
+def test_a_long_paragraph_is_read_not_dropped(static_units):
+    # Legal notes run long; the fee at the end of one is what fine print is about.
+    [legal] = [u for t, u in static_units.items() if t.startswith("Offer for private")]
+    assert len(legal["text"]) > 400 and legal["text"].endswith("on the first bill.")
+    obs = [po.observation for po in observations_from_page(
+        page_data(TRICKY, URL), TRICKY, channel="web", viewport="-")]
+    assert any(o.attribute == "activation_fee" and o.value == Decimal("29.00") for o in obs)
+
+
+def test_an_overlong_text_is_cut_at_its_last_full_sentence():
+    from auditor.extract.units import MAX_TEXT, cut_long
+
+    text = "Short sentence here. " * 200
+    cut, struck = cut_long(text, [[5, 10], [MAX_TEXT + 5, MAX_TEXT + 9]])
+    assert len(cut) <= MAX_TEXT and cut.endswith("here.")
+    assert struck == [[5, 10]]
+
+
+def test_a_closed_section_carries_its_title_and_whether_it_names_the_fee(static_units):
+    assert static_units["Delivery costs £4.95, free over £40."]["section"] == "Delivery"
+    assert static_units["Set-up fee £25.00 on the first bill."]["section"] == "See full terms"
+    assert static_units["$229.99"].get("section") is None  # not collapsed
+    obs = {o.attribute: o.shown for o in (po.observation for po in observations_from_page(
+        page_data(TRICKY, URL), TRICKY, channel="web", viewport="-")) if o.shown.collapsed}
+    assert obs["delivery_fee"].section_names_it is True
+    assert obs["activation_fee"].section_names_it is False
+
+
 @pytest.mark.browser
 def test_browser_and_static_paths_give_the_same_units(chromium):
     """The same HTML, rendered in Chromium and read without a browser: the same units."""
@@ -175,4 +209,7 @@ def test_browser_and_static_paths_give_the_same_units(chromium):
                 (u.get("table") or {}).get("column"), u.get("price_class"))
 
     assert sorted(map(key, rendered["units"])) == sorted(map(key, static["units"]))
+    sections = {(u["text"], u.get("section")) for u in static["units"] if u.get("collapsed")}
+    assert sections == {(u["text"], u.get("section")) for u in rendered["units"]
+                        if u.get("collapsed")}
     assert rendered["main_title"] == static["main_title"]
