@@ -555,12 +555,6 @@ class Matcher:
         def named(m: Mention, how: str) -> tuple[str, str]:
             return m.subject or "", f"{how}: {m.text!r} ({m.method})"
 
-        if before and not any(m.start >= _sentence_start(text, span[0]) for m in before) \
-                and len(_distinct(before)) > 1 and before[0].subject is not None:
-            # "Unseren Young-Tarif … € 24,90 mit allen Leistungen aus Plus. Dazu kommt eine
-            # Aktivierungsgebühr von € 25,00": a sentence that names no offer goes on about
-            # the one its message named first, as after a message naming several.
-            return [named(before[0], "the offer the message is about")], None
         if before:
             # "Kuitu 100 ja Kuitu 300 ovat 12 kk sopimuksia": names joined by "and".
             group = [before[-1]]
@@ -569,7 +563,7 @@ class Matcher:
                     group.insert(0, prev)
                 else:
                     break
-            last = _owner(text, before)
+            last = _owner(text, before, span[0])
             if any(m.subject is None for m in group):
                 unknown = next(m for m in group if m.subject is None)
                 return [], (f"unknown offer name {unknown.text!r} in {where} — add it to "
@@ -662,7 +656,7 @@ def _sentence_start(text: str, pos: int) -> int:
     return start
 
 
-def _owner(text: str, before: Sequence[Mention]) -> Mention:
+def _owner(text: str, before: Sequence[Mention], at: int | None = None) -> Mention:
     """The offer a value belongs to among the names before it: the nearest, unless that one
     is part of an earlier one ("iPhone 16 mit Mobil M … 42,99 € mtl." is the bundle's
     price, named for the phone; "TV Entertainment includes … Full Fibre 150, all for
@@ -672,9 +666,13 @@ def _owner(text: str, before: Sequence[Mention]) -> Mention:
     i = len(before) - 1
     # ... but a name with a price of its own between is an offer of its own: "Le Léman Mini
     # (CHF 29.–/mois) comprend 5 Go, le Léman Start (CHF 39.–/mois)".
+    # That veto holds only while the value is in the later name's sentence: "Young-Tarif:
+    # € 24,90 mit allen Leistungen aus Plus. Dazu kommt eine Aktivierungsgebühr von € 25"
+    # is still about Young.
     while i > 0 and WITH_RE.search(text, before[i - 1].end, before[i].start) \
             and not _SENTENCE_END_RE.search(text, before[i - 1].end, before[i].start) \
-            and not printed_amounts(text[before[i - 1].end:before[i].start]):
+            and (not printed_amounts(text[before[i - 1].end:before[i].start])
+                 or (at is not None and _SENTENCE_END_RE.search(text, before[i].end, at))):
         i -= 1
     return before[i]
 

@@ -178,7 +178,9 @@ def price_mismatch(ctx: CheckContext) -> Iterable[Issue]:
     VAT-aware: a price on a page that says it excludes VAT ("alv 0 %", "excl. VAT") is
     compared with VAT added at ``vat_rate``, so 19,92 € + 25,5 % and 25,00 € agree. A
     monthly price equal to a campaign price the same channel states for the offer is that
-    campaign restated without its terms (a banner), not a second regular price.
+    campaign restated without its terms (a banner), not a second regular price; a bare
+    price equal to a monthly or campaign price the same channel states for the offer is
+    that price written without its period ("danach € 54,90" on a card).
     """
     rate = Decimal(str(ctx.options["vat_rate"]))
     vat = vat_by_place(ctx) if rate else {}
@@ -203,11 +205,20 @@ def price_mismatch(ctx: CheckContext) -> Iterable[Issue]:
     campaigns = {(subject, ch, o.value)
                  for subject, per in ctx.by_subject("promo_price").items()
                  for ch, obs in per.items() for o in obs if isinstance(o.value, Decimal)}
+    # A bare amount ("danach € 54,90" on a card, "€ 9,90" in a price box) equal to a monthly
+    # or campaign price the same channel states for the offer is that price written without
+    # its period, not a one-off price that contradicts it.
+    monthly = campaigns | {(subject, ch, o.value)
+                           for subject, per in ctx.by_subject("monthly_price").items()
+                           for ch, obs in per.items() for o in obs
+                           if isinstance(o.value, Decimal)}
 
     def keep(o: Observation) -> bool:
         # A price per use (per minute, per claim) is no rival of the offer's price.
         return visible(o) and o.period != "unit" and not (
-            o.attribute == "monthly_price" and (o.subject, o.channel, o.value) in campaigns)
+            o.attribute == "monthly_price" and (o.subject, o.channel, o.value) in campaigns
+        ) and not (o.attribute == "price" and o.period in (None, "once")
+                   and (o.subject, o.channel, o.value) in monthly)
 
     for subject, attribute, per in disagreements(
             ctx, ctx.options["attributes"], absolute=Decimal(str(ctx.options["tolerance"])),

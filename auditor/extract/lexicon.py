@@ -112,6 +112,10 @@ class Lexicon:
     contract_words: tuple[str, ...] = ()
     #: Between a contract word and its months: "sopimuksen *kesto on* 24 kk", "*är* 24 mån".
     contract_fillers: tuple[str, ...] = ()
+    #: Words of ending a contract ("Kündigung", "cancel", "résiliation"): an end date in a
+    #: sentence with one ("geht Ihre Kündigung bis 30.11. ein") is a notice date, not the end
+    #: of a campaign — unless the sentence names a campaign too.
+    cancel_words: tuple[str, ...] = ()
     #: Before a duration, a price guarantee ("*Prix bloqué* 2 ans", "*price locked for* 24
     #: months", "*Preisgarantie* 24 Monate"): ``price_lock_months``, not a contract term.
     price_lock_before: tuple[str, ...] = ()

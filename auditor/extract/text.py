@@ -336,6 +336,9 @@ OFFER_RE = _compile(
 DISCOUNT_AFTER_RE = _compile(
     rf"{_SP}*(?:{_field('discount_words')}|{_field('extra_words')}(?![\w-]))")
 _TAX_NOTE_RE = _compile(rf"{_SP}+(?:{_field('vat_included')}|{_field('vat_excluded')})")
+CANCEL_RE = _compile(rf"(?<![\w-]){_field('cancel_words')}")
+_SCOPE_BEFORE_RE = _compile(
+    rf"(?<![\w-]){_field('scope_words')}(?:{_SP}+[^\W\d_]{{1,4}})?{_SP}+$")
 #: "both", "kummassakin", "båda": a chat claim about several offers (auditor.matching).
 SEVERAL_RE = _compile(rf"(?<![\w-]){_field('several_words')}(?![\w-])")
 # "sinon elle est à 5,90 €", "otherwise it's $5.99": up to three short words may follow.
@@ -369,7 +372,9 @@ QUOTE_BEFORE_RE = _compile(
 LIST_PRICE_BEFORE_RE = _compile(
     rf"(?<![\w-]){_field('list_price_before')}[ \t\u00a0\u202f\u2009:(]*$")
 NOT_PRICE_BEFORE_RE = _compile(
-    rf"(?:(?<![\w-]){_field('not_price_before')}{_SP}*[:,]?|=){_SP}*$")
+    rf"(?:(?<![\w-]){_field('not_price_before')}"
+    # "Gesamt inkl. 20 % USt. € 22,70": a tax note may come between.
+    rf"(?:{_SP}+(?:{_field('vat_included')}|{_field('vat_excluded')}))?{_SP}*[:,]?|=){_SP}*$")
 THEN_BEFORE_RE = _compile(rf"(?<![\w-]){_field('then_words')}[ \t\u00a0\u202f,:]*$")
 # "nach Ablauf der Mindestvertragslaufzeit monatlich kündbar": open-ended only *after* a term.
 # "Après les 24 mois, l'abonnement est résiliable": a few words, numbers included, between.
@@ -987,8 +992,12 @@ def _labels(text: str) -> list[_Label]:
         if not taken.overlaps(m.span()):
             # A fee's noun that starts the unit is a row's label ("Avaus 6,90", "Setup
             # €0"); elsewhere it names only the amount right before it.
+            # "verrechnen wir für Lieferungen innerhalb Österreichs € 4,90", "£4.95 for
+            # delivery": after a scope word it says what the next amount is for, too.
+            leading = not text[:m.start()].strip() or _SCOPE_BEFORE_RE.search(
+                text, max(0, m.start() - 12), m.start()) is not None
             labels.append(_Label(m.start(), m.end(), m.lastgroup or "activation_fee",
-                                 trailing_only=bool(text[:m.start()].strip())))
+                                 trailing_only=not leading))
     labels.sort(key=lambda lab: lab.start)
     return labels
 
@@ -1672,7 +1681,24 @@ def _offer_ends(text: str, today: date, *, has_offer: bool) -> list[Fact]:
             iso = _numeric_date(m, today)
             if iso:
                 found.setdefault(m.span("end"), iso)
-    return [Fact("offer_ends", iso, text[s:e], (s, e)) for (s, e), iso in sorted(found.items())]
+    return [Fact("offer_ends", iso, text[s:e], (s, e)) for (s, e), iso in sorted(found.items())
+            if not _notice_date(text, s)]
+
+
+def _notice_date(text: str, pos: int) -> bool:
+    """"Geht Ihre Kündigung bis 30.11.2026 ein, endet Ihre Mitgliedschaft mit 31.12.2026": a
+    date in a sentence about ending a contract, with no campaign word, is no campaign's end."""
+    start, end = _sentence_around(text, pos)
+    return CANCEL_RE.search(text, start, end) is not None and not OFFER_RE.search(
+        text, start, end)
+
+
+def _sentence_around(text: str, pos: int) -> tuple[int, int]:
+    start = 0
+    for m in _FULL_STOP_RE.finditer(text, 0, pos):
+        start = m.end()
+    m = _FULL_STOP_RE.search(text, pos)
+    return start, m.start() if m else len(text)
 
 
 @dataclass

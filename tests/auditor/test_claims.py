@@ -185,8 +185,10 @@ def test_a_claim_after_a_message_naming_several_offers_is_about_the_first(tmp_pa
     assert fee.match == "offer under discussion: 'Full Fibre 500' (alias)"
 
 
-def test_a_sentence_naming_no_offer_goes_on_about_the_offer_the_message_named_first(
+def test_an_offer_named_as_what_another_comes_with_keeps_the_later_sentences_claims(
         tmp_path):
+    # "Young … £25 a month with all the speed of Full Fibre 500. There is a one-off £15
+    # activation fee": the fee is the first offer's, Full Fibre 500 only describes it.
     chat = write_chat(tmp_path / "topic.json", [
         msg("customer", "Zoe Martin", "Do you have a student plan?"),
         msg("agent", "Dan", "Yes, Full Fibre 150 is £25 a month with the speed of Full Fibre "
@@ -195,4 +197,4 @@ def test_a_sentence_naming_no_offer_goes_on_about_the_offer_the_message_named_fi
     obs = Matcher(FIBRE).match_observations(capture(chat, "chats/topic.json"))
     fee = next(o for o in obs if o.attribute == "activation_fee")
     assert (fee.subject, fee.value) == ("fibre-150", Decimal("15"))
-    assert fee.match == "the offer the message is about: 'Full Fibre 150' (alias)"
+    assert fee.match == "named in the message: 'Full Fibre 150' (alias)"

@@ -230,3 +230,18 @@ def test_a_shifted_pair_of_prices_is_no_listing_of_options(run_check, make_obs):
               for v in ("65", "60")]
     [f] = run_check("price_mismatch", [*desktop, *mobile])
     assert f.channels == ("desktop", "mobile")
+
+
+def test_price_mismatch_a_bare_price_equal_to_the_channel_s_monthly_price_is_that_price(
+        run_check, make_obs):
+    # "danach € 54,90" on other pages' cards; "€ 9,90 … die ersten 2 Monate" on the page.
+    obs = [make_obs("desktop", "premium", "monthly_price", "54.90"),
+           make_obs("desktop", "premium", "promo_price", "9.90", period="month"),
+           make_obs("desktop", "premium", "price", "54.90", url="http://127.0.0.1/a"),
+           make_obs("desktop", "premium", "price", "9.90", url="http://127.0.0.1/b")]
+    assert run_check("price_mismatch", obs) == []
+    # A one-off price that is no monthly price of the channel still disagrees.
+    obs += [make_obs("desktop", "premium", "price", "19.90"),
+            make_obs("mobile", "premium", "price", "24.90")]
+    [f] = run_check("price_mismatch", obs)
+    assert (f.attribute, f.channels) == ("price", ("desktop", "mobile"))
