@@ -24,7 +24,7 @@ INDEX = f"""<!doctype html><html lang="fi"><head><title>Testi</title></head><bod
  <article><h2>Kuitu 100M</h2><p class="price">34,90 €/kk</p>
   <details><summary>Lisätiedot</summary><table><tr><th>Avausmaksu</th><td>29,00 €</td></tr></table></details>
   <p style="font-size:8px;color:#bbb">Toimitusmaksu 9,90 €</p>
-  <div class="accordion-panel" style="max-height:0;overflow:hidden"><p>Laskutusmaksu 2,50 €</p></div>
+  <div class="accordion-panel" style="max-height:0;overflow:hidden"><p>Toimitusmaksu 2,50 €</p></div>
   <a href="/offer">Lue lisää</a> <a href="/broken">Rikki</a> <a href="/feed.xml">RSS</a>
   <a href="/data">Data</a> <a href="https://example.invalid/elsewhere">Muualla</a>
  </article>
