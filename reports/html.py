@@ -196,9 +196,12 @@ def _shown_view(obs: Observation) -> list[dict[str, Any]]:
     if s.visible is not None:
         items.append({"label": "visible" if s.visible else "hidden", "warn": not s.visible})
     if s.collapsed is not None:
-        items.append(
-            {"label": "in a collapsed element" if s.collapsed else "expanded", "warn": s.collapsed}
-        )
+        label = "expanded"
+        if s.collapsed:
+            # The section's title is page text: the template escapes it like all text.
+            label = f"in the closed section “{s.section}”" if s.section else \
+                "in a collapsed element"
+        items.append({"label": label, "warn": bool(s.collapsed and not s.section_names_it)})
     if s.font_px is not None:
         small = s.font_px < SMALL_FONT_PX
         items.append({"label": f"font {s.font_px:g} px" + (" (fine print)" if small else ""),

@@ -187,7 +187,8 @@ def test_unknown_option_of_a_real_check(tmp_path):
     assert (p.file, p.line, p.key, p.level) == (str(path), 28, "checks.fine_print.min_font_pxx",
                                                 "error")
     assert p.message == ("unknown option 'min_font_pxx'; did you mean 'min_font_px'? options of "
-                         "fine_print: attributes, below_fold, min_contrast, min_font_px, option_fees")
+                         "fine_print: attributes, below_fold, min_contrast, min_font_px, option_fees, "
+                         "titled_sections")
 
 
 def test_option_values_have_the_option_type(tmp_path):

@@ -456,3 +456,16 @@ def test_every_wide_table_sits_in_its_own_scroll_box(dom) -> None:
     assert "body.large article.finding { content-visibility: auto" in style
     assert "\narticle.finding { content-visibility" not in style
     assert "class" not in dom.find("body").attrs
+
+
+def test_a_closed_section_is_named_and_a_fee_filed_under_its_own_name_is_no_warning(make_obs):
+    from auditor.model import Shown
+    from reports.html import _shown_view
+
+    filed = make_obs("mobile", "t", "delivery_fee", "5.90", shown=Shown(
+        visible=False, collapsed=True, section="Livraison", section_names_it=True))
+    tucked = make_obs("mobile", "t", "delivery_fee", "5.90", shown=Shown(
+        visible=False, collapsed=True, section="See full terms", section_names_it=False))
+    assert {"label": "in the closed section “Livraison”", "warn": False} in _shown_view(filed)
+    assert {"label": "in the closed section “See full terms”", "warn": True} in _shown_view(
+        tucked)
