@@ -525,7 +525,7 @@ class Matcher:
         latest earlier message that names one), else the first offer named after it. An
         offer the catalogue lacks is never replaced by another: the claim stays unmatched.
         """
-        from auditor.extract.text import AND_RE, SEVERAL_RE
+        from auditor.extract.text import AND_RE, SEVERAL_RE, scope_after
 
         where = f"{o.evidence.transcript or 'chat'} line {o.evidence.line}" \
             if o.evidence.line is not None else (o.evidence.transcript or "chat")
@@ -554,6 +554,25 @@ class Matcher:
 
         def named(m: Mention, how: str) -> tuple[str, str]:
             return m.subject or "", f"{how}: {m.text!r} ({m.method})"
+
+        # "995 kr för Bas och Plus, 1 995 kr för Flex och 0 kr för Premium": an offer named
+        # right after a scope word after the value is what the value is said for.
+        after = scope_after(text, span[1])
+        if after is not None:
+            right = [m for m in mentions if m.start == after]
+            for m in mentions:  # "995 kr för Bas och Plus": names joined by "and"
+                if right and m.start > right[-1].end and AND_RE.match(
+                        text[right[-1].end:m.start]):
+                    right.append(m)
+            if right:
+                if any(m.subject is None for m in right):
+                    unknown = next(m for m in right if m.subject is None)
+                    return [], (f"unknown offer name {unknown.text!r} in {where} — add it "
+                                f"to `subjects`")
+                if len(_distinct(right)) > 1:
+                    return [named(m, "one of the offers named together")
+                            for m in _distinct(right)], None
+                return [named(right[0], "named in the message")], None
 
         if before:
             # "Kuitu 100 ja Kuitu 300 ovat 12 kk sopimuksia": names joined by "and".

@@ -144,16 +144,17 @@ def _pages_disagree(obs: Sequence[Observation], value_of: Callable[[Observation]
 
 def _mismatch_issue(ctx: CheckContext, subject: str, attribute: str,
                     per: Mapping[str, list[Observation]],
-                    shown_as: Callable[[Observation], str] = display_value) -> Issue:
+                    shown_as: Callable[[Observation], str] = display_value,
+                    per_use: bool = False) -> Issue:
     values = values_by_channel(per, shown_as)
     said = "; ".join(f"{ch}: {v}" for ch, v in values.items())
-    label = _LABEL.get(attribute, attribute.replace("_", " "))
+    label = _LABEL.get(attribute, attribute.replace("_", " ")) + (" per use" if per_use else "")
     return Issue(
         subject=subject, attribute=attribute, channels=tuple(sorted(per)),
         observations=tuple(o for obs in per.values() for o in obs),
         message=f"The {label} of {ctx.name_of(subject)} differs between channels ({said}). "
                 f"A customer who compares channels sees two different offers.",
-        values=values)
+        values=values, key=("per use",) if per_use else ())
 
 
 @check("price_mismatch", severity="high", options={
@@ -180,7 +181,8 @@ def price_mismatch(ctx: CheckContext) -> Iterable[Issue]:
     monthly price equal to a campaign price the same channel states for the offer is that
     campaign restated without its terms (a banner), not a second regular price; a bare
     price equal to a monthly or campaign price the same channel states for the offer is
-    that price written without its period ("danach € 54,90" on a card).
+    that price written without its period ("danach € 54,90" on a card). Prices per use (per
+    minute, per call-out, per kWh) are compared with each other, never with the offer's price.
     """
     rate = Decimal(str(ctx.options["vat_rate"]))
     vat = vat_by_place(ctx) if rate else {}
@@ -220,11 +222,19 @@ def price_mismatch(ctx: CheckContext) -> Iterable[Issue]:
         ) and not (o.attribute == "price" and o.period in (None, "once")
                    and (o.subject, o.channel, o.value) in monthly)
 
-    for subject, attribute, per in disagreements(
-            ctx, ctx.options["attributes"], absolute=Decimal(str(ctx.options["tolerance"])),
-            relative=Decimal(str(ctx.options["relative_tolerance"])), value_of=comparable,
-            keep=keep):
-        yield _mismatch_issue(ctx, subject, attribute, per, shown_as)
+    def per_use(o: Observation) -> bool:
+        # Prices per use are compared with prices per use: "1 195 kr per utryckning" on the
+        # site and "995 kr per utryckning" in chat disagree.
+        return visible(o) and o.period == "unit" and o.attribute == "price"
+
+    for rule in (keep, per_use):
+        for subject, attribute, per in disagreements(
+                ctx, ctx.options["attributes"],
+                absolute=Decimal(str(ctx.options["tolerance"])),
+                relative=Decimal(str(ctx.options["relative_tolerance"])), value_of=comparable,
+                keep=rule):
+            yield _mismatch_issue(ctx, subject, attribute, per, shown_as,
+                                  per_use=rule is per_use)
 
 
 @check("fee_mismatch", severity="high", options={

@@ -81,6 +81,9 @@ class Message:
     timestamp: str | None
     text: str
     line: int | None
+    #: The conversation a message of a bulk export belongs to (a CSV's ``chat_id``), when
+    #: one file holds several: a claim's context never reaches into another conversation.
+    conversation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -528,11 +531,18 @@ def _csv_messages(lines: Iterable[str], sample: str, path: Path, company_names: 
             text = cell(row, text_i)
             if text:
                 name = cell(row, name_i)
-                role = role_of(cell(row, role_i)) or role_of(name) or (
-                    "agent" if _company(name, company_names) else "customer")
+                stated = role_of(cell(row, role_i))
+                # A speaker the config names as the company's (the brand, an agent) is the
+                # company whatever the tool calls its operators ("user" is giosg's agent
+                # and Intercom's customer).
+                if _company(name, company_names) and stated not in ("agent", "bot"):
+                    role = "agent"
+                else:
+                    role = stated or role_of(name) or "customer"
                 if ids is not None and not ids and cell(row, id_i):
                     ids.append(cell(row, id_i))
-                yield Message(role, name, cell(row, time_i) or None, text, line)
+                yield Message(role, name, cell(row, time_i) or None, text, line,
+                              cell(row, id_i) or None)
             line = reader.line_num + 1
     except csv.Error as e:
         raise TranscriptError(path, f"not valid CSV: {e}", reader.line_num) from None

@@ -385,7 +385,14 @@ def iter_observations(t: Transcript | TranscriptStream, *, channel: str, source:
     # text, and stored once however many claims and contexts carry it.
     seen: dict[str, tuple[str, str]] = {}
     masked: dict[str, tuple[str, str]] = {}
+    conversation: str | None = None
     for index, msg in enumerate(messages):
+        if msg.conversation != conversation:
+            # A bulk export's next conversation: no context or speaker carries over.
+            if conversation is not None:
+                hints.clear()
+                company_speakers.clear()
+            conversation = msg.conversation
         known = seen.get(msg.text)
         if known is None:
             if len(seen) >= _SHARED_TEXTS:

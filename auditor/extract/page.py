@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -282,8 +283,14 @@ def _campaign_prices(found: list[PageObservation],
 
 
 def _is_label(text: str) -> bool:
+    # An aside in parentheses says nothing of what the cell is: "TryggHem Flex (utan
+    # bindningstid)" names an offer, "Startavgift" labels a fee.
+    text = _ASIDE_RE.sub(" ", text)
     return bool(LABEL_RE.search(text) or FEE_NOUN_RE.search(text)
                 or ATTRIBUTE_WORD_RE.search(text))
+
+
+_ASIDE_RE = re.compile(r"\([^()]{0,80}\)")
 
 
 def _with_table_headers(unit: Mapping[str, Any]

@@ -1353,6 +1353,17 @@ def _free_promos(text: str, contracts: _Spans, promos: _Spans) -> Iterator[Fact]
         yield Fact("promo_price", Decimal("0"), m.group("free"), m.span("free"), None, "month")
 
 
+def scope_after(text: str, end: int) -> int | None:
+    """Where the words an amount is said *for* start, right after it: "0 kr *för* Premium",
+    "29,90 € *for* Kuitu 100" (the amount's own period may come between)."""
+    m = _SCOPE_AFTER_RE.match(text, end)
+    return m.end() if m else None
+
+
+_SCOPE_AFTER_RE = _compile(
+    rf"(?:{_SP}*/{_SP}*[^\W\d_]{{1,8}}\.?)?{_SP}+{_field('scope_words')}{_SP}+(?=[^\W\d_])")
+
+
 def scope_clause(text: str, pos: int) -> tuple[int, int] | None:
     """The words of a scope clause ending right before ``pos``, when an earlier clause of
     the same sentence states an amount of its own: in "19,99 € Anschlusspreis, bei

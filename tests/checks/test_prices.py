@@ -245,3 +245,15 @@ def test_price_mismatch_a_bare_price_equal_to_the_channel_s_monthly_price_is_tha
             make_obs("mobile", "premium", "price", "24.90")]
     [f] = run_check("price_mismatch", obs)
     assert (f.attribute, f.channels) == ("price", ("desktop", "mobile"))
+
+
+def test_price_mismatch_compares_prices_per_use_with_each_other(run_check, make_obs):
+    # "1 195 kr per utryckning" on the site, "995 kr per utryckning" in chat.
+    obs = [make_obs("desktop", "guard", "price", "1195", period="unit"),
+           make_obs("chat", "guard", "price", "995", period="unit", source="transcript"),
+           make_obs("desktop", "guard", "monthly_price", "99")]
+    [f] = run_check("price_mismatch", obs)
+    assert (f.attribute, f.channels) == ("price", ("chat", "desktop"))
+    assert "price per use" in f.message
+    obs[1] = make_obs("chat", "guard", "price", "1195", period="unit", source="transcript")
+    assert run_check("price_mismatch", obs) == []
