@@ -180,6 +180,10 @@ class Matcher:
         #: names it shares a word with (a chat line against a 400-offer catalogue).
         self._by_word: dict[str, set[int]] = {}
         self._id_keys: set[str] = set()
+        #: One-word aliases that inflect another one-word name of the same subject
+        #: ("Kodpanelen" beside "Kodpanel", "Smartlåset" beside "Smartlås"): a form used in
+        #: running text, where such nouns are lower-case, so any capitalisation counts.
+        self._inflected: set[str] = set()
         self.names: dict[str, str] = {}
         self.subjects = tuple(subjects)
         for s in subjects:
@@ -200,6 +204,12 @@ class Matcher:
                         self._by_word.setdefault(word, set()).add(len(self._names))
                     self._names.append(key)
                     self._owners.append((s.id, name))
+        for s in subjects:
+            words = {normalise(n) for n in (s.name, *s.aliases)}
+            words = {w for w in words if w and " " not in w and not _numbers(w)}
+            self._inflected |= {w for w in words for base in words
+                                if w != base and w.startswith(base) and len(w) - len(base) <= 3
+                                and len(base) >= 4}
         self._mentions: dict[str, tuple[Mention, ...]] = {}
 
     @classmethod
@@ -307,8 +317,9 @@ class Matcher:
                     if exact and window != key:
                         continue
                     if exact:
-                        if size == 1 and not _numbers(key) and not _as_written(
-                                text[norm_words[i][1]:norm_words[i][2]], self._exact[key][1]):
+                        if size == 1 and not _numbers(key) and key not in self._inflected \
+                                and not _as_written(text[norm_words[i][1]:norm_words[i][2]],
+                                                    self._exact[key][1]):
                             continue  # "obegränsad surf" is a description, "Obegränsad" a name
                         method = "alias"
                     else:

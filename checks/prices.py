@@ -157,6 +157,13 @@ def _mismatch_issue(ctx: CheckContext, subject: str, attribute: str,
         values=values, key=("per use",) if per_use else ())
 
 
+def _disjoint_pair(per: Mapping[str, list[Observation]],
+                   value_of: Callable[[Observation], Decimal]) -> bool:
+    """Whether two channels state no value in common."""
+    sets = [{value_of(o) for o in obs} for obs in per.values()]
+    return any(not (a & b) for i, a in enumerate(sets) for b in sets[i + 1:])
+
+
 @check("price_mismatch", severity="high", options={
     "attributes": Option(["monthly_price", "price"],
                          "Price attributes compared across channels (campaign prices are "
@@ -233,6 +240,10 @@ def price_mismatch(ctx: CheckContext) -> Iterable[Issue]:
                 absolute=Decimal(str(ctx.options["tolerance"])),
                 relative=Decimal(str(ctx.options["relative_tolerance"])), value_of=comparable,
                 keep=rule):
+            # Prices per use of different units meet here (per visit, per order): channels
+            # disagree only when one states none of another's.
+            if rule is per_use and not _disjoint_pair(per, comparable):
+                continue
             yield _mismatch_issue(ctx, subject, attribute, per, shown_as,
                                   per_use=rule is per_use)
 

@@ -262,3 +262,13 @@ def test_a_subject_id_is_a_code_not_a_word_in_free_text():
     assert m.find_mentions("Pour l'électricité et le gaz, le plus intéressant est …") == []
     assert m.resolve("gaz").subject == "gaz"  # a data-offer="gaz" hint still resolves
     assert [x.subject for x in m.find_mentions("Voltéa Gaz à 22,48 €")] == ["gaz"]
+
+
+def test_an_inflected_one_word_alias_counts_in_lower_case():
+    # The config lists the definite form beside the name: the word is a noun of running
+    # text, written lower-case there ("kodpanelen kostar 1 295 kr").
+    m = Matcher([SubjectConfig(id="kp", name="Kodpanel", aliases=["Kodpanelen"]),
+                 SubjectConfig(id="u", name="Mobil Obegränsad", aliases=["Obegränsad"])])
+    assert [x.subject for x in m.find_mentions("och kodpanelen kostar 1 295 kr")] == ["kp"]
+    assert m.find_mentions("349 kr/mån, obegränsad surf") == []
+    assert m.find_mentions("en kodpanel till") == []  # the name itself keeps its capital
