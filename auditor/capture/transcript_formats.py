@@ -1219,7 +1219,10 @@ def parse_email(raw: str, path: Path, company_names: Sequence[str] = ()) -> Tran
     from email import policy
 
     try:
-        msg = email.message_from_string(raw, policy=policy.default)
+        # From bytes: an 8bit body is decoded by its declared charset ("£" stays "£"); from
+        # a str the parser would lose every non-ASCII character of it.
+        msg = email.message_from_bytes(raw.encode("utf-8", "surrogateescape"),
+                                       policy=policy.default)
     except Exception as e:  # noqa: BLE001 - the e-mail parser on untrusted input
         raise TranscriptError(path, f"not a readable e-mail: {e}", 1) from None
     part = msg.get_body(preferencelist=("plain",)) if msg.is_multipart() else msg
@@ -1312,6 +1315,12 @@ def _support_email(msg: Any, body: str, path: Path, company_names: Sequence[str]
                       tuple(dict.fromkeys(p for p in personal if p)))
 
 
+def _unquote(line: str) -> str:
+    """A quoted line without its first "> " level."""
+    q = line.lstrip()[1:]
+    return q[1:] if q[:1] == " " else q
+
+
 def _email_messages(lines: list[tuple[str, int | None]], speaker: str, sent: str | None,
                     company_names: Sequence[str], personal: list[str]) -> list[Message]:
     """One e-mail's text and, before it, the messages it quotes (recursively)."""
@@ -1324,39 +1333,35 @@ def _email_messages(lines: list[tuple[str, int | None]], speaker: str, sent: str
         bare = text.strip()
         m = _ATTRIBUTION_RE.match(bare)
         if m or _ORIGINAL_RE.match(bare) or bare.startswith(">"):
+            i += 1 if m or not bare.startswith(">") else 0
+            rest = lines[i:]
+            nxt = next((t for t, _ in rest if t.strip()), "")
             if m:
-                who, i = _attributed(m), i + 1
-                nxt = next((t for t, _ in lines[i:] if t.strip()), "")
-                if not nxt.lstrip().startswith(">"):
-                    # Quoted one level up already ("> Am … schrieb …:" then "> text"):
-                    # everything after the attribution is that message.
-                    quoted, i = list(lines[i:]), len(lines)
-                else:
-                    quoted = []
-                    while i < len(lines) and (lines[i][0].lstrip().startswith(">")
-                                              or not lines[i][0].strip()):
-                        q = lines[i][0].lstrip()
-                        quoted.append((q[1:][1:] if q[1:2] == " " else q[1:], lines[i][1]))
-                        i += 1
-            elif _ORIGINAL_RE.match(bare):
-                quoted, who, i = [], "", i + 1
-                while i < len(lines) and _HEADER_RE.match(lines[i][0].strip()):
-                    h = _HEADER_RE.match(lines[i][0].strip())
+                who = _attributed(m)
+            elif not bare.startswith(">"):  # Outlook: "From:"/"Von:" header lines first
+                who = ""
+                while rest and _HEADER_RE.match(rest[0][0].strip()):
+                    h = _HEADER_RE.match(rest[0][0].strip())
                     if h and h.group("key").lower() in ("from", "von", "de", "från", "fra",
                                                        "lähettäjä"):
                         who = " ".join(_ADDRESS_RE.sub("", h.group("value")).split())
-                    i += 1
-                quoted = list(lines[i:])
-                i = len(lines)
+                    rest, i = rest[1:], i + 1
             else:
-                quoted, who = [], ""
-                while i < len(lines) and lines[i][0].lstrip().startswith(">"):
-                    q = lines[i][0].lstrip()
-                    quoted.append((q[1:][1:] if q[1:2] == " " else q[1:], lines[i][1]))
+                who = ""
+            if (m or bare.startswith(">")) and nxt.lstrip().startswith(">"):
+                # "> "-quoted lines (and blank ones between them) are the quoted message.
+                quoted = []
+                while i < len(lines) and (lines[i][0].lstrip().startswith(">")
+                                          or (m and not lines[i][0].strip())):
+                    quoted.append((_unquote(lines[i][0]), lines[i][1]))
                     i += 1
+            else:
+                # Quoted one level up already ("> Am … schrieb …:" then "> text"), or an
+                # Outlook block: everything after is that message.
+                quoted, i = list(lines[i:]), len(lines)
             earlier = _email_messages(quoted, who, None, company_names, personal) + earlier
             continue
-        if bare in ("--", "-- ") or text == "-- ":
+        if bare == "--":
             signature = True
         elif not signature:
             own.append((text, line))
@@ -1369,7 +1374,6 @@ def _email_messages(lines: list[tuple[str, int | None]], speaker: str, sent: str
         return earlier
     first = next((ln for t, ln in own if t.strip()), None)
     return [*earlier, Message(role, speaker or role, sent, body, first)]
-
 
 
 def _body_lines(raw: str, part: Any) -> list[int | None] | None:

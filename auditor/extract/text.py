@@ -346,9 +346,10 @@ _OTHERWISE_BEFORE_RE = _compile(
     rf"(?<![\w-]){_field('otherwise_words')}(?:[\s,:]+[^\W\d_]{{1,6}}(?:['’][^\W\d_]{{1,6}})?){{0,3}}"
     rf"[\s,:]*$")
 _FEE_WORD_AFTER_RE = _compile(rf"{_SP}*(?:[^\W\d_]+{_SP}+)?{_field('fee_words')}(?![\w-])")
-# "Servicepauschale von € 19,90", "Service fee: $5": a fee word right before the amount.
+# "Servicepauschale von € 19,90", "Service fee: $5": a fee word right before the amount
+# (a short word such as "von", "of", "de" may come between).
 _FEE_WORD_BEFORE_RE = _compile(
-    rf"(?<![\w-])[^\W\d_]*{_field('fee_words')}(?:{_SP}+(?:von|of|de|på|:))?{_SP}*:?{_SP}*$")
+    rf"(?<![\w-])[^\W\d_]*{_field('fee_words')}(?:{_SP}+[^\W\d_]{{1,3}})?{_SP}*:?{_SP}*$")
 # "$99 per claim", "0,10 € pro Minute": a price per use, neither monthly nor one-off.
 _PER_WORDS = "|".join(w for lex in LEXICONS.values() for w in lex.per_words if len(w) > 2)
 _PER_NOUN_RE = _compile(rf"{_SP}+(?:{_PER_WORDS}){_SP}+[^\W\d_]{{3,}}")
@@ -830,7 +831,6 @@ _MONEY_SHAPE_RE = re.compile(r"[.,][0-9]{2}$|[.,][-–—]$|[0-9][ \u00a0\u202f\
 def _same_sentence(text: str, pos: int, spans: Iterable[tuple[int, int]]) -> bool:
     """Whether a span lies in the sentence around ``pos`` (no sentence end between)."""
     return any(not _SENTENCE_END_RE.search(text, min(pos, b), max(pos, a)) for a, b in spans)
-
 
 
 def _range_starts(text: str, amounts: list[_Amount]) -> list[_Amount]:
@@ -1699,17 +1699,10 @@ def _offer_ends(text: str, today: date, *, has_offer: bool) -> list[Fact]:
 def _notice_date(text: str, pos: int) -> bool:
     """"Geht Ihre Kündigung bis 30.11.2026 ein, endet Ihre Mitgliedschaft mit 31.12.2026": a
     date in a sentence about ending a contract, with no campaign word, is no campaign's end."""
-    start, end = _sentence_around(text, pos)
+    start, end = next(((a, b) for a, b in _sentences(text, semicolons=False) if pos < b),
+                      (0, len(text)))
     return CANCEL_RE.search(text, start, end) is not None and not OFFER_RE.search(
         text, start, end)
-
-
-def _sentence_around(text: str, pos: int) -> tuple[int, int]:
-    start = 0
-    for m in _FULL_STOP_RE.finditer(text, 0, pos):
-        start = m.end()
-    m = _FULL_STOP_RE.search(text, pos)
-    return start, m.start() if m else len(text)
 
 
 @dataclass

@@ -679,3 +679,18 @@ def test_a_support_e_mail_is_read_with_the_replies_it_quotes(tmp_path):
     assert sorted((o.attribute, o.value, o.evidence.line) for o in obs) == [
         ("contract_months", Decimal("12"), 16), ("monthly_price", Decimal("39.90"), 16)]
     assert all("Andrea" not in o.text for o in obs)
+
+
+def test_a_support_e_mail_reads_an_outlook_original_message_block(tmp_path):
+    raw = ("From: Brightwave Support <support@brightwave.example>\nTo: Zoe Martin "
+           "<zoe@example.org>\nSubject: RE: price\nDate: Tue, 3 Nov 2026 10:41:00 +0000\n"
+           "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\nHi, Full Fibre 500 is £35.99 a month.\n"
+           "\n-----Original Message-----\nFrom: Zoe Martin <zoe@example.org>\n"
+           "Sent: 2 November 2026 18:00\nSubject: price\n\nHow much is Full Fibre 500?\n")
+    f = tmp_path / "re.eml"
+    f.write_text(raw, encoding="utf-8")
+    t = load_transcript(f, company_names=("Brightwave",))
+    assert [(m.role, m.name, m.text) for m in t.messages] == [
+        ("customer", "Zoe Martin", "How much is Full Fibre 500?"),
+        ("agent", "Brightwave Support", "Hi, Full Fibre 500 is £35.99 a month.")]
+    assert {"Zoe Martin", "zoe@example.org"} <= set(t.personal)
