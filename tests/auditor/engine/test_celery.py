@@ -204,9 +204,13 @@ def test_a_worker_whose_browser_dies_relaunches_it_and_reads_on(workers, serve_a
                           batching=Batching(batch_size=6, in_flight=2))
     thread, box = _run_in_thread(config, tmp_path / "crashed", engine)
     busy = _busy_task(workers)
-    time.sleep(1.0)
     worker = next(p.pid for n, p in workers.procs.items() if n == busy["hostname"])
-    victim = _chromium_of(worker)
+    # Kill the browser as soon as the busy worker has one, so it dies mid-batch (a fixed
+    # wait could let a loaded machine finish the batch first).
+    deadline, victim = time.monotonic() + 10, None
+    while victim is None and time.monotonic() < deadline:
+        victim = _chromium_of(worker)
+        time.sleep(0.05)
     assert victim is not None, "the busy worker has no Chromium"
     os.kill(victim, signal.SIGKILL)
     thread.join(240)
