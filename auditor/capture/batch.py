@@ -16,37 +16,25 @@ result.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 from auditor import interrupt
 from auditor.browser import BrowserHost
 from auditor.capture.contexts import PagePool
 from auditor.capture.crawl import Frontier, HostLimiter, Robots, Scope, url_fetcher
-from auditor.capture.transcript_formats import TranscriptError
+
+# The transcript-file units live with the rest of transcript capture; they are named here
+# too because an engine runs both kinds of unit.
 from auditor.capture.transcripts import (
-    MB,
-    channel_company,
-    channel_currency,
-    channel_files,
-    file_source,
-    iter_observations,
-    open_transcripts,
+    brand_data,
+    read_transcript_file,
+    transcript_units,
+    transcripts_result,
 )
-from auditor.capture.units import (
-    BatchResult,
-    BrandData,
-    PageOutcome,
-    TranscriptFile,
-    TranscriptFileResult,
-    WebBatch,
-)
+from auditor.capture.units import BatchResult, PageOutcome, WebBatch
 from auditor.capture.web import context_options, crawl_pages
-from auditor.config import AuditConfig, TranscriptChannel, WebChannel
-from auditor.model import CaptureError, ChannelResult, Observation
+from auditor.config import AuditConfig, WebChannel
 
 __all__ = ["BatchFrontier", "ChannelContexts", "brand_data", "read_transcript_file",
            "run_web_batch", "transcript_units", "transcripts_result", "unit_config"]
@@ -202,77 +190,3 @@ async def run_web_batch(host: BrowserHost, playwright: Any, unit: WebBatch, *,
                        notes=tuple(notes), retries=crawl.retries,
                        relaunches=host.relaunches - relaunched, worker=worker,
                        session=session)
-
-
-def brand_data(config: AuditConfig) -> BrandData | None:
-    """What capture needs of the config's brand, as unit data."""
-    brand = config.brand
-    return (BrandData(brand.name, tuple(brand.retired_names), brand.logo_selector)
-            if brand else None)
-
-
-def transcript_units(name: str, ch: TranscriptChannel, config: AuditConfig, *, run_id: str,
-                     today: date, evidence_root: Path) -> list[TranscriptFile] | ChannelResult:
-    """One unit per transcript file of the channel, in the order the in-process capture
-    reads them; or the channel's result when there is nothing to read."""
-    found = channel_files(name, ch, config)
-    if isinstance(found, ChannelResult):
-        return found
-    root, files = found
-    return [TranscriptFile(
-        run_id=run_id, channel=name, path=str(path.resolve()), source=file_source(root, path),
-        today=today.isoformat(), evidence_root=str(evidence_root), format=ch.format,
-        company=channel_company(ch, config), currency=channel_currency(ch, config),
-        max_file_mb=ch.max_file_mb,
-        brand=brand_data(config)) for path in files]
-
-
-def transcripts_result(name: str, units: list[TranscriptFile],
-                       results: Mapping[str, TranscriptFileResult]) -> ChannelResult:
-    """The channel's result from its files' results, as the in-process capture gives it:
-    files in order, a file that could not be read an error naming it."""
-    errors: list[CaptureError] = []
-    observations: list[Observation] = []
-    visited: list[str] = []
-    for unit in units:
-        r = results.get(unit.source)
-        if r is None or r.error is not None:
-            errors.append(CaptureError(name, unit.source, r.error if r else "not read"))
-            continue
-        visited.append(unit.source)
-        observations.extend(r.observations)
-    return ChannelResult(name=name, kind="transcripts", device=None, pages_ok=len(visited),
-                         pages_failed=len(errors), errors=tuple(errors),
-                         observations=tuple(observations), visited=tuple(visited))
-
-
-def read_transcript_file(unit: TranscriptFile) -> TranscriptFileResult:
-    """One transcript file's company claims, masked, as the channel capture reads it
-    (:func:`auditor.capture.transcripts.capture_transcripts_channel`); a file that cannot
-    be read, or is over ``max_file_mb``, comes back with the reason and no observations."""
-    path = Path(unit.path)
-    brand = unit.brand
-    try:
-        size = path.stat().st_size
-        if size > unit.max_file_mb * MB:
-            return TranscriptFileResult(
-                unit.run_id, unit.channel, unit.source,
-                error=f"{size / MB:,.1f} MB ({size:,} bytes), over the limit of "
-                      f"{unit.max_file_mb:g} MB per transcript file (max_file_mb); not read")
-        found: list[Observation] = []
-        for t in open_transcripts(path, unit.format, unit.company):
-            found.extend(iter_observations(
-                t, channel=unit.channel, source=unit.source,
-                brand=brand.name if brand else None,
-                retired=brand.retired_names if brand else (),
-                today=date.fromisoformat(unit.today), currency=unit.currency))
-    except TranscriptError as e:
-        reason = str(e).split(": ", 1)[-1]
-        return TranscriptFileResult(unit.run_id, unit.channel, unit.source,
-                                    error=reason if e.line is None
-                                    else f"line {e.line}: {reason}")
-    except OSError as e:
-        return TranscriptFileResult(unit.run_id, unit.channel, unit.source,
-                                    error=f"cannot read: {e.strerror}")
-    return TranscriptFileResult(unit.run_id, unit.channel, unit.source, tuple(found),
-                                bytes_read=size)

@@ -35,10 +35,11 @@ import functools
 import re
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
+from auditor import interrupt
 from auditor.capture.transcript_formats import (
     FORMAT_ID,
     KNOWN_ROLES,
@@ -52,6 +53,7 @@ from auditor.capture.transcript_formats import (
     parse_omniaudit,
     parse_transcript,
 )
+from auditor.capture.units import BrandData, TranscriptFile, TranscriptFileResult
 from auditor.config import AuditConfig, TranscriptChannel
 from auditor.extract.brand import BrandMention, brand_mentions, mention_value
 from auditor.extract.money import locale_currency
@@ -69,10 +71,11 @@ from auditor.model import (
 
 __all__ = [
     "COMPANY_ROLES", "FORMAT_ID", "KNOWN_ROLES", "Message", "Transcript", "TranscriptError",
-    "TranscriptStream", "capture_transcripts_channel", "channel_company", "channel_currency",
-    "channel_files", "file_source", "iter_observations", "load_transcript",
-    "load_transcripts", "mask_pii", "observations_from_transcript", "open_transcripts",
-    "parse_omniaudit_json",
+    "TranscriptStream", "brand_data", "capture_transcripts_channel", "channel_company",
+    "channel_currency", "channel_files", "file_source", "iter_observations",
+    "load_transcript", "load_transcripts", "mask_pii", "observations_from_transcript",
+    "open_transcripts", "parse_omniaudit_json", "read_transcript_file",
+    "transcript_units", "transcripts_result",
 ]
 
 COMPANY_ROLES = frozenset({"agent", "bot"})
@@ -496,9 +499,12 @@ class _Progress:
         self.report(line + (f", {failed} failed" if final and failed else ""))
 
     def counted(self, messages: Iterable[Message], file: TextFile) -> Iterator[Message]:
-        """The messages, with a progress line now and then as the file is read."""
+        """The messages, with a progress line now and then as the file is read; a stop
+        request ends the file (:class:`_Stopped`)."""
         for i, m in enumerate(messages):
             if not i & 255:
+                if interrupt.requested():
+                    raise _Stopped
                 self.show(file.bytes_read)
             yield m
 
@@ -541,54 +547,130 @@ def capture_transcripts_channel(name: str, ch: TranscriptChannel, config: AuditC
 
     A file bigger than the channel's ``max_file_mb`` is an error too, and is not read.
     ``progress`` hears "chat: 120/1000 files, 18.4 MB read" a few times a second at most,
-    and once at the end. Which offer each claim is about is decided later, by matching."""
-    found_files = channel_files(name, ch, config)
-    if isinstance(found_files, ChannelResult):
-        return found_files
-    root, files = found_files
-    errors: list[CaptureError] = []
-    brand = config.brand
-    company = channel_company(ch, config)
-    observations: list[Observation] = []
-    visited: list[str] = []
-    currency = channel_currency(ch, config)
+    and once at the end. Which offer each claim is about is decided later, by matching.
+
+    A stop request (:mod:`auditor.interrupt`: Ctrl-C, SIGTERM) ends the reading, also in
+    the middle of a streamed file: the files read by then are kept, and each file not read
+    is an error of the channel that says so.
+
+    Decision: files are read one after another in this process. Reading them in a pool
+    of processes was measured on the bench's 1,000 transcripts (bench/README.md): on this
+    project's 2-CPU machines it saved 3-12 % of the time for 1.7-2 times the CPU, because
+    every process imports the extractor and repeats the work the caches of canned answers
+    save. Many files on many machines is the Celery engine's job (docs/scale-out.md)."""
     # One date for the channel (end dates without a year are read against it), not a
     # clock read per message.
-    today = today or date.today()
-    limit = ch.max_file_mb * MB
-    shown = _Progress(name, len(files), progress)
-    for path in files:
-        source = file_source(root, path)
-        try:
-            size = path.stat().st_size
-            if size > limit:
-                raise TranscriptError(
-                    path, f"{size / MB:,.1f} MB ({size:,} bytes), over the limit of "
-                          f"{ch.max_file_mb:g} MB per transcript file (max_file_mb); not read")
-            found: list[Observation] = []  # kept only if the whole file can be read
-            for t in open_transcripts(path, ch.format, company):
-                streamed = isinstance(t, TranscriptStream)
-                found.extend(iter_observations(
-                    t, channel=name, source=source,
-                    brand=brand.name if brand else None,
-                    retired=brand.retired_names if brand else (), today=today,
-                    currency=currency,
-                    messages=shown.counted(t.messages(), t.file) if streamed else None))
-                if not streamed:  # a conversation of a file read whole
-                    shown.show(size)
-        except TranscriptError as e:
-            errors.append(CaptureError(name, source, str(e).split(": ", 1)[-1]
-                                       if e.line is None else f"line {e.line}: "
-                                       + str(e).split(": ", 1)[-1]))
-        except OSError as e:
-            errors.append(CaptureError(name, source, f"cannot read: {e.strerror}"))
-        else:
-            visited.append(source)
-            observations += found
-            shown.done += size
+    units = transcript_units(name, ch, config, today=today or date.today())
+    if isinstance(units, ChannelResult):
+        return units
+    shown = _Progress(name, len(units), progress)
+    results: dict[str, TranscriptFileResult] = {}
+    for unit in units:
+        if interrupt.requested():
+            results[unit.source] = _not_read(unit)
+            continue
+        r = results[unit.source] = read_transcript_file(unit, shown)
         shown.files += 1
+        shown.done += r.bytes_read
         shown.show()
-    shown.show(final=True, failed=len(errors))
+    result = transcripts_result(name, units, results)
+    shown.show(final=True, failed=result.pages_failed)
+    return result
+
+
+#: Why a file was not read when the run stopped first.
+_INTERRUPTED = "not read: the run was interrupted"
+
+
+def _not_read(unit: TranscriptFile) -> TranscriptFileResult:
+    return TranscriptFileResult(unit.run_id, unit.channel, unit.source, error=_INTERRUPTED)
+
+
+class _Stopped(Exception):
+    """A stop was requested while a file was being read."""
+
+
+def brand_data(config: AuditConfig) -> BrandData | None:
+    """What capture needs of the config's brand, as unit data."""
+    brand = config.brand
+    return (BrandData(brand.name, tuple(brand.retired_names), brand.logo_selector)
+            if brand else None)
+
+
+def transcript_units(name: str, ch: TranscriptChannel, config: AuditConfig, *,
+                     today: date, run_id: str = "", evidence_root: Path | None = None
+                     ) -> list[TranscriptFile] | ChannelResult:
+    """One unit per transcript file of the channel, in the order the channel reads them;
+    or the channel's result when there is nothing to read. ``run_id`` and
+    ``evidence_root`` are for an engine's workers; a run reading its own files needs
+    neither."""
+    found = channel_files(name, ch, config)
+    if isinstance(found, ChannelResult):
+        return found
+    root, files = found
+    return [TranscriptFile(
+        run_id=run_id, channel=name, path=str(path.resolve()), source=file_source(root, path),
+        today=today.isoformat(), evidence_root=str(evidence_root or ""), format=ch.format,
+        company=channel_company(ch, config), currency=channel_currency(ch, config),
+        max_file_mb=ch.max_file_mb,
+        brand=brand_data(config)) for path in files]
+
+
+def transcripts_result(name: str, units: list[TranscriptFile],
+                       results: Mapping[str, TranscriptFileResult]) -> ChannelResult:
+    """The channel's result from its files' results, as the in-process capture gives it:
+    files in order, a file that could not be read an error naming it."""
+    errors: list[CaptureError] = []
+    observations: list[Observation] = []
+    visited: list[str] = []
+    for unit in units:
+        r = results.get(unit.source)
+        if r is None or r.error is not None:
+            errors.append(CaptureError(name, unit.source, r.error if r else "not read"))
+            continue
+        visited.append(unit.source)
+        observations.extend(r.observations)
     return ChannelResult(name=name, kind="transcripts", device=None, pages_ok=len(visited),
                          pages_failed=len(errors), errors=tuple(errors),
                          observations=tuple(observations), visited=tuple(visited))
+
+
+def read_transcript_file(unit: TranscriptFile, shown: _Progress | None = None
+                         ) -> TranscriptFileResult:
+    """One transcript file's company claims, masked; a file that cannot be read, or is
+    over ``max_file_mb``, comes back with the reason and no observations. Whatever reads
+    the file — the run's own process or a Celery worker — reads it with this.
+    ``shown`` hears how far a streamed file got, and stops it when a stop is requested."""
+    path = Path(unit.path)
+    brand = unit.brand
+    try:
+        size = path.stat().st_size
+        if size > unit.max_file_mb * MB:
+            return TranscriptFileResult(
+                unit.run_id, unit.channel, unit.source,
+                error=f"{size / MB:,.1f} MB ({size:,} bytes), over the limit of "
+                      f"{unit.max_file_mb:g} MB per transcript file (max_file_mb); not read")
+        found: list[Observation] = []
+        today = date.fromisoformat(unit.today)
+        for t in open_transcripts(path, unit.format, unit.company):
+            streamed = isinstance(t, TranscriptStream)
+            found.extend(iter_observations(
+                t, channel=unit.channel, source=unit.source,
+                brand=brand.name if brand else None,
+                retired=brand.retired_names if brand else (), today=today,
+                currency=unit.currency,
+                messages=shown.counted(t.messages(), t.file) if shown and streamed else None))
+            if shown and not streamed:  # a conversation of a file read whole
+                shown.show(size)
+    except _Stopped:
+        return _not_read(unit)
+    except TranscriptError as e:
+        reason = str(e).split(": ", 1)[-1]
+        return TranscriptFileResult(unit.run_id, unit.channel, unit.source,
+                                    error=reason if e.line is None
+                                    else f"line {e.line}: {reason}")
+    except OSError as e:
+        return TranscriptFileResult(unit.run_id, unit.channel, unit.source,
+                                    error=f"cannot read: {e.strerror}")
+    return TranscriptFileResult(unit.run_id, unit.channel, unit.source, tuple(found),
+                                bytes_read=size)

@@ -81,7 +81,7 @@ def _read_transcript(unit: dict[str, Any], results_dir: str) -> str:
     """Read one transcript file (no browser) and write its result file (first wins). The
     file's path must be the same on the coordinator and the worker (a shared volume); one
     the worker cannot open comes back as that file's capture error, named."""
-    from auditor.capture.batch import read_transcript_file
+    from auditor.capture.transcripts import read_transcript_file
     from auditor.capture.units import TranscriptFile
 
     file = TranscriptFile.from_dict(unit)

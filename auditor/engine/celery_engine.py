@@ -23,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from auditor import interrupt
 from auditor.browser import BrowserChoice
-from auditor.capture.batch import transcript_units, transcripts_result
+from auditor.capture.transcripts import transcript_units, transcripts_result
 from auditor.capture.units import BatchResult, TranscriptFile, TranscriptFileResult, WebBatch
 from auditor.capture.web import Tick
 from auditor.config import AuditConfig, TranscriptChannel, WebChannel

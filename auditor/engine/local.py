@@ -13,10 +13,9 @@ from datetime import date
 from pathlib import Path
 
 from auditor.browser import BrowserChoice, BrowserHost, launch_args, resolve_browser
-from auditor.capture.batch import (
-    ChannelContexts,
+from auditor.capture.batch import ChannelContexts, run_web_batch
+from auditor.capture.transcripts import (
     read_transcript_file,
-    run_web_batch,
     transcript_units,
     transcripts_result,
 )

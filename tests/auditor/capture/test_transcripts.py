@@ -197,6 +197,52 @@ def test_progress_lines_come_while_a_big_file_is_read(tmp_path, monkeypatch):
     assert lines[-1].startswith("chat: 1/1 files")
 
 
+def test_a_stop_request_ends_reading_mid_file_and_keeps_the_files_read(tmp_path, monkeypatch):
+    """Ctrl-C while a channel is read: the file being read stops within 256 messages, the
+    files read before it are kept, and every file not read is an error saying why."""
+    import auditor.capture.transcripts as transcripts
+    from auditor import interrupt
+
+    monkeypatch.setattr(transcripts, "PROGRESS_EVERY", 0.0)
+    for n in range(2):
+        whatsapp_chat(tmp_path / f"a-{n}.txt", 5)
+    whatsapp_chat(tmp_path / "b-big.txt", 2000)  # 4,000 messages
+    whatsapp_chat(tmp_path / "c-later.txt", 5)
+    cfg = transcripts_config(tmp_path)
+    whole = capture_transcripts_channel("chat", cfg.channels["chat"], cfg)
+    assert whole.pages_ok == 4 and not whole.errors
+
+    seen: list[str] = []
+
+    def stop_in_big_file(line: str) -> None:
+        seen.append(line)
+        # The first line with two files done is shown between files, the second one
+        # while the big file is being read.
+        if sum(ln.startswith("chat: 2/4 files") for ln in seen) == 2:
+            interrupt.request()  # what the SIGINT handler does
+
+    read_before: list[str] = []
+    real = transcripts.read_transcript_file
+    monkeypatch.setattr(transcripts, "read_transcript_file",
+                        lambda unit, shown=None: read_before.append(unit.source)
+                        or real(unit, shown))
+    try:
+        result = capture_transcripts_channel("chat", cfg.channels["chat"], cfg,
+                                             progress=stop_in_big_file)
+    finally:
+        interrupt.reset()
+    names = [f"{tmp_path.name}/{n}" for n in ("a-0.txt", "a-1.txt", "b-big.txt",
+                                                "c-later.txt")]
+    assert result.visited == tuple(names[:2])
+    assert [(e.target, e.reason) for e in result.errors] == [
+        (names[2], "not read: the run was interrupted"),
+        (names[3], "not read: the run was interrupted")]
+    assert read_before == names[:3]  # the last file is not even opened
+    assert result.observations == tuple(o for o in whole.observations
+                                        if o.evidence.transcript in names[:2])
+    assert result.observations and not result.complete
+
+
 def test_a_run_shows_transcript_progress_like_web_channels(tmp_path):
     from auditor.pipeline import capture_channels
 
