@@ -482,22 +482,53 @@ def parse_omniaudit(raw: str, path: Path, company_names: Sequence[str] = (), *,
 
 # --- CSV --------------------------------------------------------------------------------
 
-_CSV_TEXT = ("text", "message", "body", "content", "msg", "viesti", "meddelande",
-             "nachricht")
-_CSV_ROLE = ("role", "author_type", "sender_type", "type", "user_type", "rooli", "from_type")
-_CSV_NAME = ("name", "author", "sender", "author_name", "sender_name", "display_name", "from",
-             "nimi", "speaker")
-_CSV_TIME = ("timestamp", "time", "created_at", "date", "datetime", "aika", "sent_at")
+# Column names as :func:`_column_key` writes them: "Message Content" is message_content.
+_CSV_TEXT_WORDS = ("text", "message", "body", "content", "msg", "viesti", "meddelande",
+                   "nachricht")
+_CSV_ROLE_WORDS = ("role", "author_type", "sender_type", "type", "user_type", "rooli",
+                   "from_type")
+_CSV_NAME_WORDS = ("name", "author", "sender", "author_name", "sender_name", "display_name",
+                   "from", "nimi", "speaker")
+_CSV_TIME_WORDS = ("timestamp", "time", "created_at", "date", "datetime", "aika", "sent_at")
+# Exports with one row per message and conversation-level columns beside the message's own
+# name them by what they describe: "Message Content", "Message Created At" (beside
+# "Conversation Created At"), "Actor Type", "Actor Name" (beside "User Name", the
+# conversation's customer). A message column is message_TEXT / message_TIME, a speaker
+# column one of these prefixes and a role or name word.
+_CSV_MESSAGE_PREFIXES = ("message", "msg")
+_CSV_SPEAKER_PREFIXES = ("actor", "author", "sender", "participant", "speaker", "from")
+_CSV_TEXT = _CSV_TEXT_WORDS + tuple(f"{p}_{w}" for p in _CSV_MESSAGE_PREFIXES
+                                    for w in ("text", "body", "content"))
+_CSV_ROLE = _CSV_ROLE_WORDS + tuple(f"{p}_{w}" for p in _CSV_SPEAKER_PREFIXES
+                                    for w in ("role", "type"))
+_CSV_NAME = _CSV_NAME_WORDS + tuple(f"{p}_{w}" for p in _CSV_SPEAKER_PREFIXES
+                                    for w in ("name", "display_name"))
+_CSV_TIME = _CSV_TIME_WORDS + tuple(f"{p}_{w}" for p in _CSV_MESSAGE_PREFIXES
+                                    for w in _CSV_TIME_WORDS)
 _CSV_ID = ("conversation_id", "chat_id", "ticket_id", "thread_id")
+# A row only the company's staff saw (an agent's private note) states nothing to the
+# customer: a column that says what kind of row it is, with one of these values, or a
+# yes/no column that says it is private.
+_CSV_KIND = ("message_type", "visibility", "note_type")
+_CSV_PRIVATE_KINDS = frozenset({"private", "internal", "note", "private_note",
+                                "internal_note", "whisper"})
+_CSV_PRIVATE_FLAG = ("is_private", "private", "is_internal", "internal", "private_note")
+_CSV_TRUE = frozenset({"true", "yes", "1", "y", "x"})
 #: Characters of a CSV the delimiter is sniffed from.
 _CSV_SAMPLE = 4096
 
 
+def _column_key(cell: str) -> str:
+    """A header cell as a column name: lower case, words joined by "_" ("Actor Type",
+    "actor-type" and "actor_type" are one name)."""
+    return re.sub(r"[^\w]+", "_", cell.strip().lower()).strip("_")
+
+
 def _column(header: Sequence[str], names: Sequence[str]) -> int | None:
-    low = [h.strip().lower() for h in header]
+    keys = [_column_key(h) for h in header]
     for n in names:
-        if n in low:
-            return low.index(n)
+        if n in keys:
+            return keys.index(n)
     return None
 
 
@@ -521,6 +552,7 @@ def _csv_messages(lines: Iterable[str], sample: str, path: Path, company_names: 
                                     f"{', '.join(_CSV_TEXT)})", 1)
     role_i, name_i = _column(header, _CSV_ROLE), _column(header, _CSV_NAME)
     time_i, id_i = _column(header, _CSV_TIME), _column(header, _CSV_ID)
+    kind_i, private_i = _column(header, _CSV_KIND), _column(header, _CSV_PRIVATE_FLAG)
     line = reader.line_num + 1
 
     def cell(row: list[str], i: int | None) -> str:
@@ -529,6 +561,9 @@ def _csv_messages(lines: Iterable[str], sample: str, path: Path, company_names: 
     try:
         for row in reader:
             text = cell(row, text_i)
+            if text and (_column_key(cell(row, kind_i)) in _CSV_PRIVATE_KINDS
+                         or cell(row, private_i).lower() in _CSV_TRUE):
+                text = ""  # a private note: the customer never saw it
             if text:
                 name = cell(row, name_i)
                 stated = role_of(cell(row, role_i))
@@ -569,6 +604,7 @@ TEXT_LINE_RE = re.compile(
 )
 # "(7:21:04 PM) *** Hannah Clarke has joined the chat ***": a tool's own line.
 _TEXT_SYSTEM_RE = re.compile(rf"^[\[(](?:(?:{_DATE})[ T,]*)?{_TIME}[\])]\s*\*\*\*.*$")
+_RULE_RE = re.compile(r"^\s*(?:-{5,}|={5,}|_{5,}|\*{5,}|~{5,})\s*$")
 _ROLE_PREFIX_RE = re.compile(r"^(?P<word>[^\W\d_]+(?:[ -][^\W\d_]+)?)\b\s*(?P<rest>.*)$")
 _PAREN_ROLE_RE = re.compile(r"^(?P<name>.*?)\s*\((?P<word>[^()]{1,30})\)$")
 
@@ -658,6 +694,10 @@ def _text_opens(company_names: Sequence[str], customers: Sequence[str] = ()
     def opens(n: int | None, line: str) -> Opened | None:
         if _TEXT_SYSTEM_RE.match(line):
             return ("system", "", None, line, n)
+        if _RULE_RE.match(line):
+            # A rule ends the log ("-----" above an e-mailed copy's footer): what follows
+            # it is the tool's, not the last speaker's.
+            return ("system", "", None, line.strip(), n)
         m = TEXT_LINE_RE.match(line)
         if not m:
             return None
@@ -837,7 +877,7 @@ def open_export(path: Path, fmt: str = "auto",
     from the file's first lines; JSON and e-mail files are read whole."""
     names = tuple(n for n in company_names if n)
     file = TextFile(path)
-    kind = _detect_head(file.head()) if fmt == "auto" else fmt
+    kind = _detect_head(file.head(PREAMBLE_LINES)) if fmt == "auto" else fmt
     if kind in STREAMED_FORMATS:
         return [_stream(file, kind, names)]
     return parse_export(file.read(), path, fmt, names)
@@ -1477,17 +1517,23 @@ def detect_format(raw: str) -> str | None:
 
 def _detect(raw: str, doc: Any) -> str | None:
     """:func:`detect_format`, with the document when it is parsed already."""
-    kind = _detect_head(_head_lines(raw, 20, _text_start(raw)))
+    kind = _detect_head(_head_lines(raw, PREAMBLE_LINES, _text_start(raw)))
     if kind != "json":
         return kind
     return _json_format(raw) if doc is _UNPARSED else _json_format(doc)
 
 
+#: Lines a format is detected from: the first DETECT_LINES decide, and a line format may
+#: start after a preamble within the first PREAMBLE_LINES (:func:`_after_preamble`).
+DETECT_LINES = 20
+PREAMBLE_LINES = 60
+
+
 def _detect_head(head: Sequence[str]) -> str | None:
-    """The format a text's first lines say (``text.lstrip().splitlines()[:20]``): one of
+    """The format a text's first lines say (``text.lstrip().splitlines()[:60]``): one of
     :data:`FORMATS`, ``"json"`` when the text starts like JSON (which shape it has needs
     the whole document), or None."""
-    lines = [ln for ln in head if ln.strip()]
+    lines = [ln for ln in head[:DETECT_LINES] if ln.strip()]
     if not lines:
         return None
     if _looks_like_email(lines):
@@ -1498,9 +1544,25 @@ def _detect_head(head: Sequence[str]) -> str | None:
         return "text"
     if head[0].startswith(("{", "[")):
         return "json"
-    cells = [c.strip().strip('"').lower() for c in re.split(r"[,;\t]", lines[0])]
+    cells = [_column_key(c.strip().strip('"')) for c in re.split(r"[,;\t]", lines[0])]
     if len(cells) >= 2 and any(c in _CSV_TEXT for c in cells):
         return "csv"
+    return _after_preamble(head)
+
+
+def _after_preamble(head: Sequence[str]) -> str | None:
+    """A line format whose first line comes after a preamble: a chat tool's e-mail copy of
+    a chat saved as text starts with the e-mail's header lines, a greeting and the chat's
+    id block. From the first line in the layout on, at least three lines and a third of
+    the non-blank lines must be in it."""
+    lines = [ln for ln in head if ln.strip()]
+    for kind, layout in (("whatsapp", WHATSAPP_LINE_RE), ("text", TEXT_LINE_RE)):
+        first = next((i for i, ln in enumerate(lines) if layout.match(ln)), None)
+        if first is None:
+            continue
+        hits = sum(bool(layout.match(ln)) for ln in lines[first:])
+        if hits >= 3 and hits >= len(lines[first:]) // 3:
+            return kind
     return None
 
 

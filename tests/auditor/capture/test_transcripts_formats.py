@@ -694,3 +694,89 @@ def test_a_support_e_mail_reads_an_outlook_original_message_block(tmp_path):
         ("customer", "Zoe Martin", "How much is Full Fibre 500?"),
         ("agent", "Brightwave Support", "Hi, Full Fibre 500 is £35.99 a month.")]
     assert {"Zoe Martin", "zoe@example.org"} <= set(t.personal)
+
+
+FRESHCHAT_STYLE = (
+    "\ufeffConversation ID,Conversation Created At,User Name,Message ID,Message Created At,"
+    "Actor Type,Actor Name,Message Type,Message Content\r\n"
+    "c-1,2026-11-09T18:41:07Z,Marte Solberg,m-1,2026-11-09T18:41:28Z,user,Marte Solberg,"
+    "normal,Hva koster Kuitu 600?\r\n"
+    "c-1,2026-11-09T18:41:07Z,Marte Solberg,m-2,2026-11-09T18:42:10Z,agent,Ingrid Haugen,"
+    "normal,\"Kuitu 600 er 399 kr/mnd.\"\r\n"
+    "c-1,2026-11-09T18:41:07Z,Marte Solberg,m-3,2026-11-09T18:43:00Z,agent,Ingrid Haugen,"
+    "private,\"Notat: tilbudt 349 kr/mnd, ring tilbake.\"\r\n"
+    "c-2,2026-11-10T09:00:00Z,Jonas Berg,m-4,2026-11-10T09:00:05Z,system,System,system,"
+    "Samtalen er tildelt Kundeservice\r\n")
+
+
+def test_csv_columns_named_in_words_are_the_messages_own_and_private_notes_are_left_out(
+        tmp_path):
+    """Header cells are names in any case and spacing ("Actor Type" is actor_type); the
+    speaker is the message's actor, not the conversation's "User Name"; the time is the
+    message's, not the conversation's; an agent's private note is not read."""
+    path = tmp_path / "freshchat.csv"
+    path.write_text(FRESHCHAT_STYLE, encoding="utf-8")
+    assert detect_format(FRESHCHAT_STYLE.lstrip("\ufeff")) == "csv"
+    t = load_transcript(path)
+    assert [(m.role, m.name, m.timestamp, m.text, m.conversation) for m in t.messages] == [
+        ("customer", "Marte Solberg", "2026-11-09T18:41:28Z", "Hva koster Kuitu 600?", "c-1"),
+        ("agent", "Ingrid Haugen", "2026-11-09T18:42:10Z", "Kuitu 600 er 399 kr/mnd.", "c-1"),
+        ("system", "System", "2026-11-10T09:00:05Z", "Samtalen er tildelt Kundeservice",
+         "c-2")]
+    assert [m.line for m in t.messages] == [2, 3, 5]
+
+
+def test_a_yes_no_private_column_leaves_the_note_out():
+    raw = ("timestamp,role,name,is_private,text\n"
+           '1,agent,Anna,false,"Kuitu 600 on 39,90 €/kk."\n'
+           '2,agent,Anna,TRUE,"Sisäinen: tarjottu 29,90 €/kk"\n'
+           '3,agent,Anna,,"Avausmaksu 0 €."\n')
+    t = parse_transcript(raw, Path("chat.csv"))
+    assert [m.text for m in t.messages] == ["Kuitu 600 on 39,90 €/kk.", "Avausmaksu 0 €."]
+
+
+EMAILED_COPY = """Fra: Valo Kundesenter <no-reply@valo.example>
+Sendt: 16. november 2026 09:48
+Til: rune@example.org
+Emne: Kopi av chat med Valo Kundesenter
+
+Hei Rune,
+
+Takk for at du chattet med oss! Her er en kopi av samtalen din.
+
+Chat-ID:      7731-482019
+Dato:         16.11.2026
+Kø:           Chat_Bedrift
+
+--------------------------------------------------------------
+[09:21:36] System: Du er nummer 1 i køen.
+[09:22:09] Kjetil: Hei, og velkommen!
+[09:22:51] Rune Bakke: hva koster kuitu 600?
+[09:24:02] Kjetil: Kuitu 600 er 399 kr/mnd.
+--------------------------------------------------------------
+
+Kuitu 600 nå 299 kr/mnd! Ring 22 12 34 50.
+"""
+
+
+def test_a_log_after_an_emailed_copys_preamble_is_read_and_its_footer_is_nobodys(tmp_path):
+    """A chat tool's e-mailed copy saved as text: header lines, a greeting and an id block
+    come before the log (detected past them), and a rule ends the last message, so the
+    footer's advert is not the agent's claim."""
+    assert detect_format(EMAILED_COPY) == "text"
+    path = tmp_path / "copy.txt"
+    path.write_text(EMAILED_COPY, encoding="utf-8")
+    t = load_transcript(path, company_names=["Kjetil"])
+    said = [(m.role, m.name, m.text) for m in t.messages if m.role != "system"]
+    assert said == [("agent", "Kjetil", "Hei, og velkommen!"),
+                    ("customer", "Rune Bakke", "hva koster kuitu 600?"),
+                    ("agent", "Kjetil", "Kuitu 600 er 399 kr/mnd.")]
+    assert t.messages[-1].role == "system" and "299 kr/mnd" in t.messages[-1].text
+    claims = observations_from_transcript(t, channel="chat", source="copy.txt")
+    assert [(o.attribute, o.value, o.evidence.line) for o in claims] == [
+        ("monthly_price", Decimal("399"), 18)]
+
+
+def test_a_preamble_with_fewer_than_three_log_lines_is_not_a_log():
+    head = EMAILED_COPY.split("[09:22:51]")[0]  # two log lines after the preamble
+    assert detect_format(head) is None
