@@ -1,9 +1,11 @@
 """Values as people read them, in the locale a report is written for.
 
-``display_value(o)`` (the default locale ``fi_FI``) gives what checks put in their
-messages: "24,90 €/kk", "24 kk", "31.12.2026". The reports pass the run's locale
-(config ``report.locale``; docs/reports.md), so a Swedish shop reads "299,00 kr/mån",
-"12 mån", "31 dec. 2026" and an English one "€24.90/month", "12 months", "31 Dec 2026".
+``display_value(o)`` gives what checks put in their messages, in the locale the run's
+checks write in (:func:`writing_in`: the run's ``report.locale`` while the pipeline runs
+its checks; ``fi_FI`` outside a run): "24,90 €/kk", "24 kk", "31.12.2026". The reports pass
+the run's locale too (config ``report.locale``; docs/reports.md), so a Swedish shop reads
+"299,00 kr/mån", "12 mån", "31 dec. 2026" and an English one "€24.90/month", "12 months",
+"31 Dec 2026" — in its findings' messages as in its tables.
 
 Every amount is shown in its own currency (the observation's ``currency``), whatever the
 locale: a Swedish report shows a euro price as "24,90 €", never with "kr". An amount stated
@@ -13,6 +15,9 @@ without a currency is shown without a sign rather than with a guessed one.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -25,7 +30,7 @@ from auditor.extract.money import format_amount
 from auditor.model import MONEY_ATTRIBUTES, Observation
 
 __all__ = ["DEFAULT_REPORT_LOCALE", "display_logo", "display_value", "open_ended_phrase",
-           "period_suffix", "report_locale"]
+           "period_suffix", "report_locale", "writing_in"]
 
 #: The locale a report is written in when the run names none (runs stored before
 #: ``report.locale`` existed): the config's own default (``AuditConfig.report_locale``).
@@ -64,6 +69,26 @@ _SHORT_MONTHS = frozenset({"fi", "sv"})
 #: A currency written as letters touching its number ("SEK299.00", babel's English pattern
 #: without currency spacing) gets a space, as people write it: "SEK 299.00".
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+
+
+#: The locale check messages are written in (:func:`writing_in`); Finnish outside a run,
+#: the form messages had before runs named their locale.
+_MESSAGE_LOCALE: ContextVar[str] = ContextVar("omniaudit_message_locale", default="fi_FI")
+#: ``display_value``'s default: the message locale of the moment.
+_MESSAGES = "\x00messages"
+
+
+@contextmanager
+def writing_in(locale: str | None) -> Iterator[None]:
+    """Check messages written inside this block show values in ``locale`` (the run's
+    ``report.locale``): a Norwegian shop's finding says "5 490,00 kr/mnd.", not "kr/kk".
+    Decision: one setting of the moment rather than a locale argument to every check and
+    helper, so that every check — a third party's included — writes in the run's locale."""
+    token = _MESSAGE_LOCALE.set(report_locale(locale))
+    try:
+        yield
+    finally:
+        _MESSAGE_LOCALE.reset(token)
 
 
 @lru_cache(maxsize=64)
@@ -140,13 +165,15 @@ def display_logo(value: object) -> str:
             else f"logo (perceptual hash {phash}, no dominant colour)")
 
 
-def display_value(o: Observation, locale: str | None = "fi_FI") -> str:
+def display_value(o: Observation, locale: str | None = _MESSAGES) -> str:
     """An observation's value formatted for a reader of ``locale``.
 
-    Checks call it without a locale (their messages keep the Finnish form they always
-    had); the reports pass the run's locale. ``None`` or an unknown locale falls back to
-    :data:`DEFAULT_REPORT_LOCALE`.
+    Checks call it without a locale: their messages are in the locale of the moment
+    (:func:`writing_in`); the reports pass the run's locale. ``None`` or an unknown locale
+    falls back to :data:`DEFAULT_REPORT_LOCALE`.
     """
+    if locale == _MESSAGES:
+        locale = _MESSAGE_LOCALE.get()
     v = o.value
     if o.attribute in MONEY_ATTRIBUTES and isinstance(v, Decimal):
         loc = report_locale(locale)

@@ -246,7 +246,7 @@ def check_run(run: Run, config: AuditConfig, *, today: date | None = None,
     findings = run_checks(observations, channel_info, checks=active,
                           today=today or date.today(), brand=_brand_info(config),
                           subject_names={s.id: s.name for s in config.subjects},
-                          failures=failures)
+                          failures=failures, locale=config.report_locale())
     before = set(seen or ()) | ({f.fingerprint for f in previous.findings} if previous else set())
     findings = [dataclasses.replace(f, status="persisting" if f.fingerprint in before else "new")
                 for f in findings]

@@ -17,6 +17,7 @@ from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
 from auditor.config import CheckSetting, ConfigError
+from auditor.display import writing_in
 from auditor.model import Finding, Observation, Severity, fingerprint
 from checks.context import BrandInfo, ChannelInfo, CheckContext, ObservationIndex
 from checks.presets import preset_setting
@@ -87,15 +88,26 @@ def configured_checks(config: AuditConfig, registry: Registry = REGISTRY) -> lis
 def run_checks(observations: Sequence[Observation], channels: Mapping[str, ChannelInfo], *,
                checks: Sequence[ActiveCheck], today: date, brand: BrandInfo | None = None,
                subject_names: Mapping[str, str] | None = None,
-               failures: list[str] | None = None) -> list[Finding]:
+               failures: list[str] | None = None,
+               locale: str | None = None) -> list[Finding]:
     """Findings of every active check, ordered by severity (highest first), then check.
 
     Checks see matched observations, plus the channel-wide ones (chrome, no subject)
     through :meth:`CheckContext.channel_wide`. A check that raises stops the run
     (``RuntimeError`` naming it) — or, given ``failures``, is recorded there as
     ``"<check id>: <error>"`` and the other checks go on (the pipeline marks such a run
-    incomplete).
+    incomplete). ``locale`` (the run's ``report.locale``) is the locale values are
+    written in in the checks' messages; without one, Finnish.
     """
+    with writing_in(locale or "fi_FI"):
+        return _run_checks(observations, channels, checks, today, brand, subject_names,
+                           failures)
+
+
+def _run_checks(observations: Sequence[Observation], channels: Mapping[str, ChannelInfo],
+                checks: Sequence[ActiveCheck], today: date, brand: BrandInfo | None,
+                subject_names: Mapping[str, str] | None,
+                failures: list[str] | None) -> list[Finding]:
     matched = tuple(o for o in observations if o.subject)
     wide = tuple(o for o in observations if not o.subject and o.role == "chrome")
     findings: dict[str, Finding] = {}

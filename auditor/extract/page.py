@@ -282,12 +282,17 @@ def _campaign_prices(found: list[PageObservation],
     return out
 
 
-def _is_label(text: str) -> bool:
+def _label_strength(text: str, money: bool) -> int:
+    """How surely a table header labels a cell: 0 when it is no label. Over an amount of
+    money ``money``, a price or fee label ("Etableringsgebyr", "Levering") is 2 and a word
+    of another attribute 1: an offer's name may hold such a word ("Flex uten binding"), and
+    a fee's label beats it. Over anything else every label is 1."""
     # An aside in parentheses says nothing of what the cell is: "TryggHem Flex (utan
     # bindningstid)" names an offer, "Startavgift" labels a fee.
     text = _ASIDE_RE.sub(" ", text)
-    return bool(LABEL_RE.search(text) or FEE_NOUN_RE.search(text)
-                or ATTRIBUTE_WORD_RE.search(text))
+    if LABEL_RE.search(text) or FEE_NOUN_RE.search(text):
+        return 2 if money else 1
+    return 1 if ATTRIBUTE_WORD_RE.search(text) else 0
 
 
 _ASIDE_RE = re.compile(r"\([^()]{0,80}\)")
@@ -309,8 +314,10 @@ def _with_table_headers(unit: Mapping[str, Any]
     column, row = table.get("column"), table.get("row")
     column = column if isinstance(column, str) and column else None
     row = row if isinstance(row, str) and row else None
-    label, name = (column, row) if column and _is_label(column) and not (
-        row and _is_label(row)) else (row, column)
+    money = bool(printed_amounts(text))
+    column_strength = _label_strength(column, money) if column else 0
+    label, name = (column, row) if column_strength > (
+        _label_strength(row, money) if row else 0) else (row, column)
     if label and len(label) <= 60:
         shift = len(label) + 1
         text = f"{label} {text}"

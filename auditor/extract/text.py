@@ -710,7 +710,7 @@ def _extract_cached(text: str, today: date, struck: tuple[tuple[int, int], ...] 
         facts = _conditional_fees(text, facts)
     if "=" in text and "+" in text:
         facts = [f for f in facts if not _addend(text, f)]
-    facts += _vat(text)
+    facts = _net_restated(text, facts, list(_vat(text)))
     # A campaign is a price, a duration or an end date: the word for "offer" alone is a
     # button, a heading or a menu item ("Till erbjudandet", "Angebote", "See offer").
     discount = _discount_offer(text)
@@ -782,7 +782,8 @@ def _money_facts(text: str, free_fees: _Spans, contracts: _Spans, struck: _Spans
     _bind_labels(text, labels, amounts)
     _otherwise_fees(text, amounts)
     _gapped_fees(text, amounts)
-    amounts = [a for i, a in enumerate(amounts) if not _unnamed_addend(text, amounts[:i], a)]
+    amounts = [a for i, a in enumerate(amounts) if not _unnamed_addend(text, amounts[:i], a)
+               and not _signed_addend(text, a)]
     # "a $25 restocking fee": a fee of a kind the audit does not compare, not the price.
     amounts = [a for a in amounts if a.label is not None or not _names_other_fee(text, a)]
     # "Versandkostenfrei ab 50 €", "free delivery over £50": an unlabelled amount right
@@ -1039,6 +1040,7 @@ def _money_matches(text: str) -> Iterator[re.Match[str]]:
     """Money pattern matches, where a space-grouped number right after a month word is
     re-read from its second group ("Från månad 7 549 kr" is month 7, then 549 kr)."""
     pos = 0
+    prev: re.Match[str] | None = None
     while True:
         # Searching from the first digit (less the longest currency before it) finds the
         # same match, without trying the currency pattern at every character of the words
@@ -1051,12 +1053,26 @@ def _money_matches(text: str) -> Iterator[re.Match[str]]:
             return
         num = m.group("num")
         first = re.match(r"[0-9]{1,3}[ \u00a0\u202f\u2009]", num)
-        if first and not m.group("pre") and _MONTH_WORD_BEFORE_RE.search(
-                text, max(0, m.start("num") - 30), m.start("num")):
+        if first and not m.group("pre") and _month_number_before(text, m, prev):
             pos = m.start("num") + first.end()
             continue
         yield m
+        prev = m
         pos = m.end()
+
+
+def _month_number_before(text: str, m: re.Match[str], prev: re.Match[str] | None) -> bool:
+    """Whether a month word right before the amount makes its first group a month's number
+    ("Från månad 7 549 kr") — not when the month word is the period of the amount before
+    ("5 990 kr/mnd 5 490 kr/mnd": a struck price, then the price)."""
+    word = _MONTH_WORD_BEFORE_RE.search(text, max(0, m.start("num") - 30), m.start("num"))
+    if word is None:
+        return False
+    if prev is not None:
+        period = PERIOD_RE.match(text, prev.end())
+        if period is not None and period.end() >= len(text[:word.end()].rstrip()):
+            return False
+    return True
 
 
 def _is_threshold(text: str, start: int, end: int) -> bool:
@@ -1141,6 +1157,8 @@ def _is_discount(text: str, start: int, end: int) -> bool:
     Reductions have no attribute of their own; the campaign they belong to is an ``offer``.
     """
     if start > 0 and text[start - 1] in "-−–" and (start == 1 or not text[start - 2].isalnum()):
+        return True
+    if _signed_before(text, start) == "−":  # "12 måneder − 300 kr/mnd": the minus sign
         return True
     period = PERIOD_RE.match(text, end)  # "£5 a month less": after the period too
     tax = _TAX_NOTE_RE.match(text, end)  # "5 € TTC de remise"
@@ -1392,6 +1410,35 @@ def _gapped_fees(text: str, amounts: list[_Amount]) -> None:
         a.period = a.period or prev.period
 
 
+def _signed_before(text: str, start: int) -> str | None:
+    """The arithmetic sign written before an amount ("+ 990 kr/mnd", "−300 kr", a space
+    between or not), when nothing but a space or punctuation is before the sign."""
+    i = start - 1
+    if i >= 0 and text[i] in " \u00a0\u202f\u2009":
+        i -= 1
+    if i < 0 or text[i] not in "+−":
+        return None
+    return text[i] if i == 0 or not text[i - 1].isalnum() else None
+
+
+def _signed_addend(text: str, a: _Amount) -> bool:
+    """"2 000 km/mnd + 990 kr/mnd", "24 kk +5 €/kk": an option of a configurator, a
+    quantity and what choosing it adds to the price. An amount written with a plus sign
+    right after a quantity, with no label of its own and not said to be for something,
+    is not a price. After a name it is the price of what is named ("Global Talk +$5/mo")."""
+    if a.label is not None or _signed_before(text, a.start) != "+":
+        return False
+    sign = text.rindex("+", 0, a.start)
+    return (_QUANTITY_END_RE.search(text, max(0, sign - 40), sign) is not None
+            and scope_after(text, a.end) is None)
+
+
+# A quantity and its unit, ending where the text ends: "2 000 km/mnd", "12 måneder", "500 GB".
+_QUANTITY_END_RE = re.compile(
+    r"(?<![\w.,])[0-9](?:[ \u00a0\u202f.,]?[0-9])*[ \u00a0\u202f]?"
+    r"[^\W\d_]{1,12}\.?(?:[ \u00a0\u202f]?/[ \u00a0\u202f]?[^\W\d_]{1,6}\.?)?[ \u00a0\u202f]*$")
+
+
 def _unnamed_addend(text: str, earlier: list[_Amount], a: _Amount) -> bool:
     """"9,99 € mtl. zzgl. 19,99 € einmalig": an amount after an addend word, with no label
     of its own and a price before it in the sentence, is a charge on top of that price —
@@ -1556,6 +1603,31 @@ def _speeds(text: str) -> Iterator[Fact]:
         if (m.group("unit") or "").upper() == "G":
             value *= 1000
         yield Fact("speed", _plain(value), m.group(0), m.span())
+
+
+_NET_PRICES = frozenset({"price", "monthly_price", "promo_price"})
+
+
+def _net_restated(text: str, facts: list[Fact], vat: list[Fact]) -> list[Fact]:
+    """The facts with the VAT statements, except a net price restated beside its gross one:
+    "7 990 kr/mnd (6 392 kr/mnd ekskl. mva.)". The note names that one amount, not every
+    price of the page, and the amount is the same price without VAT: neither is kept. A
+    note after the unit's only price ("Pris 6 392 kr ekskl. mva.") is a statement about
+    the prices there, and is kept with it."""
+    out = list(facts)
+    for note in vat:
+        if note.value is not False:
+            out.append(note)
+            continue
+        net = next((f for f in facts if f.attribute in _NET_PRICES and f.span[1] <= note.span[0]
+                    and not text[f.span[1]:note.span[0]].strip(" \u00a0\u202f(")), None)
+        gross = net and next((f for f in facts if f is not net and f.attribute in _NET_PRICES
+                              and f.value != net.value), None)
+        if net is None or gross is None:
+            out.append(note)
+            continue
+        out.remove(net)
+    return out
 
 
 def _vat(text: str) -> Iterator[Fact]:

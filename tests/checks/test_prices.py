@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 
 from auditor.model import Severity
@@ -257,3 +259,35 @@ def test_price_mismatch_compares_prices_per_use_with_each_other(run_check, make_
     assert "price per use" in f.message
     obs[1] = make_obs("chat", "guard", "price", "1195", period="unit", source="transcript")
     assert run_check("price_mismatch", obs) == []
+
+
+def test_findings_write_values_in_the_runs_locale(make_obs):
+    """A Norwegian shop's finding reads "5 490,00 kr/mnd.", a Swedish one's "tillsvidare":
+    the run's report.locale, in the message as in the values, never the Finnish "kk"."""
+    import dataclasses
+
+    from auditor.config import CheckSetting
+    from checks import REGISTRY, active_checks, run_checks
+    from tests.checks.conftest import CHANNELS
+
+    nok = [dataclasses.replace(make_obs(ch, "ev3", "monthly_price", v), currency="NOK")
+           for ch, v in (("desktop", "5490"), ("mobile", "5990"))]
+    terms = [make_obs("desktop", "ev3", "contract_months", "0"),
+             make_obs("chat", "ev3", "contract_months", "6")]
+    settings = {s.id: CheckSetting(level="off") for s in REGISTRY}
+    settings["price_mismatch"] = settings["contract_mismatch"] = CheckSetting(level="error")
+
+    def findings(locale: str | None) -> dict[str, str]:
+        return {f.check: f.message for f in run_checks(
+            [*nok, *terms], CHANNELS, checks=active_checks(settings),
+            today=date(2026, 11, 29), locale=locale)}
+
+    norwegian = findings("nb-NO")
+    assert "desktop: 5 490,00 kr/mnd.; mobile: 5 990,00 kr/mnd." in norwegian["price_mismatch"]
+    assert "/kk" not in norwegian["price_mismatch"]
+    assert "ingen bindingstid (no fixed term)" in norwegian["contract_mismatch"]
+    swedish = findings("sv-SE")
+    assert "tillsvidare (no fixed term)" in swedish["contract_mismatch"]
+    assert "6 mån" in swedish["contract_mismatch"]
+    # Without a locale (a caller outside a run), the Finnish form messages always had.
+    assert "5 490,00 NOK/kk" in findings(None)["price_mismatch"]
