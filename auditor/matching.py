@@ -80,6 +80,9 @@ class Mention:
     text: str
 
 
+#: Terms an offer's name may hold ("Flex uten binding", "Mobil 24 kk"): read from inside a
+#: name they are the name.
+_NAMED_TERMS = frozenset({"contract_months", "promo_months", "price_lock_months"})
 _PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -397,6 +400,12 @@ class Matcher:
                 out.append(o if o.subject else dataclasses.replace(o, subject=BRAND_SUBJECT,
                                                                    match="brand"))
                 continue
+            named = self._inside_name(o)
+            if named is not None:
+                out.append(dataclasses.replace(
+                    o, subject=None, match=f"part of the name {named.text!r}: a name, not a "
+                                           "claim"))
+                continue
             if o.source == "transcript":
                 out.extend(self._claim(o))
                 continue
@@ -444,6 +453,17 @@ class Matcher:
                               f"with a page matched to {subject!r} by name")
                     break
         return _final_roles(out)
+
+    def _inside_name(self, o: Observation) -> Mention | None:
+        """The offer's name a term was read from: "uten binding" in "Flex uten binding" is
+        the name of an offer, not an open-ended contract of whatever the text is about."""
+        if o.attribute not in _NAMED_TERMS or not o.text:
+            return None
+        span = o.span if isinstance(o.span, tuple | list) and len(o.span) == 2 else None
+        if span is None:
+            return None
+        return next((m for m in self.find_mentions(o.text)
+                     if m.subject and m.start <= span[0] and span[1] <= m.end), None)
 
     def _page_subject(self, o: Observation) -> tuple[Match | None, str | None]:
         """A page observation's subject from its own text and its hints, or why none."""

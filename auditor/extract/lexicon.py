@@ -116,6 +116,10 @@ class Lexicon:
     #: sentence with one ("geht Ihre Kündigung bis 30.11. ein") is a notice date, not the end
     #: of a campaign — unless the sentence names a campaign too.
     cancel_words: tuple[str, ...] = ()
+    #: Before a quantity a customer may choose instead ("*Velger du* 12 mnd binding blir
+    #: prisen …", "*if you choose* 24 months"): the sentence states an option, and neither
+    #: its terms nor its prices are the offer's own.
+    choice_before: tuple[str, ...] = ()
     #: Before a duration, a price guarantee ("*Prix bloqué* 2 ans", "*price locked for* 24
     #: months", "*Preisgarantie* 24 Monate"): ``price_lock_months``, not a contract term.
     price_lock_before: tuple[str, ...] = ()

@@ -337,6 +337,8 @@ DISCOUNT_AFTER_RE = _compile(
     rf"{_SP}*(?:{_field('discount_words')}|{_field('extra_words')}(?![\w-]))")
 _TAX_NOTE_RE = _compile(rf"{_SP}+(?:{_field('vat_included')}|{_field('vat_excluded')})")
 CANCEL_RE = _compile(rf"(?<![\w-]){_field('cancel_words')}")
+# "Velger du 12 mnd binding blir månedsprisen 300 kr lavere": a choice, then a quantity.
+_CHOICE_RE = _compile(rf"(?<![\w-]){_field('choice_before')}{_SP}+(?:[^\W\d_]{{1,4}}{_SP}+)?[0-9]")
 _SCOPE_BEFORE_RE = _compile(
     rf"(?<![\w-]){_field('scope_words')}(?:{_SP}+[^\W\d_]{{1,4}})?{_SP}+$")
 #: "both", "kummassakin", "båda": a chat claim about several offers (auditor.matching).
@@ -710,6 +712,8 @@ def _extract_cached(text: str, today: date, struck: tuple[tuple[int, int], ...] 
         facts = _conditional_fees(text, facts)
     if "=" in text and "+" in text:
         facts = [f for f in facts if not _addend(text, f)]
+    if digits:
+        facts = _unchosen(text, facts)
     facts = _net_restated(text, facts, list(_vat(text)))
     # A campaign is a price, a duration or an end date: the word for "offer" alone is a
     # button, a heading or a menu item ("Till erbjudandet", "Angebote", "See offer").
@@ -1509,7 +1513,11 @@ def _conditional_fees(text: str, facts: list[Fact]) -> list[Fact]:
             if near:
                 f = dataclasses.replace(f, free_from=near[0])
         out.append(f)
-    return out
+    # "Frakten er 99 kr, men det er fri frakt over 1 500 kr – kjøper du begge deler blir
+    # frakten gratis": once a fee carries its limit, the same fee said to be free in the
+    # text is that limit restated (free above it), not a second fee of nothing.
+    waived = {f.attribute for f in out if f.free_from is not None}
+    return [f for f in out if not (f.attribute in waived and f.value == 0)]
 
 
 def _conditional(text: str, pos: int) -> bool:
@@ -1605,6 +1613,24 @@ def _speeds(text: str) -> Iterator[Fact]:
         yield Fact("speed", _plain(value), m.group(0), m.span())
 
 
+#: What an option a customer may choose changes: its sentence's terms and prices.
+_OPTION_FACTS = frozenset({"price", "monthly_price", "promo_price", "promo_months",
+                           "contract_months", "list_price", *FEES})
+
+
+def _unchosen(text: str, facts: list[Fact]) -> list[Fact]:
+    """The facts, less those of a sentence that states an option ("Velger du 12 mnd
+    binding blir månedsprisen 300 kr lavere", "If you choose 24 months, it's £20/mo"): what
+    holds if the customer chooses otherwise is not the offer as sold. A choice of an offer
+    ("If you choose Kia EV3, …") is no option: the choice word must come before a number."""
+    choices = [m.start() for m in _CHOICE_RE.finditer(text)]
+    if not choices:
+        return facts
+    spans = [(a, b) for a, b in _sentences(text) if any(a <= c < b for c in choices)]
+    return [f for f in facts if f.attribute not in _OPTION_FACTS
+            or not any(a <= f.span[0] < b for a, b in spans)]
+
+
 _NET_PRICES = frozenset({"price", "monthly_price", "promo_price"})
 
 
@@ -1640,8 +1666,9 @@ def _vat(text: str) -> Iterator[Fact]:
 _CAMPAIGN_TERMS = frozenset({"price", "monthly_price", "promo_price", "promo_months",
                              "list_price", "offer_ends"})
 _PERCENT_DISCOUNT_RE = _compile(
-    rf"[0-9]+(?:[,.][0-9]+)?{_SP}*%{_SP}*{_field('discount_words')}|[-−–][0-9]+(?:[,.][0-9]+)?"
-    rf"{_SP}*%")
+    # "-20 %" is a reduction; "10–80 %" a range ("Hurtiglading 10–80 % på 28 min").
+    rf"[0-9]+(?:[,.][0-9]+)?{_SP}*%{_SP}*{_field('discount_words')}"
+    rf"|(?<![0-9])(?<![0-9][ \u00a0])[-−–][0-9]+(?:[,.][0-9]+)?{_SP}*%")
 
 
 _CAMEL_RE = re.compile(r"[^\W\d_](?<![A-ZÀ-Þ])[A-ZÀ-Þ]")

@@ -272,3 +272,26 @@ def test_an_inflected_one_word_alias_counts_in_lower_case():
     assert [x.subject for x in m.find_mentions("och kodpanelen kostar 1 295 kr")] == ["kp"]
     assert m.find_mentions("349 kr/mån, obegränsad surf") == []
     assert m.find_mentions("en kodpanel till") == []  # the name itself keeps its capital
+
+
+def test_a_term_read_from_inside_an_offers_name_is_the_name(make_obs):
+    """"uten binding" in "Flex uten binding" names the offer; it is no open-ended contract
+    of the offer the line is about. The same words outside a name are a claim."""
+    import dataclasses
+    from decimal import Decimal
+
+    m = Matcher([*SUBJECTS, SubjectConfig(id="flex", name="Flex uten binding"),
+                 SubjectConfig(id="enyaq", name="Skoda Enyaq")])
+    text = "Levering: Skoda Enyaq 1 490 kr, Flex uten binding 990 kr."
+    start = text.index("uten binding")
+    inside = dataclasses.replace(
+        make_obs("mobile", None, "contract_months", "0"), text=text,
+        span=(start, start + len("uten binding")), subject_hints=("Skoda Enyaq",))
+    text2 = "Skoda Enyaq: ingen binding, 1 490 kr levering."
+    start2 = text2.index("ingen binding")
+    outside = dataclasses.replace(
+        make_obs("mobile", None, "contract_months", "0"), text=text2,
+        span=(start2, start2 + len("ingen binding")), subject_hints=("Skoda Enyaq",))
+    named, claim = m.match_observations([inside, outside])
+    assert named.subject is None and "part of the name 'Flex uten binding'" in named.match
+    assert claim.subject == "enyaq" and claim.value == Decimal("0")

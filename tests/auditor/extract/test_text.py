@@ -270,6 +270,13 @@ def test_offer(text: str, raw: str) -> None:
     assert (offer.value, offer.raw) == (text, raw)
 
 
+@pytest.mark.parametrize("text", ["Hurtiglading 10–80 % på ca. 28 min",
+                                  "Lading 10 – 80 % på 30 min", "Akku 20-80 % in 25 min"])
+def test_a_percentage_range_is_no_reduction(text: str) -> None:
+    """"10–80 %" is a range, not "−80 %" off: no campaign is read from a charging time."""
+    assert [f for f in facts(text) if f.attribute == "offer"] == []
+
+
 def test_offer_value_is_collapsed_and_capped() -> None:
     text = "Syystarjous:\n   nopea   netti 19,90 €/kk " + "ja paljon dataa " * 30
     [offer] = [f for f in facts(text) if f.attribute == "offer"]
