@@ -1275,7 +1275,8 @@ def _bind_labels(text: str, labels: list[_Label], amounts: list[_Amount]) -> Non
             lab.bound = True
 
 
-_CLAUSE_BREAK_RE = re.compile(r"[,;·•|!?]|\.(?:\s|$)")
+# A comma between digits is a decimal sign ("€ 4,90"), not the end of a clause.
+_CLAUSE_BREAK_RE = re.compile(r"(?<![0-9]),|,(?![0-9])|[;·•|!?]|\.(?:\s|$)")
 _TWO_WORDS_RE = re.compile(r"[ \t\u00a0\u202f]+(?:[^\W\d_]{2,12}[ \t\u00a0\u202f]+){1,2}")
 _JOINING_WORD_RE = re.compile(r"[ \t\u00a0\u202f(]*(?:[^\W\d_]{1,3}[ \t\u00a0\u202f]+){0,2}")
 
@@ -1542,8 +1543,12 @@ def _conditional_before(text: str, start: int) -> bool:
     breaks = [b.end() for b in _CLAUSE_BREAK_RE.finditer(text, max(0, start - 80), start)]
     clause = breaks[-1] if breaks else max(0, start - 80)
     for m in MONEY_RE.finditer(text, clause, start):
-        if FROM_BEFORE_RE.search(text, max(clause, m.start() - 25), m.start()) and \
-                not PERIOD_RE.match(text, m.end()):
+        if PERIOD_RE.match(text, m.end()):
+            continue
+        # "ab 50 € … versandkostenfrei", "liegen Sie über € 50,00 und die Lieferung ist
+        # versandkostenfrei": a from-amount, or a limit.
+        if FROM_BEFORE_RE.search(text, max(clause, m.start() - 25), m.start()) or (
+                (m.group("pre") or m.group("post")) and _is_threshold(text, m.start(), m.end())):
             return True
     return False
 
