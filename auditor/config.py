@@ -478,6 +478,14 @@ class AuditConfig(_Model):
         named = {c.locale for c in self.channels.values() if getattr(c, "locale", None)}
         return named.pop() if len(named) == 1 else "en-GB"
 
+    def channel_locale(self, name: str) -> str | None:
+        """The channel's ``locale``, else the one every channel that names one shares."""
+        own = getattr(self.channels.get(name), "locale", None)
+        if own:
+            return own
+        named = {c.locale for c in self.channels.values() if getattr(c, "locale", None)}
+        return named.pop() if len(named) == 1 else None
+
     def resolve(self, relative: str | Path) -> Path:
         """A path from the config, resolved against the config file's folder."""
         p = Path(relative)

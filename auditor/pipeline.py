@@ -240,7 +240,7 @@ def check_run(run: Run, config: AuditConfig, *, today: date | None = None,
     active = configured_checks(config)
     channel_info = {n: ChannelInfo(n, c.kind, c.device, c.complete, c.pages_ok, c.pages_failed,
                                    tuple((e.target, e.reason) for e in c.errors),
-                                   failed_pages(matcher, c))
+                                   failed_pages(matcher, c), config.channel_locale(n))
                     for n, c in run.channels.items()}
     failures: list[str] = []
     findings = run_checks(observations, channel_info, checks=active,

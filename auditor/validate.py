@@ -635,6 +635,9 @@ def _option_problems(value: Any, default: Any, option: str) -> Iterator[tuple[st
     elif isinstance(default, float | Decimal):
         if not _number(value):
             yield f"expected a number, got {value!r}", ()
+    elif default == "auto":  # worked out by the check, or a number ("vat_rate")
+        if value != "auto" and not _number(value):
+            yield f"expected auto or a number, got {value!r}", ()
     elif isinstance(default, str):
         if _number(default):
             if not _number(value):

@@ -35,6 +35,9 @@ class ChannelInfo:
     #: ``url_map`` rule), ``"*"`` for failed pages of no known subject: absence there was
     #: not looked for (:meth:`CheckContext.not_checked`).
     failed_pages: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The channel's locale ("nb-NO"; its own, else the one the config's channels share):
+    #: what its market is, e.g. for the VAT rate of ``vat_rate: auto``.
+    locale: str | None = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from auditor.display import display_value
 from auditor.model import Observation
 from checks.context import CheckContext, Issue, values_by_channel
 from checks.registry import Option, check
-from checks.vat import gross, vat_by_place, vat_of
+from checks.vat import gross, vat_by_place, vat_of, vat_rates
 
 _LABEL = {
     "monthly_price": "monthly price",
@@ -172,8 +172,10 @@ def _disjoint_pair(per: Mapping[str, list[Observation]],
                                 "counts as the same price, e.g. '0.01' for rounding."),
     "relative_tolerance": Option("0", "Largest relative difference that still agrees "
                                       "(0.01 = 1 %)."),
-    "vat_rate": Option("25.5", "VAT rate in percent added to prices on pages that say they "
-                               "exclude VAT ('alv 0 %') before comparing; '0' turns it off."),
+    "vat_rate": Option("auto", "VAT rate in percent added to prices on pages that say they "
+                               "exclude VAT ('alv 0 %') before comparing; 'auto' takes the "
+                               "standard rate of each channel's country (its locale: "
+                               "'nb-NO' → 25), 25.5 where none is known; '0' turns it off."),
 })
 def price_mismatch(ctx: CheckContext) -> Iterable[Issue]:
     """The same offer has a different price in different channels.
@@ -184,18 +186,20 @@ def price_mismatch(ctx: CheckContext) -> Iterable[Issue]:
     across all channels, including schema.org data that search engines show, and reports a
     finding when two channels state values further apart than the tolerance. It is
     VAT-aware: a price on a page that says it excludes VAT ("alv 0 %", "excl. VAT") is
-    compared with VAT added at ``vat_rate``, so 19,92 € + 25,5 % and 25,00 € agree. A
+    compared with VAT added at ``vat_rate`` (by default the standard rate of the channel's
+    country), so in Finland 19,92 € + 25,5 % and 25,00 € agree. A
     monthly price equal to a campaign price the same channel states for the offer is that
     campaign restated without its terms (a banner), not a second regular price; a bare
     price equal to a monthly or campaign price the same channel states for the offer is
     that price written without its period ("danach € 54,90" on a card). Prices per use (per
     minute, per call-out, per kWh) are compared with each other, never with the offer's price.
     """
-    rate = Decimal(str(ctx.options["vat_rate"]))
-    vat = vat_by_place(ctx) if rate else {}
+    rates = vat_rates(ctx, ctx.options["vat_rate"])
+    vat = vat_by_place(ctx) if any(rates.values()) else {}
 
     def comparable(o: Observation) -> Decimal:
-        return gross(o.value, rate) if vat_of(vat, o) is False else o.value
+        rate = rates.get(o.channel, Decimal(0))
+        return gross(o.value, rate) if rate and vat_of(vat, o) is False else o.value
 
     def shown_as(o: Observation) -> str:
         # A net price is compared with VAT added: the reader sees both, or "29,90 € vs

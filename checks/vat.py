@@ -20,6 +20,37 @@ _PRICES = ("monthly_price", "price", "promo_price")
 _CENT = Decimal("0.01")
 
 
+#: Standard VAT rates in percent by country (ISO 3166), for ``vat_rate: auto``. Rates
+#: change: a run in a country not listed, or a rate that has changed, sets ``vat_rate``.
+STANDARD_VAT = {
+    "AT": "20", "BE": "21", "CH": "8.1", "CZ": "21", "DE": "19", "DK": "25", "EE": "24",
+    "ES": "21", "FI": "25.5", "FR": "20", "GB": "20", "HU": "27", "IE": "23", "IS": "24",
+    "IT": "22", "LT": "21", "LU": "17", "LV": "21", "NL": "21", "NO": "25", "PL": "23",
+    "PT": "23", "SE": "25", "SK": "23",
+}
+#: Where a channel names no locale with a country (``vat_rate: auto``).
+FALLBACK_VAT = "25.5"
+
+
+def vat_rates(ctx: CheckContext, option: object) -> dict[str, Decimal]:
+    """``{channel: rate}``: the option's rate for every channel, or with ``auto`` the
+    standard rate of each channel's country (its locale's region: "nb-NO" → 25), else of
+    the country every channel that names one shares, else :data:`FALLBACK_VAT`."""
+    if str(option).strip().lower() != "auto":
+        rate = Decimal(str(option))
+        return {name: rate for name in ctx.channels}
+    countries = {name: _country(info.locale) for name, info in ctx.channels.items()}
+    known = {c for c in countries.values() if c}
+    shared = known.pop() if len(known) == 1 else None
+    return {name: Decimal(STANDARD_VAT.get(country or shared or "", FALLBACK_VAT))
+            for name, country in countries.items()}
+
+
+def _country(locale: str | None) -> str | None:
+    parts = str(locale or "").replace("_", "-").split("-")
+    return parts[1].upper() if len(parts) > 1 and len(parts[1]) == 2 else None
+
+
 def place(o: Observation) -> tuple[str, str | None]:
     """Where an observation was said: its channel and page (or transcript)."""
     return o.channel, o.evidence.url or o.evidence.transcript

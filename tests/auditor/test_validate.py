@@ -200,6 +200,16 @@ def test_option_values_have_the_option_type(tmp_path):
     assert p.message == "expected a whole number, got 'big'"
 
 
+def test_an_auto_option_takes_auto_or_a_number(tmp_path):
+    for good in ("auto", "25", "'19.5'"):
+        _, found = problems(tmp_path, "price_mismatch: warn",
+                            f"price_mismatch: {{level: warn, vat_rate: {good}}}")
+        assert not found, good
+    _, found = problems(tmp_path, "price_mismatch: warn",
+                        "price_mismatch: {level: warn, vat_rate: lots}")
+    assert only(found).message == "expected auto or a number, got 'lots'"
+
+
 def test_option_lists_of_attributes_name_real_attributes(tmp_path):
     _, found = problems(tmp_path, "price_mismatch: warn",
                         "price_mismatch: {level: warn, attributes: [monthly_prise]}")

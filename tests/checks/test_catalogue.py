@@ -25,6 +25,27 @@ def test_price_mismatch_adds_vat_to_a_net_price_before_comparing(run_check, make
     assert f.values == {"desktop": "24,90 €/kk", "mobile": "21,00 €/kk excl. VAT (= 26,36 €/kk)"}
 
 
+def test_price_mismatch_takes_the_vat_rate_of_the_channels_country(run_check, make_obs):
+    """``vat_rate: auto``: a Norwegian van at 6 392 kr/mnd excl. mva. is 7 990 kr/mnd with
+    Norway's 25 % — with Finland's 25,5 % (the fallback) it would be 8 021,96 kr."""
+    import dataclasses
+
+    net_page = "http://127.0.0.1/bedrift/varebil"
+    obs = [dataclasses.replace(o, currency="NOK") if o.attribute.endswith("price") else o
+           for o in (make_obs("desktop", "van", "monthly_price", "7990"),
+                     make_obs("mobile", "van", "monthly_price", "6392", url=net_page),
+                     make_obs("mobile", "van", "vat_included", False, url=net_page))]
+    norway = {n: dataclasses.replace(c, locale="nb-NO") for n, c in CHANNELS.items()}
+    assert run_check("price_mismatch", obs, channels=norway) == []
+    [f] = run_check("price_mismatch", obs)  # no locale: the fallback rate
+    assert "8 021,96" in f.values["mobile"]
+    # A channel without a locale of its own takes the country the others share; a number
+    # in the config is the rate everywhere.
+    mixed = {**norway, "mobile": dataclasses.replace(CHANNELS["mobile"], locale=None)}
+    assert run_check("price_mismatch", obs, channels=mixed) == []
+    assert run_check("price_mismatch", obs, channels=norway, options={"vat_rate": "25.5"})
+
+
 def test_fine_print_below_the_fold_only_when_asked(run_check, make_obs):
     low = Shown(visible=True, font_px=16, contrast=12.0, collapsed=False, above_fold=False)
     obs = [make_obs("mobile", "fiber-100", "activation_fee", "29.00", shown=low)]
