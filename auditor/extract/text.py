@@ -1642,9 +1642,9 @@ _NET_PRICES = frozenset({"price", "monthly_price", "promo_price"})
 def _net_restated(text: str, facts: list[Fact], vat: list[Fact]) -> list[Fact]:
     """The facts with the VAT statements, except a net price restated beside its gross one:
     "7 990 kr/mnd (6 392 kr/mnd ekskl. mva.)". The note names that one amount, not every
-    price of the page, and the amount is the same price without VAT: neither is kept. A
-    note after the unit's only price ("Pris 6 392 kr ekskl. mva.") is a statement about
-    the prices there, and is kept with it."""
+    price of the page, and the amount is the same price without VAT: the net amount and its
+    note are left out, the gross price kept. A note after the unit's only price ("Pris
+    6 392 kr ekskl. mva.") is a statement about the prices there, and is kept with it."""
     out = list(facts)
     for note in vat:
         if note.value is not False:
