@@ -605,6 +605,7 @@ _FREE_FROM_RE = _gated(_FREE_FROM_RE)
 QUOTE_BEFORE_RE = _gated(QUOTE_BEFORE_RE)
 PROMO_BEFORE_RE = _gated(PROMO_BEFORE_RE)
 PROMO_AFTER_RE = _gated(PROMO_AFTER_RE)
+_CHOICE_RE = _gated(_CHOICE_RE)
 
 
 # =========================================================================== records
